@@ -1,0 +1,132 @@
+"""Application entry: the window, or headless export from the command line.
+
+    neurodynex-gui                                   open the window
+    neurodynex-gui --list-tabs                       print the tab ids
+    neurodynex-gui --tab lif [--session F] [--set NAME=VALUE ...] --export OUT.png
+                                                     simulate, render without a window, write
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+__version__ = "0.1.0"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="neurodynex-gui",
+                                     description="The models of the book Neuronal Dynamics, "
+                                                 "live.")
+    parser.add_argument("--list-tabs", action="store_true", help="print the tab ids and exit")
+    parser.add_argument("--tab", help="tab id for --export (see --list-tabs)")
+    parser.add_argument("--session", help="session file (*.ndx.json) to load first")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a parameter by its scripting name (repeatable)")
+    parser.add_argument("--export", metavar="OUT",
+                        help="run the tab's simulation and write OUT (.png .svg .csv .npz) "
+                             "without showing a window")
+    parser.add_argument("--width", type=int, help="PNG width in pixels for --export")
+    parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.list_tabs:
+        from .tabs import TAB_MODULES
+
+        for tab_id, (_, _, title) in TAB_MODULES.items():
+            print(f"{tab_id}\t{title}")
+        return 0
+    if args.export or args.tab or args.set:
+        return export_headless(args)
+    return run_window(args)
+
+
+def make_application(argv=None):
+    from PyQt5.QtCore import Qt
+    from PyQt5.QtWidgets import QApplication
+
+    QApplication.setAttribute(Qt.AA_EnableHighDpiScaling, True)
+    QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps, True)
+    app = QApplication.instance() or QApplication(list(argv or ["neurodynex-gui"]))
+    app.setApplicationName("neurodynex-gui")
+    app.setOrganizationName("neurodynex-gui")
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    return app
+
+
+def run_window(args) -> int:
+    app = make_application(sys.argv[:1])
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    if args.exit_after_show:  # start-up benchmark: the window is up, report and leave
+        from PyQt5.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: (print("window shown", flush=True), window.close()))
+    sys.excepthook = lambda *info: _report_exception(window, *info)
+    if args.session:
+        window.open_session(args.session)
+    return app.exec_()
+
+
+def _report_exception(window, kind, value, tb) -> None:
+    """An unexpected exception in a slot: report it, keep the app running."""
+    traceback.print_exception(kind, value, tb)
+    window.show_error("Unexpected error", f"{kind.__name__}: {value}")
+
+
+def export_headless(args) -> int:
+    """Simulate one tab and write a file without a window; one-line errors, exit 2."""
+    from .export import FORMATS, ExportError
+    from .models.params import ParamError
+    from .session import SessionError
+    from .tabs import TAB_MODULES
+
+    def fail(message: str) -> int:
+        print(f"neurodynex-gui: error: {message}", file=sys.stderr)
+        return 2
+
+    if not args.tab or not args.export:
+        return fail("--tab and --export go together (e.g. --tab lif --export out.png)")
+    if args.tab not in TAB_MODULES:
+        return fail(f"unknown tab '{args.tab}' (known: {', '.join(TAB_MODULES)})")
+    suffix = os.path.splitext(args.export)[1].lower().lstrip(".")
+    if suffix not in FORMATS:
+        return fail(f"cannot export '.{suffix}': use .png, .svg, .csv or .npz")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_application()
+    from . import export, session
+    from .tabs import tab_class
+
+    tab = tab_class(args.tab)(runner=None)
+    tab.resize(1400, 800)
+    tab.show()  # on the offscreen platform: laid out at its size, never on a screen
+    try:
+        if args.session:
+            state = session.load(args.session)["tabs"].get(args.tab)
+            if state is not None:
+                tab.restore(state)
+        for assignment in args.set:
+            name, sep, value = assignment.partition("=")
+            if not sep:
+                return fail(f"--set '{assignment}' is not NAME=VALUE")
+            tab.set_value(name.strip(), value.strip())
+        tab.run_blocking()
+        app.processEvents()
+        written = export.export(tab.export_panel(), args.export, args.width)
+    except (ParamError, SessionError, ExportError) as error:
+        return fail(str(error))
+    except OSError as error:
+        return fail(f"cannot write {args.export}: {error.strerror or error}")
+    except Exception as error:  # a simulation that fails: one line, not a traceback
+        return fail(f"the simulation failed: {type(error).__name__}: {error}")
+    print(f"wrote {written}")
+    return 0

@@ -1,0 +1,95 @@
+"""Figures to PNG/SVG (pyqtgraph's exporters) and the data behind a plot to CSV/NPZ."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+FIGURE_FORMATS = ("png", "svg")
+DATA_FORMATS = ("csv", "npz")
+FORMATS = FIGURE_FORMATS + DATA_FORMATS
+
+
+class ExportError(ValueError):
+    """An export that cannot be written (unknown format, nothing to export)."""
+
+
+def export(panel, path: str | os.PathLike, width: int | None = None) -> Path:
+    """Write ``panel`` (a PlotPanel) to ``path``; the format follows the extension."""
+    path = Path(path)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ExportError(f"unknown export format '.{suffix}' (use one of "
+                          f"{', '.join('.' + f for f in FORMATS)})")
+    {"png": export_png, "svg": export_svg, "csv": export_csv, "npz": export_npz}[suffix](
+        panel, path, **({"width": width} if suffix == "png" else {}))
+    return path
+
+
+def export_png(panel, path: Path, width: int | None = None) -> None:
+    """The whole panel as a PNG, ``width`` pixels wide (default: its size on screen x2)."""
+    from pyqtgraph.exporters import ImageExporter
+
+    panel.flush()
+    exporter = ImageExporter(panel.scene())
+    exporter.parameters()["width"] = int(width or max(panel.width(), 400) * 2)
+    _atomic(path, lambda tmp: exporter.export(str(tmp)))
+
+
+def export_svg(panel, path: Path) -> None:
+    from pyqtgraph.exporters import SVGExporter
+
+    panel.flush()
+    _atomic(path, lambda tmp: SVGExporter(panel.scene()).export(str(tmp)))
+
+
+def export_csv(panel, path: Path) -> None:
+    """One x and one y column per curve (headers name plot, curve and unit)."""
+    data = _data(panel)
+    length = max(len(x) for x, _ in data.values())
+    header, columns = [], []
+    for key, (x, y) in data.items():
+        header += [f"{key} {panel.x_label(key)}", f"{key} {panel.y_label(key)}"]
+        columns += [x, y]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for i in range(length):
+        writer.writerow([repr(float(c[i])) if i < len(c) else "" for c in columns])
+    _atomic(path, lambda tmp: Path(tmp).write_text(buffer.getvalue(), encoding="utf-8"))
+
+
+def export_npz(panel, path: Path) -> None:
+    """Arrays ``<plot>/<curve>/x`` and ``.../y`` plus their axis labels."""
+    arrays = {}
+    for key, (x, y) in _data(panel).items():
+        arrays[f"{key}/x"], arrays[f"{key}/y"] = x, y
+        arrays[f"{key}/x_label"] = np.array(panel.x_label(key))
+        arrays[f"{key}/y_label"] = np.array(panel.y_label(key))
+
+    def write(tmp):
+        with open(tmp, "wb") as handle:
+            np.savez(handle, **arrays)
+    _atomic(path, write)
+
+
+def _data(panel) -> dict:
+    data = panel.data()
+    if not data:
+        raise ExportError("nothing to export yet: the plot is empty (run the simulation first)")
+    return data
+
+
+def _atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -1,0 +1,322 @@
+"""Leaky integrate-and-fire neuron (book chapter 1.3), simulated with brian2.
+
+    tau dv/dt = -(v - v_rest) + R I(t);  v > theta: spike, v <- v_reset, refractory period
+
+The scripting API follows the exercise package: ``LIF_Step``, ``LIF_Sinus``,
+``get_spiketimes``, and the exercise's three questions as functions (``min_step_amplitude``,
+``fi_curve``, ``sinus_response``), each one vectorised brian2 run with a neuron per value.
+brian2 is imported only when a simulation runs.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from .params import ParamError, Params, param
+from .spikes import get_spiketimes, rate_from_isi
+from .stimulus import stimulus_class
+from .sweep import SweepResult
+
+__all__ = ["LIFParams", "LIFStimulus", "LIFResult", "PRESETS", "simulate", "LIF_Step",
+           "LIF_Sinus", "get_spiketimes", "min_step_amplitude", "fi_curve", "sinus_response",
+           "MinAmplitudeInputs", "FICurveInputs", "SinusResponseInputs"]
+
+
+@dataclasses.dataclass(frozen=True)
+class LIFParams(Params):
+    """Neuron and run parameters; defaults are the exercise package's ``LIF_Step``."""
+
+    v_rest: float = param(0.0, "resting potential", "mV", min=-200, max=200, step=1.0,
+                          decimals=3, help="v relaxes towards this value without input")
+    v_reset: float = param(0.0, "reset potential", "mV", min=-200, max=200, step=1.0,
+                           decimals=3, help="v is set to this value after a spike")
+    firing_threshold: float = param(1.0, "firing threshold", "mV", min=-200, max=200, step=1.0,
+                                    decimals=3, help="a spike is emitted when v exceeds this")
+    membrane_resistance: float = param(1.0, "membrane resistance R", "MOhm", min=0.001,
+                                       max=1e4, step=1.0, decimals=3,
+                                       help="R: steady depolarisation per unit current")
+    membrane_time_scale: float = param(1.0, "membrane time constant tau", "ms", min=0.01,
+                                       max=1e4, step=1.0, decimals=3,
+                                       help="tau = R C: how fast v follows the input")
+    abs_refractory_period: float = param(0.0, "absolute refractory period", "ms", min=0.0,
+                                         max=1000, step=0.5, decimals=3,
+                                         help="v is clamped at reset for this long after a spike")
+    tend: float = param(100.0, "simulation length", "ms", min=0.1, max=1e5, step=10.0,
+                        decimals=1, help="simulated time")
+    dt: float = param(0.1, "time step", "ms", min=0.001, max=1.0, step=0.01, decimals=3,
+                      help="integration time step")
+
+    def check(self) -> None:
+        if self.v_reset >= self.firing_threshold:
+            raise ParamError("v_reset", "must be below the firing threshold")
+        if self.dt > self.tend:
+            raise ParamError("dt", "must be shorter than the simulation")
+
+
+LIFStimulus = stimulus_class("nA", "LIFStimulus", __name__, I_amp=1.005, amplitude_range=1e3)
+
+PRESETS = {
+    "exercise package (LIF_Step)": (LIFParams(), LIFStimulus()),
+    "book ch. 1.3 (physiological)": (
+        LIFParams(v_rest=-70.0, v_reset=-65.0, firing_threshold=-50.0, membrane_resistance=10.0,
+                  membrane_time_scale=8.0, abs_refractory_period=2.0, tend=200.0),
+        LIFStimulus(I_tstart=20.0, I_tend=170.0, I_amp=2.5)),
+}
+"""Named parameter sets with a stimulus that shows them at work."""
+
+EQUATIONS = """
+dv/dt = (-(v - v_rest) + R * I_stim) / tau : volt (unless refractory)
+v_rest : volt (shared)
+v_reset : volt (shared)
+v_th : volt (shared)
+R : ohm (shared)
+tau : second (shared)
+t_ref : second (shared)
+"""
+
+
+@dataclasses.dataclass
+class LIFResult:
+    """One run: sampled trace and spikes. ``t``, ``v``, ``I`` are the exercise package's names."""
+
+    t_ms: np.ndarray
+    v_mV: np.ndarray
+    I_nA: np.ndarray
+    spikes_ms: np.ndarray
+    completed: bool = True
+
+    t = property(lambda self: self.t_ms, doc="time (ms)")
+    v = property(lambda self: self.v_mV, doc="membrane potential (mV)")
+    I = property(lambda self: self.I_nA, doc="injected current (nA)")  # noqa: E741
+
+    @property
+    def spike_count(self) -> int:
+        return len(self.spikes_ms)
+
+    @property
+    def mean_rate_Hz(self) -> float:
+        """Spike count over the simulated time."""
+        duration_ms = self.t_ms[-1] - self.t_ms[0] + (self.t_ms[1] - self.t_ms[0]) \
+            if len(self.t_ms) > 1 else 0.0
+        return 1000.0 * self.spike_count / duration_ms if duration_ms > 0 else 0.0
+
+
+def _group(params: LIFParams, stimulus, n: int, *, record: bool, dt_ms: float | None = None,
+           passive: bool = False):
+    """The cached network for ``n`` neurons with params and stimulus written into it."""
+    from brian2 import Mohm, mV, ms, nA
+
+    from . import brian_support as bs
+
+    dt_ms = dt_ms or params.dt
+    built = bs.network(("lif", n, record, dt_ms), EQUATIONS, n, dt_ms=dt_ms,
+                       threshold="v > v_th", reset="v = v_reset", refractory="t_ref",
+                       method="exponential_euler", record=("v", "I_stim") if record else ())
+    group = built.group
+    group.v_rest, group.v_reset = params.v_rest * mV, params.v_reset * mV
+    group.v_th = (1e9 if passive else params.firing_threshold) * mV
+    group.R, group.tau = params.membrane_resistance * Mohm, params.membrane_time_scale * ms
+    group.t_ref = params.abs_refractory_period * ms
+    group.v = params.v_rest * mV
+    bs.set_stimulus(built, stimulus, nA)
+    return built
+
+
+def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chunk=None,
+             should_stop=None) -> LIFResult:
+    """Simulate one neuron; ``on_chunk`` receives dicts of new samples (t_ms, v_mV, I_nA)."""
+    from brian2 import mV, nA
+
+    from . import brian_support as bs
+
+    built = _group(params, stimulus, 1, record=True)
+    forward = None
+    if on_chunk is not None:
+        def forward(chunk):
+            on_chunk({"t_ms": chunk["t_ms"], "v_mV": chunk["v"] * 1e3,
+                      "I_nA": chunk["I_stim"] * 1e9, "spike_count": chunk["spike_count"]})
+    completed = bs.run(built, params.tend, forward, should_stop)
+    return LIFResult(t_ms=np.asarray(built.state.t / 1e-3),
+                     v_mV=bs.recorded(built, "v", mV)[0],
+                     I_nA=bs.recorded(built, "I_stim", nA)[0],
+                     spikes_ms=bs.spike_trains_ms(built)[0], completed=completed)
+
+
+def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=False) -> LIFResult:
+    """A step current into the exercise-package neuron (``do_plot`` is accepted and ignored)."""
+    return simulate(LIFParams(tend=float(tend)),
+                    LIFStimulus(kind="step", I_tstart=float(I_tstart), I_tend=float(I_tend),
+                                I_amp=float(I_amp)))
+
+
+def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=0.1, do_plot=False):
+    """A sinusoidal current (I_freq in kHz) during the whole run (``do_plot`` is ignored)."""
+    return simulate(LIFParams(tend=float(tend), dt=float(dt)),
+                    LIFStimulus(kind="sinusoid", I_tstart=0.0, I_tend=float(tend) + float(dt),
+                                I_freq=float(I_freq), I_offset=float(I_offset),
+                                I_amp=float(I_amp)))
+
+
+def _spike_counts(params, stimulus, amplitudes, duration_ms, should_stop=None):
+    from brian2 import nA
+
+    from . import brian_support as bs
+
+    built = _group(params, stimulus, len(amplitudes), record=False)
+    built.group.stim_amplitude = np.asarray(amplitudes) * nA
+    if not bs.run(built, duration_ms, should_stop=should_stop):
+        raise InterruptedError("stopped")
+    return np.asarray(built.spikes.count[:]), built
+
+
+def min_step_amplitude(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *,
+                       resolution_nA: float = 0.001, neurons: int = 101, on_chunk=None,
+                       should_stop=None) -> SweepResult:
+    """The smallest step amplitude (nA) that elicits at least one spike, to ``resolution_nA``.
+
+    Each round runs ``neurons`` amplitudes at once and narrows the bracket by that factor.
+    """
+    step = dataclasses.replace(stimulus, kind="step", I_offset=0.0)
+    duration = min(params.tend, step.I_tend) + params.dt
+    low, high = 0.0, max(2.0 * abs(params.firing_threshold - params.v_rest)
+                         / params.membrane_resistance, 0.01)
+    tried, spiked = [], []
+    while True:
+        amps = np.linspace(low, high, neurons)
+        counts, _ = _spike_counts(params, step, amps, duration, should_stop)
+        tried.extend(amps)
+        spiked.extend(counts > 0)
+        if on_chunk is not None:
+            on_chunk({"x": amps, "spike_count": counts})
+        if not counts.any():
+            if high > 1e3:
+                raise ValueError("no spike up to 1000 nA: check the threshold and the step")
+            low, high = high, 10.0 * high
+            continue
+        first = int(np.argmax(counts > 0))
+        if first == 0:
+            if amps[0] <= 0.0:
+                raise ValueError("the neuron spikes without input: its rest is above threshold")
+            low, high = 0.0, amps[0]
+        else:
+            low, high = amps[first - 1], amps[first]
+        if high - low <= resolution_nA:
+            order = np.argsort(tried)
+            return SweepResult(np.array(tried)[order],
+                               {"spike": np.array(spiked, float)[order]},
+                               "step amplitude (nA)", answer=float(high),
+                               answer_text=f"minimum step amplitude for a spike: {high:.4f} nA "
+                                           f"(resolution {resolution_nA:g} nA)")
+
+
+def fi_curve(params: LIFParams = LIFParams(), *, I_min: float = 0.0, I_max: float = 5.0,
+             n: int = 50, step_ms: float = 500.0, on_chunk=None,
+             should_stop=None) -> SweepResult:
+    """Firing rate (Hz, from the mean inter-spike interval) against step amplitude (nA)."""
+    amps = np.linspace(I_min, I_max, n)
+    step = LIFStimulus(kind="step", I_tstart=0.0, I_tend=step_ms)
+    run_params = dataclasses.replace(params, tend=step_ms)
+    _, built = _spike_counts(run_params, step, amps, step_ms, should_stop)
+    from . import brian_support as bs
+
+    rates = np.array([rate_from_isi(train) for train in bs.spike_trains_ms(built)])
+    onset = amps[np.argmax(rates > 0)] if rates.any() else None
+    text = (f"f-I curve: first firing at {onset:.3f} nA, {rates.max():.1f} Hz at {I_max:g} nA"
+            if onset is not None else f"f-I curve: no repetitive firing up to {I_max:g} nA")
+    return SweepResult(amps, {"rate_Hz": rates}, "step amplitude (nA)", answer_text=text)
+
+
+def sinus_response(params: LIFParams = LIFParams(), *, I_amp: float = 0.5,
+                   f_min_kHz: float = 0.1, f_max_kHz: float = 1.0, n: int = 19,
+                   on_chunk=None, should_stop=None) -> SweepResult:
+    """Amplitude (mV) and phase (degrees, v relative to I) of the membrane's response to a
+    sinusoidal current, one neuron per frequency, threshold disabled (the subthreshold, passive
+    membrane). The analytic answer is R I / sqrt(1 + (2 pi f tau)^2) and -atan(2 pi f tau).
+    """
+    from brian2 import kHz, mV
+
+    from . import brian_support as bs
+
+    freqs = np.linspace(f_min_kHz, f_max_kHz, n)
+    tau = params.membrane_time_scale
+    settle = 8.0 * tau
+    duration = settle + 3.0 / f_min_kHz
+    dt = min(params.dt, 0.005 / f_max_kHz)
+    sinus = LIFStimulus(kind="sinusoid", I_tstart=0.0, I_tend=duration + 1.0, I_amp=I_amp)
+    run_params = dataclasses.replace(params, tend=duration)
+    built = _group(run_params, sinus, n, record=False, dt_ms=dt, passive=True)
+    built.group.stim_frequency = freqs * kHz
+    probe = _probe(built, dt * 4)
+    if not bs.run(built, duration, should_stop=should_stop):
+        raise InterruptedError("stopped")
+    t = np.asarray(probe.t / 1e-3)
+    v = np.asarray(probe.v / mV)
+    keep = t >= settle
+    amplitude, phase = np.empty(n), np.empty(n)
+    for i, f in enumerate(freqs):
+        omega_t = 2 * np.pi * f * t[keep]
+        basis = np.column_stack([np.ones_like(omega_t), np.sin(omega_t), np.cos(omega_t)])
+        _, b, c = np.linalg.lstsq(basis, v[i, keep], rcond=None)[0]
+        amplitude[i], phase[i] = np.hypot(b, c), np.degrees(np.arctan2(c, b))
+    return SweepResult(freqs, {"amplitude_mV": amplitude, "phase_deg": phase},
+                       "input frequency (kHz)",
+                       answer_text=f"response at {freqs[0]:g} kHz: {amplitude[0]:.3f} mV, "
+                                   f"{phase[0]:.1f}°; at {freqs[-1]:g} kHz: {amplitude[-1]:.3f} mV,"
+                                   f" {phase[-1]:.1f}°")
+
+
+def _probe(built, record_dt_ms):
+    """A StateMonitor of v for a sweep network (added once, kept with the network)."""
+    import brian2 as b2
+
+    if built.state is None:
+        built.state = b2.StateMonitor(built.group, "v", record=True, dt=record_dt_ms * b2.ms,
+                                      name=f"{built.group.name}_probe")
+        built.net.add(built.state)
+        built.net.store("initial")
+    return built.state
+
+
+@dataclasses.dataclass(frozen=True)
+class MinAmplitudeInputs(Params):
+    """Inputs of :func:`min_step_amplitude` besides the neuron and the step's timing."""
+
+    resolution_nA: float = param(0.001, "resolution", "nA", min=1e-6, max=1.0, step=0.001,
+                                 decimals=6, help="the answer is exact to this current")
+
+
+@dataclasses.dataclass(frozen=True)
+class FICurveInputs(Params):
+    """Inputs of :func:`fi_curve`."""
+
+    I_min: float = param(0.0, "lowest amplitude", "nA", min=-1e3, max=1e3, step=0.1,
+                         help="first step amplitude of the curve")
+    I_max: float = param(5.0, "highest amplitude", "nA", min=-1e3, max=1e3, step=0.1,
+                         help="last step amplitude of the curve")
+    n: int = param(50, "amplitudes", min=2, max=2000, step=10,
+                   help="number of amplitudes, one neuron each, simulated together")
+    step_ms: float = param(500.0, "step duration", "ms", min=1.0, max=1e5, step=100.0,
+                           help="each neuron receives its step for this long")
+
+    def check(self) -> None:
+        if self.I_max <= self.I_min:
+            raise ParamError("I_max", "must be above the lowest amplitude")
+
+
+@dataclasses.dataclass(frozen=True)
+class SinusResponseInputs(Params):
+    """Inputs of :func:`sinus_response`."""
+
+    I_amp: float = param(0.5, "current amplitude", "nA", min=1e-6, max=1e3, step=0.1,
+                         help="amplitude of the sinusoidal current")
+    f_min_kHz: float = param(0.1, "lowest frequency", "kHz", min=0.001, max=10.0, step=0.05,
+                             help="first input frequency")
+    f_max_kHz: float = param(1.0, "highest frequency", "kHz", min=0.001, max=10.0, step=0.05,
+                             help="last input frequency")
+    n: int = param(19, "frequencies", min=2, max=500, step=1,
+                   help="number of frequencies, one neuron each, simulated together")
+
+    def check(self) -> None:
+        if self.f_max_kHz <= self.f_min_kHz:
+            raise ParamError("f_max_kHz", "must be above the lowest frequency")

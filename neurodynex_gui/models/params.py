@@ -1,0 +1,138 @@
+"""Parameter descriptions: one frozen dataclass per model, fields carry their metadata.
+
+The form, validation, sessions and the command line all read these descriptions::
+
+    @dataclass(frozen=True)
+    class LIFParams(Params):
+        tau_ms: float = param(8.0, "membrane time constant", "ms", min=0.01, max=1000)
+
+A field's name is its scripting-API name; the unit is part of the metadata (and of the name
+where it helps). ``Params.from_dict`` validates and raises :class:`ParamError` naming the field.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Mapping
+
+
+class ParamError(ValueError):
+    """A parameter value that is refused; ``name`` is the field, ``message`` says why."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+@dataclasses.dataclass(frozen=True)
+class Meta:
+    """What a form and a validator need to know about one parameter."""
+
+    label: str
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    step: float | None = None
+    help: str = ""
+    choices: tuple[str, ...] | None = None
+    decimals: int = 4
+    section: str = ""
+    show_when: tuple[str, tuple[str, ...]] | None = None  # (other field, values) that show it
+
+
+def param(default: Any, label: str, unit: str = "", **meta: Any) -> Any:
+    """A dataclass field with its :class:`Meta`."""
+    return dataclasses.field(default=default, metadata={"meta": Meta(label, unit, **meta)})
+
+
+@dataclasses.dataclass(frozen=True)
+class Params:
+    """Base of every parameter set: bounds checked on construction."""
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            _check_field(f, getattr(self, f.name))
+        self.check()
+
+    def check(self) -> None:
+        """Cross-field rules; raise ParamError. Override where a model has them."""
+
+    @classmethod
+    def specs(cls) -> list[tuple[str, Any, Meta]]:
+        """(name, default, meta) for every field, in declaration order."""
+        return [(f.name, f.default, f.metadata["meta"]) for f in dataclasses.fields(cls)]
+
+    @classmethod
+    def meta(cls, name: str) -> Meta:
+        for field_name, _, meta in cls.specs():
+            if field_name == name:
+                return meta
+        raise ParamError(name, f"unknown parameter (known: {', '.join(cls.names())})")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [name for name, _, _ in cls.specs()]
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any], base: "Params | None" = None):
+        """Build from a mapping of plain values (strings allowed), on top of ``base`` or defaults.
+
+        Unknown names and unparsable or out-of-range values raise ParamError.
+        """
+        current = dataclasses.asdict(base) if base is not None else {}
+        for name, raw in values.items():
+            current[name] = coerce(cls, name, raw)
+        return cls(**current)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes: Any):
+        return self.from_dict(changes, base=self)
+
+
+def coerce(cls: type[Params], name: str, raw: Any) -> Any:
+    """Turn a plain or textual value into the field's type, or raise ParamError."""
+    meta = cls.meta(name)
+    default = next(d for n, d, _ in cls.specs() if n == name)
+    if meta.choices is not None:
+        value = str(raw)
+        if value not in meta.choices:
+            raise ParamError(name, f"'{value}' is not one of {', '.join(meta.choices)}")
+        return value
+    if isinstance(default, bool):
+        if isinstance(raw, str):
+            if raw.strip().lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.strip().lower() in ("0", "false", "no", "off"):
+                return False
+            raise ParamError(name, f"'{raw}' is not true or false")
+        return bool(raw)
+    kind = int if isinstance(default, int) else float
+    try:
+        value = kind(raw.strip() if isinstance(raw, str) else raw)
+    except (TypeError, ValueError):
+        raise ParamError(name, f"'{raw}' is not a{'n integer' if kind is int else ' number'}")
+    _check_field_value(name, meta, value)
+    return value
+
+
+def _check_field(field: dataclasses.Field, value: Any) -> None:
+    meta: Meta = field.metadata["meta"]
+    if meta.choices is not None:
+        if value not in meta.choices:
+            raise ParamError(field.name, f"'{value}' is not one of {', '.join(meta.choices)}")
+        return
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        _check_field_value(field.name, meta, value)
+
+
+def _check_field_value(name: str, meta: Meta, value: float) -> None:
+    if not math.isfinite(value):
+        raise ParamError(name, "must be a finite number")
+    unit = f" {meta.unit}" if meta.unit else ""
+    if meta.min is not None and value < meta.min:
+        raise ParamError(name, f"must be at least {meta.min:g}{unit}")
+    if meta.max is not None and value > meta.max:
+        raise ParamError(name, f"must be at most {meta.max:g}{unit}")

@@ -1,0 +1,14 @@
+"""One module per model tab; ``TAB_MODULES`` lists them in tab order by their stable ids."""
+from __future__ import annotations
+
+import importlib
+
+TAB_MODULES = {
+    "lif": ("neurodynex_gui.tabs.lif_tab", "LIFTab", "Leaky integrate-and-fire"),
+}
+"""tab id -> (module, class, title). Modules are imported when their tab is built."""
+
+
+def tab_class(tab_id: str):
+    module, name, _ = TAB_MODULES[tab_id]
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,313 @@
+"""What every model tab has: parameter forms, presets, a run bar, tools, plots, a session state.
+
+A tab module declares its forms, presets, simulation function and tools, and draws its plots;
+running, cancelling, error display, sessions and export are done here once.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                             QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from .. import worker_process
+from ..models.params import ParamError, Params
+from ..widgets.param_form import ParamForm
+from ..widgets.plots import PlotPanel, show_sweep
+from ..widgets.run_bar import RunBar
+
+
+@dataclasses.dataclass(frozen=True)
+class Tool:
+    """A button that answers one question with one job.
+
+    The job ``path`` is called with the tab's forms named in ``inputs`` and the fields of the
+    tool's own ``params_class`` as keyword arguments; its SweepResult goes to the analysis page.
+    """
+
+    key: str
+    label: str
+    path: str
+    params_class: type[Params] | None = None
+    inputs: tuple[str, ...] = ("params",)
+    tip: str = ""
+
+
+class ModelTab(QWidget):
+    """Base of the model tabs; see the class attributes to declare one."""
+
+    tab_id = ""
+    title = ""
+    book_section = ""
+    forms: tuple[tuple[str, str, type[Params]], ...] = ()  # (kwarg name, title, class)
+    presets: dict[str, dict[str, Params]] = {}
+    simulate_path = ""
+    in_process = False  # True: run on a thread of this process (cheap numpy models)
+    tools: tuple[Tool, ...] = ()
+
+    result_ready = pyqtSignal(object)    # the finished result of a run
+    tool_ready = pyqtSignal(str, object)  # tool key, its result
+    run_failed = pyqtSignal(str)
+    message = pyqtSignal(str)            # for the status bar
+
+    def __init__(self, runner=None, parent=None):
+        super().__init__(parent)
+        self.runner = runner
+        self.result = None
+        self.tool_results: dict[str, object] = {}
+        self.job = None
+        self.param_forms: dict[str, ParamForm] = {}
+        self.tool_forms: dict[str, ParamForm] = {}
+        self.traces = PlotPanel()
+        self.analysis = PlotPanel()
+        self.pages = QTabWidget()
+        self.pages.addTab(self.traces, "Traces")
+        self.pages.addTab(self.analysis, "Analysis")
+        self.readout = QLabel()
+        self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.readout.setWordWrap(True)
+        self.run_bar = RunBar()
+        self.run_bar.run.connect(self.run)
+        self.run_bar.stop.connect(self.stop)
+        self._layout()
+        self.build_plots(self.traces)
+
+    # -- declaration hooks -----------------------------------------------------------------------
+
+    def build_plots(self, panel: PlotPanel) -> None:
+        """Add plots and curves to the traces panel."""
+
+    def start_run(self) -> None:
+        """Clear what a new run replaces."""
+        self.traces.clear_curves()
+
+    def on_chunk(self, chunk) -> None:
+        """Append a streamed piece of the running simulation."""
+
+    def show_result(self, result) -> None:
+        """Draw a finished (or stopped) run and update the readout."""
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        side = QWidget()
+        column = QVBoxLayout(side)
+        if self.presets:
+            self.preset_box = QComboBox()
+            self.preset_box.addItem("choose a preset…")
+            self.preset_box.addItems(list(self.presets))
+            self.preset_box.setToolTip("Load a named parameter set")
+            self.preset_box.activated.connect(self._preset_chosen)
+            column.addWidget(self.preset_box)
+        for key, title, params_class in self.forms:
+            form = ParamForm(params_class)
+            self.param_forms[key] = form
+            column.addWidget(_group(title, form))
+        reset = QPushButton("Reset to defaults")
+        reset.setToolTip("Put every parameter of this tab back to its default")
+        reset.clicked.connect(self.reset_defaults)
+        column.addWidget(reset)
+        column.addWidget(self.run_bar)
+        column.addWidget(self.readout)
+        for tool in self.tools:
+            column.addWidget(self._tool_box(tool))
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(side.sizeHint().width() + 24)
+        self.side_panel = scroll
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(splitter)
+
+    def _tool_box(self, tool: Tool) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if tool.params_class is not None:
+            form = ParamForm(tool.params_class)
+            self.tool_forms[tool.key] = form
+            layout.addWidget(form)
+        button = QPushButton(tool.label)
+        button.setObjectName(f"tool_{tool.key}")
+        button.setToolTip(tool.tip)
+        button.clicked.connect(lambda: self.run_tool(tool.key))
+        layout.addWidget(button)
+        return _group(tool.label, box)
+
+    # -- running -------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, Params]:
+        return {key: form.params() for key, form in self.param_forms.items()}
+
+    def run(self) -> None:
+        """Simulate with the current parameters (cancels a run in flight)."""
+        if self._refuse_if_invalid():
+            return
+        self.start_run()
+        self._submit(self.simulate_path, self.values(), "running",
+                     on_done=self._finished, on_chunk=self.on_chunk)
+
+    def run_tool(self, key: str) -> None:
+        tool = next(t for t in self.tools if t.key == key)
+        if self._refuse_if_invalid():
+            return
+        kwargs = {name: self.param_forms[name].params() for name in tool.inputs}
+        if key in self.tool_forms:
+            kwargs.update(self.tool_forms[key].params().to_dict())
+        self.pages.setCurrentWidget(self.analysis)
+        self._submit(tool.path, kwargs, tool.label,
+                     on_done=lambda result: self._tool_finished(tool, result))
+
+    def stop(self) -> None:
+        if self.runner is not None:
+            self.runner.cancel(self.tab_id)
+
+    def run_blocking(self) -> object:
+        """Simulate in this thread (command line export); returns and shows the result."""
+        self.start_run()
+        result = worker_process.call(self.simulate_path, self.values(), None, None)
+        self._finished(result)
+        return result
+
+    def _submit(self, path, kwargs, what, *, on_done, on_chunk=None) -> None:
+        if self.runner is None:
+            return
+        job = self.runner.submit(self.tab_id, path, kwargs, in_process=self.in_process)
+        job.what, job.on_done, job.started_at = what, on_done, time.perf_counter()
+        self.job = job
+        self.run_bar.set_running(what)
+        # bound methods of this QObject: Qt drops the connections if the tab goes away first
+        if on_chunk is not None:
+            job.chunk.connect(on_chunk)
+        job.finished.connect(self._job_finished)
+        job.stopped.connect(self._job_stopped)
+        job.failed.connect(self._job_failed)
+
+    def _job_finished(self, result) -> None:
+        job = self.sender()
+        job.on_done(result)
+        if job is self.job:
+            self.run_bar.set_running(None)
+            elapsed = time.perf_counter() - job.started_at
+            self.run_bar.set_message(f"done in {elapsed:.2f} s")
+            self.message.emit(f"{self.title}: {job.what} finished in {elapsed:.2f} s")
+
+    def _job_stopped(self, partial) -> None:
+        job = self.sender()
+        if job is not self.job:
+            return  # replaced by a newer run: that one owns the plots now
+        if partial is not None and job.on_done == self._finished:
+            job.on_done(partial)
+        self.run_bar.set_running(None)
+        self.run_bar.set_message("stopped")
+        self.message.emit(f"{self.title}: {job.what} stopped")
+
+    def _job_failed(self, text) -> None:
+        job = self.sender()
+        if job is self.job:
+            self.run_bar.set_running(None)
+            self.run_bar.set_message("failed")
+        summary = text.split("\n", 1)[0]
+        self.message.emit(f"{self.title}: {job.what} failed: {summary}")
+        self.run_failed.emit(text)
+
+    def _finished(self, result) -> None:
+        self.result = result
+        self.show_result(result)
+        self.traces.flush()
+        self.result_ready.emit(result)
+
+    def _tool_finished(self, tool: Tool, result) -> None:
+        self.tool_results[tool.key] = result
+        show_sweep(self.analysis, result)
+        if result.answer_text:
+            self.readout.setText(result.answer_text)
+        self.tool_ready.emit(tool.key, result)
+
+    def _refuse_if_invalid(self) -> bool:
+        forms = list(self.param_forms.values()) + list(self.tool_forms.values())
+        if any(form.has_errors() for form in forms):
+            self.message.emit(f"{self.title}: fix the values marked in red first")
+            return True
+        return False
+
+    # -- parameters, presets, sessions -------------------------------------------------------
+
+    def reset_defaults(self) -> None:
+        for form in list(self.param_forms.values()) + list(self.tool_forms.values()):
+            form.reset_defaults()
+
+    def apply_preset(self, name: str) -> None:
+        for key, params in self.presets[name].items():
+            self.param_forms[key].set_params(params)
+        self.message.emit(f"{self.title}: preset '{name}' loaded")
+
+    def _preset_chosen(self, index: int) -> None:
+        if index > 0:
+            self.apply_preset(self.preset_box.itemText(index))
+        self.preset_box.setCurrentIndex(0)
+
+    def set_value(self, name: str, text: str) -> None:
+        """Set one parameter by its scripting name (command line ``--set``); raises ParamError."""
+        for form in self.param_forms.values():
+            if name in form.params_class.names():
+                params = form.params_class.from_dict({name: text}, base=form.params())
+                form.set_params(params)
+                return
+        known = [n for form in self.param_forms.values() for n in form.params_class.names()]
+        raise ParamError(name, f"unknown parameter for tab '{self.tab_id}' (known: "
+                               f"{', '.join(known)})")
+
+    def state(self) -> dict:
+        """Everything a session keeps of this tab, as plain JSON values."""
+        state = {key: form.params().to_dict() for key, form in self.param_forms.items()}
+        state["tools"] = {key: form.params().to_dict() for key, form in self.tool_forms.items()}
+        state["view"] = {"page": self.pages.currentIndex()}
+        return state
+
+    def validate_state(self, state: dict) -> dict[str, Params]:
+        """Parse a session state without applying it; raises ParamError."""
+        parsed = {}
+        for key, form in self.param_forms.items():
+            parsed[key] = _parse(form.params_class, state.get(key, {}), key)
+        for key, form in self.tool_forms.items():
+            parsed[f"tools/{key}"] = _parse(form.params_class,
+                                            state.get("tools", {}).get(key, {}), key)
+        return parsed
+
+    def restore(self, state: dict) -> None:
+        """Apply a session state (validated first: on error nothing changes)."""
+        parsed = self.validate_state(state)
+        for key, params in parsed.items():
+            forms = self.tool_forms if key.startswith("tools/") else self.param_forms
+            forms[key.removeprefix("tools/")].set_params(params)
+        page = state.get("view", {}).get("page", 0)
+        if isinstance(page, int) and 0 <= page < self.pages.count():
+            self.pages.setCurrentIndex(page)
+
+    def export_panel(self) -> PlotPanel:
+        """The plots shown now (what File > Export writes)."""
+        return self.pages.currentWidget()
+
+
+def _parse(params_class, values, where: str) -> Params:
+    if not isinstance(values, dict):
+        raise ParamError(where, "must be an object of parameter values")
+    return params_class.from_dict(values)
+
+
+def _group(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(widget)
+    return box

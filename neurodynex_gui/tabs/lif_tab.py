@@ -1,0 +1,77 @@
+"""Leaky integrate-and-fire tab (book chapter 1.3)."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from ..models import lif
+from .base import ModelTab, Tool
+
+VOLTAGE_PEN = pg.mkPen("#1f4e9c", width=2)
+CURRENT_PEN = pg.mkPen("#2a7d2a", width=2)
+THRESHOLD_PEN = pg.mkPen("#c0392b", width=1.5, style=2)
+
+
+class LIFTab(ModelTab):
+    tab_id = "lif"
+    title = "Leaky integrate-and-fire"
+    book_section = "Neuronal Dynamics, ch. 1.3"
+    forms = (("params", "Neuron", lif.LIFParams), ("stimulus", "Input current", lif.LIFStimulus))
+    presets = {name: {"params": params, "stimulus": stimulus}
+               for name, (params, stimulus) in lif.PRESETS.items()}
+    simulate_path = "neurodynex_gui.models.lif:simulate"
+    tools = (
+        Tool("min_amplitude", "Minimum step amplitude for a spike",
+             "neurodynex_gui.models.lif:min_step_amplitude", lif.MinAmplitudeInputs,
+             ("params", "stimulus"),
+             "Exercise 1.3 (a): smallest step amplitude (with the step's timing above) that "
+             "makes the neuron spike; amplitudes are simulated together, one neuron each"),
+        Tool("fi_curve", "f-I curve", "neurodynex_gui.models.lif:fi_curve", lif.FICurveInputs,
+             tip="Exercise 1.3 (b): firing rate (from the inter-spike interval) against step "
+                 "amplitude; one neuron per amplitude in one run"),
+        Tool("sinus_response", "Sinusoidal response",
+             "neurodynex_gui.models.lif:sinus_response", lif.SinusResponseInputs,
+             tip="Exercise 1.3 (c): amplitude and phase of the subthreshold membrane "
+                 "oscillation against input frequency (threshold disabled)"),
+    )
+
+    def build_plots(self, panel) -> None:
+        panel.add_plot("v", "membrane potential v", "mV")
+        panel.add_plot("I", "input current I", "nA", link_x="v")
+        panel.add_curve("v", "v", pen=VOLTAGE_PEN)
+        panel.add_curve("I", "I", pen=CURRENT_PEN)
+        self.spike_marks = panel.add_curve("v", "spikes", pen=None, symbol="t1", symbolSize=11,
+                                           symbolBrush="#c0392b", symbolPen=None)
+        self.threshold_line = pg.InfiniteLine(angle=0, pen=THRESHOLD_PEN, label="threshold",
+                                              labelOpts={"position": 0.95, "color": "#c0392b",
+                                                         "anchors": [(1, 1), (1, 1)]})
+        panel.plots["v"].addItem(self.threshold_line)
+        panel.plots["v"].setXRange(0, lif.LIFParams().tend)
+        self.param_forms["params"].changed.connect(self._show_threshold)
+        self._show_threshold(self.param_forms["params"].params())
+
+    def _show_threshold(self, params) -> None:
+        self.threshold_line.setValue(params.firing_threshold)
+
+    def start_run(self) -> None:
+        super().start_run()
+        params = self.param_forms["params"].params()
+        self._show_threshold(params)
+        self.traces.plots["v"].setXRange(0, params.tend, padding=0.02)
+        self.readout.setText("running…")
+
+    def on_chunk(self, chunk) -> None:
+        self.traces.curve("v", "v").append(chunk["t_ms"], chunk["v_mV"])
+        self.traces.curve("I", "I").append(chunk["t_ms"], chunk["I_nA"])
+        self.readout.setText(f"running… {chunk['spike_count']} spikes so far")
+
+    def show_result(self, result: lif.LIFResult) -> None:
+        self.traces.curve("v", "v").set(result.t_ms, result.v_mV)
+        self.traces.curve("I", "I").set(result.t_ms, result.I_nA)
+        threshold = self.param_forms["params"].params().firing_threshold
+        self.spike_marks.set(result.spikes_ms, np.full(len(result.spikes_ms), threshold))
+        isi = np.diff(result.spikes_ms)
+        isi_text = f", mean ISI {isi.mean():.2f} ms" if len(isi) else ""
+        stopped = "" if result.completed else " (stopped early)"
+        self.readout.setText(f"{result.spike_count} spikes, mean rate "
+                             f"{result.mean_rate_Hz:.1f} Hz over the run{isi_text}{stopped}")

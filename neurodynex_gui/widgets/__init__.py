@@ -1,0 +1,1 @@
+"""Reusable views: forms, plots, the run bar."""

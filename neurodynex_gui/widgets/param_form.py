@@ -1,0 +1,220 @@
+"""A form generated from a :class:`~neurodynex_gui.models.params.Params` class.
+
+Numbers are typed into line edits (Up/Down step them, Shift for ten steps); a value that is
+refused is shown in red with the reason beside its field, and :meth:`ParamForm.params` keeps
+answering the last valid parameter set.
+"""
+from __future__ import annotations
+
+from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                             QVBoxLayout, QWidget)
+
+from ..models.params import ParamError, Params, coerce
+
+ERROR_STYLE = "color: #b00020;"
+
+
+class NumberEdit(QLineEdit):
+    """A line edit for a number; Up/Down add or subtract one step."""
+
+    stepped = pyqtSignal()
+
+    def __init__(self, step: float, decimals: int, parent=None):
+        super().__init__(parent)
+        self.step, self.decimals = step, decimals
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Up, Qt.Key_Down) and self.step:
+            try:
+                value = float(self.text())
+            except ValueError:
+                return super().keyPressEvent(event)
+            factor = 10 if event.modifiers() & Qt.ShiftModifier else 1
+            sign = 1 if event.key() == Qt.Key_Up else -1
+            self.setText(format_number(value + sign * factor * self.step, self.decimals))
+            self.stepped.emit()
+            return None
+        return super().keyPressEvent(event)
+
+
+def format_number(value, decimals: int = 4) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return f"{round(value, decimals):.{decimals}f}".rstrip("0").rstrip(".") or "0"
+
+
+class ParamForm(QWidget):
+    """Fields for every parameter of ``params_class``; ``changed`` fires on a valid edit."""
+
+    changed = pyqtSignal(object)
+
+    def __init__(self, params_class: type[Params], parent=None):
+        super().__init__(parent)
+        self.params_class = params_class
+        self._current = params_class()
+        self._editors: dict[str, QWidget] = {}
+        self._errors: dict[str, QLabel] = {}
+        self._rows: dict[str, tuple[QLabel, QWidget]] = {}
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for name, default, meta in params_class.specs():
+            editor = self._make_editor(name, default, meta)
+            error = QLabel()
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.hide()
+            field = QWidget()
+            column = QVBoxLayout(field)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(1)
+            row = QHBoxLayout()
+            row.addWidget(editor, 1)
+            if meta.unit:
+                row.addWidget(QLabel(meta.unit))
+            column.addLayout(row)
+            column.addWidget(error)
+            label = QLabel(meta.label)
+            tip = self._tooltip(name, meta)
+            for widget in (label, editor):
+                widget.setToolTip(tip)
+            label.setBuddy(editor)
+            layout.addRow(label, field)
+            self._editors[name], self._errors[name] = editor, error
+            self._rows[name] = (label, field)
+        self.set_params(self._current)
+
+    # -- public --------------------------------------------------------------------------------
+
+    def params(self) -> Params:
+        """The last valid parameter set."""
+        return self._current
+
+    def set_params(self, params: Params) -> None:
+        """Show ``params`` (already valid) and make it current."""
+        self._current = params
+        for name, value in params.to_dict().items():
+            editor = self._editors[name]
+            editor.blockSignals(True)
+            if isinstance(editor, QComboBox):
+                editor.setCurrentText(value)
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            else:
+                editor.setText(format_number(value, self.params_class.meta(name).decimals))
+            editor.blockSignals(False)
+            self._show_error(name, None)
+        self._update_visibility()
+
+    def reset_defaults(self) -> None:
+        self.set_params(self.params_class())
+        self.changed.emit(self._current)
+
+    def set_value(self, name: str, text: str) -> bool:
+        """Type ``text`` into a field as a user would; True if it was accepted."""
+        editor = self._editors[name]
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(text)
+        elif isinstance(editor, QCheckBox):
+            editor.setChecked(text.lower() in ("1", "true", "yes", "on"))
+        else:
+            editor.setText(text)
+        return self._commit(name)
+
+    def editor(self, name: str) -> QWidget:
+        return self._editors[name]
+
+    def error(self, name: str) -> str:
+        """The message shown beside ``name`` ('' if none)."""
+        label = self._errors[name]
+        return label.text() if not label.isHidden() else ""
+
+    def has_errors(self) -> bool:
+        return any(self.error(name) for name in self._errors)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _make_editor(self, name, default, meta) -> QWidget:
+        if meta.choices is not None:
+            editor = QComboBox()
+            editor.addItems(meta.choices)
+            editor.currentTextChanged.connect(lambda _=None, n=name: self._commit(n))
+        elif isinstance(default, bool):
+            editor = QCheckBox()
+            editor.toggled.connect(lambda _=None, n=name: self._commit(n))
+        else:
+            step = meta.step if meta.step is not None else (1 if isinstance(default, int) else 0)
+            editor = NumberEdit(step, 0 if isinstance(default, int) else meta.decimals)
+            editor.editingFinished.connect(lambda n=name: self._commit(n))
+            editor.stepped.connect(lambda n=name: self._commit(n))
+            editor.textEdited.connect(lambda _=None, n=name: self._check_only(n))
+        editor.setObjectName(name)
+        return editor
+
+    @staticmethod
+    def _tooltip(name: str, meta) -> str:
+        parts = [meta.help or meta.label]
+        unit = f" {meta.unit}" if meta.unit else ""
+        if meta.min is not None and meta.max is not None:
+            parts.append(f"range {meta.min:g} to {meta.max:g}{unit}")
+        if meta.section:
+            parts.append(meta.section)
+        parts.append(f"name: {name}")
+        return "\n".join(parts)
+
+    # -- validation ----------------------------------------------------------------------------
+
+    def _text(self, name: str):
+        editor = self._editors[name]
+        if isinstance(editor, QComboBox):
+            return editor.currentText()
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        return editor.text()
+
+    def _check_only(self, name: str) -> None:
+        try:
+            coerce(self.params_class, name, self._text(name))
+        except ParamError as error:
+            self._show_error(name, error.message)
+        else:
+            self._show_error(name, None)
+
+    def _commit(self, name: str) -> bool:
+        """Validate the whole form after an edit of ``name``; adopt it if valid."""
+        values = {n: self._text(n) for n in self._editors}
+        try:
+            params = self.params_class.from_dict(values)
+        except ParamError as error:
+            for other in self._errors:
+                self._show_error(other, None)
+            self._show_error(error.name if error.name in self._errors else name, error.message)
+            return False
+        for other in self._errors:
+            self._show_error(other, None)
+        changed = params != self._current
+        self._current = params
+        self._update_visibility()
+        if changed:
+            self.changed.emit(params)
+        return True
+
+    def _show_error(self, name: str, message: str | None) -> None:
+        label, editor = self._errors[name], self._editors[name]
+        label.setText(message or "")
+        label.setVisible(bool(message))
+        editor.setStyleSheet("border: 1px solid #b00020;" if message else "")
+
+    def _update_visibility(self) -> None:
+        values = self._current.to_dict()
+        layout: QFormLayout = self.layout()
+        for name, _, meta in self.params_class.specs():
+            if meta.show_when is None:
+                continue
+            other, shown = meta.show_when
+            visible = str(values[other]) in shown
+            label, field = self._rows[name]
+            label.setVisible(visible)
+            field.setVisible(visible)
+        layout.invalidate()

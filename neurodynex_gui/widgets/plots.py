@@ -1,0 +1,149 @@
+"""Stacked pyqtgraph plots with named curves, live buffers and export in the context menu.
+
+Chunks are appended to a curve's buffer at any rate; a timer redraws dirty curves at about
+30 Hz, never once per sample.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt5.QtCore import QTimer, pyqtSignal
+
+REDRAW_MS = 33
+LEFT_AXIS_WIDTH = 72  # the same for every plot, so stacked plots line up
+
+
+class LiveCurve:
+    """A plot curve fed in pieces; ``flush`` draws what arrived since the last frame."""
+
+    def __init__(self, item: pg.PlotDataItem):
+        self.item = item
+        self._xs: list[np.ndarray] = []
+        self._ys: list[np.ndarray] = []
+        self.dirty = False
+
+    def append(self, x, y) -> None:
+        self._xs.append(np.asarray(x, dtype=float))
+        self._ys.append(np.asarray(y, dtype=float))
+        self.dirty = True
+
+    def set(self, x, y) -> None:
+        self._xs, self._ys = [np.asarray(x, dtype=float)], [np.asarray(y, dtype=float)]
+        self.dirty = True
+
+    def clear(self) -> None:
+        self._xs, self._ys = [], []
+        self.item.setData([], [])
+        self.dirty = False
+
+    def flush(self) -> None:
+        if not self.dirty:
+            return
+        if len(self._xs) > 1:
+            self._xs, self._ys = [np.concatenate(self._xs)], [np.concatenate(self._ys)]
+        if self._xs:
+            self.item.setData(self._xs[0], self._ys[0])
+        self.dirty = False
+
+
+class PlotPanel(pg.GraphicsLayoutWidget):
+    """Named plots stacked in one column; ``export_requested`` comes from their menus."""
+
+    export_requested = pyqtSignal(str)  # "figure" or "data"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.curves: dict[tuple[str, str], LiveCurve] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self.flush)
+        self._timer.start()
+
+    def add_plot(self, name: str, y_label: str, y_unit: str, *, x_label: str = "time",
+                 x_unit: str = "ms", link_x: str | None = None,
+                 legend: bool = False) -> pg.PlotItem:
+        plot = self.addPlot(row=len(self.plots), col=0)
+        plot.setLabel("left", f"{y_label} ({y_unit})" if y_unit else y_label)
+        plot.setLabel("bottom", f"{x_label} ({x_unit})" if x_unit else x_label)
+        plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        if link_x is not None:
+            plot.setXLink(self.plots[link_x])
+        if legend:
+            plot.addLegend(offset=(-10, 10))
+        menu = plot.getViewBox().menu
+        menu.addSeparator()
+        menu.addAction("Export figure (PNG/SVG)…", lambda: self.export_requested.emit("figure"))
+        menu.addAction("Export data (CSV/NPZ)…", lambda: self.export_requested.emit("data"))
+        self.plots[name] = plot
+        return plot
+
+    def add_curve(self, plot: str, name: str, **style) -> LiveCurve:
+        item = self.plots[plot].plot([], [], name=name, **style)
+        curve = LiveCurve(item)
+        self.curves[(plot, name)] = curve
+        return curve
+
+    def curve(self, plot: str, name: str) -> LiveCurve:
+        return self.curves[(plot, name)]
+
+    def flush(self) -> None:
+        for curve in self.curves.values():
+            curve.flush()
+
+    def clear_curves(self) -> None:
+        for curve in self.curves.values():
+            curve.clear()
+
+    def data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The drawn data of every non-empty curve, keyed ``plot/curve``."""
+        self.flush()
+        out = {}
+        for (plot, name), curve in self.curves.items():
+            x, y = curve.item.getData()
+            if x is not None and len(x):
+                out[f"{plot}/{name}"] = (np.asarray(x), np.asarray(y))
+        return out
+
+    def x_label(self, key: str) -> str:
+        plot = key.split("/", 1)[0]
+        return self.plots[plot].getAxis("bottom").labelText or "x"
+
+    def y_label(self, key: str) -> str:
+        plot = key.split("/", 1)[0]
+        return self.plots[plot].getAxis("left").labelText or "y"
+
+
+UNIT_SUFFIXES = {"Hz": "Hz", "mV": "mV", "deg": "degrees", "nA": "nA", "uA": "µA", "ms": "ms",
+                 "kHz": "kHz"}
+
+
+def split_unit(column: str) -> tuple[str, str]:
+    """'rate_Hz' -> ('rate', 'Hz'); a name without a known unit suffix has none."""
+    stem, _, suffix = column.rpartition("_")
+    if stem and suffix in UNIT_SUFFIXES:
+        return stem.replace("_", " "), UNIT_SUFFIXES[suffix]
+    return column.replace("_", " "), ""
+
+
+def show_sweep(panel: PlotPanel, sweep, x_unit: str = "") -> None:
+    """Draw a SweepResult: one plot per column against the swept value, answer marked."""
+    panel.clear()
+    panel.plots.clear()
+    panel.curves.clear()
+    x_name, _, unit = sweep.x_label.partition(" (")
+    first = None
+    for column, values in sweep.columns.items():
+        label, y_unit = split_unit(column)
+        panel.add_plot(column, label, y_unit, x_label=x_name, x_unit=unit.rstrip(")"),
+                       link_x=first)
+        panel.add_curve(column, column, pen=pg.mkPen("#1f77b4", width=2), symbol="o",
+                        symbolSize=5, symbolBrush="#1f77b4").set(sweep.x, values)
+        if sweep.answer is not None:
+            panel.plots[column].addItem(pg.InfiniteLine(
+                sweep.answer, angle=90, pen=pg.mkPen("#d62728", width=2, style=2),
+                label=sweep.answer_text or f"{sweep.answer:g}",
+                labelOpts={"position": 0.85, "color": "#d62728"}))
+        first = first or column
+    panel.flush()

@@ -1,0 +1,143 @@
+"""The LIF tab driven through its real widgets."""
+import math
+
+import numpy as np
+import pytest
+from PyQt5.QtCore import Qt
+
+from neurodynex_gui.main_window import MainWindow
+
+LONG_RUN_MS = "20000"
+
+
+@pytest.fixture
+def window(qtbot, runner):
+    window = MainWindow(runner=runner, tab_ids=["lif"])
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.tabs["lif"].stop()
+
+
+def lif_tab(window):
+    tab = window.tabs["lif"]
+    window.tab_widget.setCurrentWidget(tab)
+    return tab
+
+
+def run_and_wait(qtbot, tab, timeout=20000):
+    with qtbot.waitSignal(tab.result_ready, timeout=timeout) as blocker:
+        qtbot.mouseClick(tab.run_bar.run_button, Qt.LeftButton)
+    return blocker.args[0]
+
+
+def test_typed_parameter_runs_and_plots_the_expected_spikes(qtbot, window):
+    tab = lif_tab(window)
+    assert tab.param_forms["stimulus"].set_value("I_amp", "1.5")
+    run_and_wait(qtbot, tab)
+    t, v = tab.traces.data()["v/v"]
+    assert len(t) == 1000 and t[-1] == np.float64(99.9)
+    # tau ln(RI/(RI - theta)) = ln 3 ms rounds up to 1.1 ms on the 0.1 ms grid; step of 50 ms
+    isi = math.ceil(math.log(3.0) / 0.1) * 0.1
+    expected = math.floor(50.0 / isi)
+    spikes_t, spikes_y = tab.traces.data()["v/spikes"]
+    assert len(spikes_t) == expected
+    assert f"{expected} spikes" in tab.readout.text()
+    assert v.max() < 1.0  # reset before the sample after the crossing
+    _, current = tab.traces.data()["I/I"]
+    assert current.max() == 1.5
+
+
+def test_trace_grows_while_running_and_stop_cancels(qtbot, window):
+    tab = lif_tab(window)
+    tab.param_forms["params"].set_value("tend", LONG_RUN_MS)
+    chunks = []
+    tab.run()
+    tab.job.chunk.connect(chunks.append)
+    with qtbot.waitSignal(tab.job.chunk, timeout=20000):
+        pass
+    qtbot.wait(100)  # a redraw frame
+    t, _ = tab.traces.data()["v/v"]
+    assert 0 < t[-1] < float(LONG_RUN_MS)
+    with qtbot.waitSignal(tab.job.stopped, timeout=3000):
+        qtbot.mouseClick(tab.run_bar.stop_button, Qt.LeftButton)
+    assert chunks, "no partial result arrived before Stop"
+    t, _ = tab.traces.data()["v/v"]
+    assert 0 < t[-1] < float(LONG_RUN_MS)
+    assert tab.run_bar.state.text() == "stopped"
+
+
+def test_a_new_run_cancels_the_run_in_flight(qtbot, window):
+    tab = lif_tab(window)
+    tab.param_forms["params"].set_value("tend", LONG_RUN_MS)
+    tab.run()
+    first = tab.job
+    tab.param_forms["params"].set_value("tend", "100")
+    with qtbot.waitSignal(first.stopped, timeout=5000):
+        result = None
+        with qtbot.waitSignal(tab.result_ready, timeout=20000) as blocker:
+            tab.run()
+        result = blocker.args[0]
+    assert result.t_ms[-1] < 100.0 and result.completed
+
+
+def test_bad_values_are_refused_beside_their_field(qtbot, window):
+    tab = lif_tab(window)
+    form = tab.param_forms["params"]
+    before = form.params()
+    assert not form.set_value("membrane_time_scale", "-3")
+    assert "at least 0.01 ms" in form.error("membrane_time_scale")
+    assert not form.set_value("membrane_time_scale", "abc")
+    assert "not a number" in form.error("membrane_time_scale")
+    assert form.params() == before
+    tab.run()
+    assert "fix the values" in window.statusBar().currentMessage()
+    assert form.set_value("membrane_time_scale", "2")
+    assert form.error("membrane_time_scale") == ""
+    assert not form.set_value("v_reset", "5")  # above the 1 mV threshold
+    assert "below the firing threshold" in form.error("v_reset")
+
+
+def test_up_down_keys_step_the_focused_field(qtbot, window):
+    tab = lif_tab(window)
+    editor = tab.param_forms["params"].editor("membrane_time_scale")
+    editor.setFocus()
+    qtbot.keyClick(editor, Qt.Key_Up)
+    assert tab.param_forms["params"].params().membrane_time_scale == 2.0
+
+
+def test_minimum_amplitude_button(qtbot, window):
+    tab = lif_tab(window)
+    with qtbot.waitSignal(tab.tool_ready, timeout=20000) as blocker:
+        qtbot.mouseClick(tab.findChild(type(tab.run_bar.run_button), "tool_min_amplitude"),
+                         Qt.LeftButton)
+    key, sweep = blocker.args
+    assert key == "min_amplitude"
+    assert 1.0 <= sweep.answer <= 1.001 + 1e-9
+    assert "1.00" in tab.readout.text()
+    assert tab.pages.currentWidget() is tab.analysis
+
+
+def test_a_failing_run_shows_a_message_and_the_app_goes_on(qtbot, window):
+    tab = lif_tab(window)
+    form = tab.param_forms["params"]
+    assert form.set_value("v_reset", "-1")
+    assert form.set_value("v_rest", "5")  # rest above threshold: spikes without input
+    with qtbot.waitSignal(tab.run_failed, timeout=20000):
+        tab.run_tool("min_amplitude")
+    assert "failed" in window.statusBar().currentMessage()
+    assert "spikes without input" in window.statusBar().currentMessage()
+    form.reset_defaults()
+    result = run_and_wait(qtbot, tab)
+    assert result.spike_count == 9
+
+
+def test_presets(qtbot, window):
+    tab = lif_tab(window)
+    tab.apply_preset("book ch. 1.3 (physiological)")
+    params = tab.param_forms["params"].params()
+    assert (params.v_rest, params.v_reset, params.firing_threshold) == (-70.0, -65.0, -50.0)
+    assert (params.membrane_resistance, params.membrane_time_scale) == (10.0, 8.0)
+    assert params.abs_refractory_period == 2.0
+    tab.reset_defaults()
+    assert tab.param_forms["params"].params().v_rest == 0.0

@@ -1,0 +1,150 @@
+"""Sessions, exports and the command line, on the LIF tab."""
+import csv
+import json
+import math
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PyQt5.QtGui import QImage
+
+from neurodynex_gui import session
+from neurodynex_gui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def window(qtbot, runner):
+    window = MainWindow(runner=runner, tab_ids=["lif"])
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.tabs["lif"].stop()
+
+
+def edit(window):
+    tab = window.tabs["lif"]
+    tab.apply_preset("book ch. 1.3 (physiological)")
+    assert tab.param_forms["stimulus"].set_value("kind", "sinusoid")
+    assert tab.param_forms["stimulus"].set_value("I_freq", "0.25")
+    assert tab.tool_forms["fi_curve"].set_value("n", "17")
+    return window.session_state()
+
+
+def test_session_round_trip(window, tmp_path):
+    saved = edit(window)
+    path = window.save_session(tmp_path / "lecture.ndx.json")
+    window.tabs["lif"].reset_defaults()
+    assert window.session_state() != saved
+    assert window.open_session(path)
+    assert window.session_state() == saved
+    on_disk = json.loads(path.read_text())
+    assert on_disk["format"] == "neurodynex-gui-session" and on_disk["version"] == 1
+    assert on_disk["tabs"]["lif"]["params"]["firing_threshold"] == -50.0
+    assert on_disk["active_tab"] == "lif"
+    assert not list(tmp_path.glob(".*tmp*")), "temporary file left behind"
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "corrupt"),
+    ('{"format": "something-else", "version": 1, "tabs": {}}', "not a neurodynex-gui session"),
+    ('{"format": "neurodynex-gui-session", "version": 99, "tabs": {}}', "newer"),
+    ('{"format": "neurodynex-gui-session", "version": 1, "tabs": {"lif": {"params": '
+     '{"membrane_time_scale": -5}}}}', "membrane_time_scale"),
+    ('{"format": "neurodynex-gui-session", "version": 1, "tabs": {"lif": {"params": '
+     '{"no_such_parameter": 1}}}}', "unknown parameter"),
+    ('{"format": "neurodynex-gui-session", "version": 1, "tabs": []}', "corrupt"),
+])
+def test_bad_sessions_are_refused_and_nothing_changes(window, tmp_path, content, message):
+    before = edit(window)
+    path = tmp_path / "bad.ndx.json"
+    path.write_text(content)
+    assert not window.open_session(path)
+    assert message in window.last_error
+    assert window.session_state() == before
+
+
+def test_atomic_save_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
+    path = tmp_path / "s.ndx.json"
+    session.save(path, {"lif": {"params": {}}}, "lif")
+    original = path.read_text()
+    with pytest.raises(ValueError):
+        session.save(path, {"lif": {"params": {"x": float("nan")}}}, "lif")
+    assert path.read_text() == original
+
+
+def test_exports_decode(qtbot, window, tmp_path):
+    tab = window.tabs["lif"]
+    with qtbot.waitSignal(tab.result_ready, timeout=20000):
+        tab.run()
+    png = window.export_to(tmp_path / "f.png", width=1200)
+    image = QImage(str(png))
+    assert not image.isNull() and image.width() == 1200
+    svg = window.export_to(tmp_path / "f.svg")
+    root = ElementTree.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    with window.export_to(tmp_path / "f.csv").open() as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    assert "v/v time (ms)" in header and "v/v membrane potential v (mV)" in header
+    v_column = header.index("v/v membrane potential v (mV)")
+    assert len([r for r in body if r[v_column] != ""]) == 1000
+    npz = np.load(window.export_to(tmp_path / "f.npz"))
+    np.testing.assert_allclose(npz["v/v/y"], tab.result.v_mV)
+    assert len(npz["v/spikes/x"]) == 9
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+
+
+def test_cli_lists_tabs():
+    result = run_cli("--list-tabs")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0].startswith("lif\t")
+
+
+def test_cli_exports_a_run_with_parameters_set(tmp_path):
+    out = tmp_path / "run.npz"
+    result = run_cli("--tab", "lif", "--set", "I_amp=1.5", "--set", "tend=200", "--export",
+                     str(out))
+    assert result.returncode == 0, result.stderr
+    data = np.load(out)
+    assert data["v/v/x"][-1] == pytest.approx(199.9)
+    isi = math.ceil(math.log(3.0) / 0.1) * 0.1
+    assert len(data["v/spikes/x"]) == math.floor(50.0 / isi)
+
+
+def test_cli_uses_a_session_then_the_sets(tmp_path, window):
+    edit(window)
+    path = window.save_session(tmp_path / "s.ndx.json")
+    out = tmp_path / "run.png"
+    result = run_cli("--tab", "lif", "--session", str(path), "--set", "kind=step",
+                     "--export", str(out))
+    assert result.returncode == 0, result.stderr
+    assert not QImage(str(out)).isNull()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--set", "I_amx=2"), "I_amx: unknown parameter"),
+    (("--set", "I_amp=lots"), "I_amp: 'lots' is not a number"),
+    (("--set", "membrane_time_scale=0"), "membrane_time_scale: must be at least"),
+    (("--set", "I_amp"), "is not NAME=VALUE"),
+])
+def test_cli_bad_names_and_values_exit_non_zero_with_one_line(tmp_path, args, message):
+    result = run_cli("--tab", "lif", *args, "--export", str(tmp_path / "x.png"))
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and message in errors[0]
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_cli_unknown_tab_and_format(tmp_path):
+    assert run_cli("--tab", "nope", "--export", str(tmp_path / "x.png")).returncode != 0
+    bad = run_cli("--tab", "lif", "--export", str(tmp_path / "x.gif"))
+    assert bad.returncode != 0 and ".gif" in bad.stderr
