@@ -53,6 +53,7 @@ def make_application(argv=None):
     QApplication.setAttribute(Qt.AA_EnableHighDpiScaling, True)
     QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps, True)
     app = QApplication.instance() or QApplication(list(argv or ["neurodynex-gui"]))
+    app.setStyle("Fusion")  # the same look on every platform
     app.setApplicationName("neurodynex-gui")
     app.setOrganizationName("neurodynex-gui")
     import pyqtgraph as pg

@@ -13,6 +13,7 @@ from PyQt5.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLa
 from ..models.params import ParamError, Params, coerce
 
 ERROR_STYLE = "color: #b00020;"
+UNIT_WIDTH = 52  # unit labels share a column, so the fields line up
 
 
 class NumberEdit(QLineEdit):
@@ -71,8 +72,9 @@ class ParamForm(QWidget):
             column.setSpacing(1)
             row = QHBoxLayout()
             row.addWidget(editor, 1)
-            if meta.unit:
-                row.addWidget(QLabel(meta.unit))
+            unit = QLabel(meta.unit)
+            unit.setMinimumWidth(UNIT_WIDTH)
+            row.addWidget(unit)
             column.addLayout(row)
             column.addWidget(error)
             label = QLabel(meta.label)
