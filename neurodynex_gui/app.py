@@ -2,15 +2,16 @@
 
     neurodynex-gui                                   open the window
     neurodynex-gui --list-tabs                       print the tab ids
+    neurodynex-gui --install-desktop                 menu entry, desktop shortcut, icons
     neurodynex-gui --tab lif [--session F] [--set NAME=VALUE ...] --export OUT.png
                                                      simulate, render without a window, write
 """
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import os
 import sys
-import traceback
 
 __version__ = "0.1.0"
 
@@ -29,6 +30,8 @@ def parse_args(argv):
                              "without showing a window")
     parser.add_argument("--width", type=int, help="PNG width in pixels for --export")
     parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--install-desktop", action="store_true",
+                        help="add a menu entry, a desktop shortcut and icons for this user")
     parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -41,9 +44,22 @@ def main(argv=None) -> int:
         for tab_id, (_, _, title) in TAB_MODULES.items():
             print(f"{tab_id}\t{title}")
         return 0
+    if args.install_desktop:
+        from .desktop import install
+
+        for path in install():
+            print(f"wrote {path}")
+        return 0
     if args.export or args.tab or args.set:
         return export_headless(args)
     return run_window(args)
+
+
+def debug_main(argv=None) -> int:
+    """The console launcher: tracebacks, and a native crash's stack, go to the terminal."""
+    faulthandler.enable()
+    print("neurodynex-gui (debug): tracebacks are printed here", file=sys.stderr)
+    return main(argv)
 
 
 def make_application(argv=None):
@@ -66,22 +82,16 @@ def run_window(args) -> int:
     app = make_application(sys.argv[:1])
     from .main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(autosave=True)
     window.show()
     if args.exit_after_show:  # start-up benchmark: the window is up, report and leave
         from PyQt5.QtCore import QTimer
 
         QTimer.singleShot(0, lambda: (print("window shown", flush=True), window.close()))
-    sys.excepthook = lambda *info: _report_exception(window, *info)
+    sys.excepthook = window.report_exception
     if args.session:
         window.open_session(args.session)
     return app.exec_()
-
-
-def _report_exception(window, kind, value, tb) -> None:
-    """An unexpected exception in a slot: report it, keep the app running."""
-    traceback.print_exception(kind, value, tb)
-    window.show_error("Unexpected error", f"{kind.__name__}: {value}")
 
 
 def export_headless(args) -> int:

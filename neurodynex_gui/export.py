@@ -29,6 +29,18 @@ def export(panel, path: str | os.PathLike, width: int | None = None) -> Path:
     return path
 
 
+def export_view(view, base: Path, scale: float = 2.5) -> list[Path]:
+    """Any pyqtgraph view as ``base``.png (``scale`` x its size) and ``base``.svg."""
+    from pyqtgraph.exporters import ImageExporter, SVGExporter
+
+    png, svg = Path(f"{base}.png"), Path(f"{base}.svg")
+    exporter = ImageExporter(view.scene())
+    exporter.parameters()["width"] = int(max(view.width(), 200) * scale)
+    _atomic(png, lambda tmp: exporter.export(str(tmp)))
+    _atomic(svg, lambda tmp: SVGExporter(view.scene()).export(str(tmp)))
+    return [png, svg]
+
+
 def export_png(panel, path: Path, width: int | None = None) -> None:
     """The whole panel as a PNG, ``width`` pixels wide (default: its size on screen x2)."""
     from pyqtgraph.exporters import ImageExporter

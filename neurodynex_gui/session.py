@@ -1,7 +1,9 @@
 """Versioned JSON sessions (``*.ndx.json``): every tab's state and the active tab.
 
 Reading refuses corrupt, foreign and newer files with a clear message (SessionError) before
-anything is applied; older versions are migrated one step at a time. Writes are atomic.
+anything is applied; older versions are migrated one step at a time. Writes are atomic. On
+request the last results go beside the JSON as ``<name>.results.npz`` (plain arrays, loaded
+with ``allow_pickle=False``).
 """
 from __future__ import annotations
 
@@ -9,11 +11,25 @@ import json
 import os
 from pathlib import Path
 
-FORMAT = "neurodynex-gui-session"
-VERSION = 1
-SUFFIX = ".ndx.json"
+import numpy as np
 
-MIGRATIONS: dict[int, callable] = {}
+FORMAT = "neurodynex-gui-session"
+VERSION = 2
+SUFFIX = ".ndx.json"
+RESULTS_SUFFIX = ".results.npz"
+
+
+def _v1_to_v2(doc: dict) -> dict:
+    """Version 2 adds the optional results file and axis ranges in each tab's view."""
+    tabs = doc.get("tabs")
+    if isinstance(tabs, dict):
+        tabs = {tab_id: ({**state, "view": {"ranges": {}, **state.get("view", {})}}
+                         if isinstance(state, dict) else state)
+                for tab_id, state in tabs.items()}
+    return {**doc, "version": 2, "tabs": tabs, "results": None}
+
+
+MIGRATIONS = {1: _v1_to_v2}
 """version N -> function turning a version-N document into version N+1."""
 
 
@@ -21,22 +37,65 @@ class SessionError(ValueError):
     """A session file that cannot be used; the message says why."""
 
 
-def document(tabs: dict[str, dict], active_tab: str | None) -> dict:
-    return {"format": FORMAT, "version": VERSION, "tabs": tabs, "active_tab": active_tab}
+def document(tabs: dict[str, dict], active_tab: str | None,
+             results: str | None = None) -> dict:
+    return {"format": FORMAT, "version": VERSION, "tabs": tabs, "active_tab": active_tab,
+            "results": results}
 
 
-def save(path: str | os.PathLike, tabs: dict[str, dict], active_tab: str | None) -> Path:
-    """Write atomically: a temporary file in the same folder, then rename."""
+def results_path(path: str | os.PathLike) -> Path:
     path = Path(path)
-    text = json.dumps(document(tabs, active_tab), indent=2, sort_keys=True, allow_nan=False)
+    stem = path.name[:-len(SUFFIX)] if path.name.endswith(SUFFIX) else path.stem
+    return path.with_name(stem + RESULTS_SUFFIX)
+
+
+def save(path: str | os.PathLike, tabs: dict[str, dict], active_tab: str | None,
+         results: dict[str, dict[str, np.ndarray]] | None = None) -> Path:
+    """Write atomically (temporary file, then rename); ``results`` (tab -> arrays) go to NPZ."""
+    path = Path(path)
+    results_name = None
+    if results:
+        target = results_path(path)
+        flat = {f"{tab}/{key}": value for tab, arrays in results.items()
+                for key, value in arrays.items()}
+        _atomic(target, lambda tmp: np.savez_compressed(tmp, **flat), binary=True)
+        results_name = target.name
+    text = json.dumps(document(tabs, active_tab, results_name), indent=2, sort_keys=True,
+                      allow_nan=False)
+    _atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+    return path
+
+
+def load_results(path: str | os.PathLike, doc: dict) -> dict[str, dict[str, np.ndarray]]:
+    """The arrays saved beside a session, by tab; {} if it saved none."""
+    name = doc.get("results")
+    if not name:
+        return {}
+    target = Path(path).with_name(Path(name).name)
+    try:
+        with np.load(target, allow_pickle=False) as data:
+            flat = {key: data[key] for key in data.files}
+    except (OSError, ValueError) as error:
+        raise SessionError(f"the results file {target.name} cannot be read ({error})") from None
+    results: dict[str, dict[str, np.ndarray]] = {}
+    for key, value in flat.items():
+        tab, _, rest = key.partition("/")
+        results.setdefault(tab, {})[rest] = value
+    return results
+
+
+def _atomic(path: Path, write, binary: bool = False) -> None:
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     try:
-        tmp.write_text(text + "\n", encoding="utf-8")
+        if binary:
+            with open(tmp, "wb") as handle:
+                write(handle)
+        else:
+            write(tmp)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path
 
 
 def load(path: str | os.PathLike) -> dict:

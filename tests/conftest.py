@@ -1,8 +1,14 @@
 """Headless Qt for every test: without a display pytest-qt would abort the run."""
 import os
 
+import tempfile
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+# settings, autosave and desktop files of the tests never touch the user's own
+_HOME = tempfile.mkdtemp(prefix="neurodynex-gui-tests-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 import pytest  # noqa: E402
 
@@ -28,3 +34,15 @@ def window(qtbot, runner):
     yield window
     for tab in window.tabs.values():
         tab.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(qapp):
+    """Every test starts from default settings (presentation mode, recent files, ...)."""
+    from PyQt5.QtCore import QSettings
+
+    qapp.setOrganizationName("neurodynex-gui-tests")
+    qapp.setApplicationName("neurodynex-gui-tests")
+    QSettings().clear()
+    yield
+    QSettings().clear()

@@ -43,7 +43,8 @@ def test_session_round_trip(window, tmp_path):
     assert window.open_session(path)
     assert window.session_state() == saved
     on_disk = json.loads(path.read_text())
-    assert on_disk["format"] == "neurodynex-gui-session" and on_disk["version"] == 1
+    assert on_disk["format"] == "neurodynex-gui-session"
+    assert on_disk["version"] == session.VERSION
     assert on_disk["tabs"]["lif"]["params"]["firing_threshold"] == -50.0
     assert on_disk["active_tab"] == "lif"
     assert not list(tmp_path.glob(".*tmp*")), "temporary file left behind"

@@ -8,14 +8,16 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from PyQt5.QtCore import Qt, pyqtSignal
+import numpy as np
+from PyQt5.QtCore import Qt, QTimer, pyqtSignal
 from PyQt5.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                              QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import worker_process
 from ..models.params import ParamError, Params
+from ..models.sweep import SweepResult
 from ..widgets.param_form import ParamForm
-from ..widgets.plots import PlotPanel, show_sweep
+from ..widgets.plots import PlotPanel, set_view_ranges, show_sweep, view_ranges
 from ..widgets.run_bar import RunBar
 
 
@@ -46,6 +48,8 @@ class ModelTab(QWidget):
     simulate_path = ""
     in_process = False  # True: run on a thread of this process (cheap numpy models)
     tools: tuple[Tool, ...] = ()
+    auto_run = True  # the default run is fast enough to re-run on every parameter change
+    exercises = ""   # HTML: the questions this tab answers, with the book section and tools
 
     result_ready = pyqtSignal(object)    # the finished result of a run
     tool_ready = pyqtSignal(str, object)  # tool key, its result
@@ -71,7 +75,15 @@ class ModelTab(QWidget):
         self.run_bar = RunBar()
         self.run_bar.run.connect(self.run)
         self.run_bar.stop.connect(self.stop)
+        self.auto_run_enabled = False
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.run)
+        self.last_tool: str | None = None
         self._layout()
+        for form in self.param_forms.values():
+            form.changed.connect(self._parameter_changed)
         self.build_plots(self.traces)
 
     # -- declaration hooks -----------------------------------------------------------------------
@@ -226,8 +238,13 @@ class ModelTab(QWidget):
         self.traces.flush()
         self.result_ready.emit(result)
 
+    def _parameter_changed(self, _params) -> None:
+        if self.auto_run_enabled and self.auto_run:
+            self._debounce.start()
+
     def _tool_finished(self, tool: Tool, result) -> None:
         self.tool_results[tool.key] = result
+        self.last_tool = tool.key
         show_sweep(self.analysis, result)
         if result.answer_text:
             self.readout.setText(result.answer_text)
@@ -271,8 +288,21 @@ class ModelTab(QWidget):
         """Everything a session keeps of this tab, as plain JSON values."""
         state = {key: form.params().to_dict() for key, form in self.param_forms.items()}
         state["tools"] = {key: form.params().to_dict() for key, form in self.tool_forms.items()}
-        state["view"] = {"page": self.pages.currentIndex()}
+        state["view"] = self.view_state()
         return state
+
+    def view_state(self) -> dict:
+        """The page shown and every plot's axis ranges."""
+        return {"page": self.pages.currentIndex(),
+                "ranges": {"traces": view_ranges(self.traces),
+                           "analysis": view_ranges(self.analysis)}}
+
+    def set_view_state(self, view: dict) -> None:
+        page = view.get("page", 0)
+        if isinstance(page, int) and 0 <= page < self.pages.count():
+            self.pages.setCurrentIndex(page)
+        for name, panel in (("traces", self.traces), ("analysis", self.analysis)):
+            set_view_ranges(panel, view.get("ranges", {}).get(name, {}))
 
     def validate_state(self, state: dict) -> dict[str, Params]:
         """Parse a session state without applying it; raises ParamError."""
@@ -282,17 +312,59 @@ class ModelTab(QWidget):
         for key, form in self.tool_forms.items():
             parsed[f"tools/{key}"] = _parse(form.params_class,
                                             state.get("tools", {}).get(key, {}), key)
+        _check_view(state.get("view", {}))
         return parsed
 
-    def restore(self, state: dict) -> None:
-        """Apply a session state (validated first: on error nothing changes)."""
+    def restore(self, state: dict, results: dict | None = None) -> None:
+        """Apply a session state (validated first: on error nothing changes), then the saved
+        results if any, then the view."""
         parsed = self.validate_state(state)
         for key, params in parsed.items():
             forms = self.tool_forms if key.startswith("tools/") else self.param_forms
             forms[key.removeprefix("tools/")].set_params(params)
-        page = state.get("view", {}).get("page", 0)
-        if isinstance(page, int) and 0 <= page < self.pages.count():
-            self.pages.setCurrentIndex(page)
+        if results:
+            self.restore_results(results)
+        self.set_view_state(state.get("view", {}))
+
+    def result_arrays(self) -> dict[str, np.ndarray]:
+        """The drawn traces and the tools' results, as arrays for an NPZ beside the session."""
+        arrays = {}
+        for key, (x, y) in self.traces.data().items():
+            arrays[f"traces/{key}/x"], arrays[f"traces/{key}/y"] = x, y
+        for key, sweep in self.tool_results.items():
+            prefix = f"sweep/{key}"
+            arrays[f"{prefix}/x"] = np.asarray(sweep.x, dtype=float)
+            arrays[f"{prefix}/x_label"] = np.array(sweep.x_label)
+            arrays[f"{prefix}/answer"] = np.array(np.nan if sweep.answer is None
+                                                  else sweep.answer)
+            arrays[f"{prefix}/answer_text"] = np.array(sweep.answer_text)
+            for column, values in sweep.columns.items():
+                arrays[f"{prefix}/column/{column}"] = np.asarray(values, dtype=float)
+        if self.last_tool is not None:
+            arrays["last_tool"] = np.array(self.last_tool)
+        return arrays
+
+    def restore_results(self, arrays: dict) -> None:
+        """Draw results saved by :meth:`result_arrays` (unknown curves are skipped)."""
+        for key in arrays:
+            parts = key.split("/")
+            if parts[0] == "traces" and parts[-1] == "x":
+                curve = self.traces.curves.get((parts[1], parts[2]))
+                if curve is not None:
+                    curve.set(arrays[key], arrays[key[:-1] + "y"])
+            elif parts[0] == "sweep" and parts[-1] == "x" and len(parts) == 3:
+                prefix = f"sweep/{parts[1]}"
+                columns = {k.rsplit("/", 1)[1]: arrays[k] for k in arrays
+                           if k.startswith(prefix + "/column/")}
+                answer = float(arrays[prefix + "/answer"])
+                self.tool_results[parts[1]] = SweepResult(
+                    arrays[key], columns, str(arrays[prefix + "/x_label"]),
+                    None if np.isnan(answer) else answer, str(arrays[prefix + "/answer_text"]))
+        last = str(arrays["last_tool"]) if "last_tool" in arrays else None
+        if last in self.tool_results:
+            self.last_tool = last
+            show_sweep(self.analysis, self.tool_results[last])
+        self.traces.flush()
 
     def export_panel(self) -> PlotPanel:
         """The plots shown now (what File > Export writes)."""
@@ -303,6 +375,20 @@ def _parse(params_class, values, where: str) -> Params:
     if not isinstance(values, dict):
         raise ParamError(where, "must be an object of parameter values")
     return params_class.from_dict(values)
+
+
+def _check_view(view) -> None:
+    """Refuse a malformed view (page and axis ranges) before anything is applied."""
+    if not isinstance(view, dict) or not isinstance(view.get("ranges", {}), dict):
+        raise ParamError("view", "must be an object with 'page' and 'ranges'")
+    for panel in view.get("ranges", {}).values():
+        if not isinstance(panel, dict):
+            raise ParamError("view", "ranges must map plot names to [[x0, x1], [y0, y1]]")
+        for pair in panel.values():
+            values = np.asarray(pair, dtype=object)
+            if values.shape != (2, 2) or not all(
+                    isinstance(v, (int, float)) and np.isfinite(v) for v in values.ravel()):
+                raise ParamError("view", "ranges must map plot names to [[x0, x1], [y0, y1]]")
 
 
 def _group(title: str, widget: QWidget) -> QGroupBox:

@@ -20,6 +20,21 @@ class LIFTab(ModelTab):
     presets = {name: {"params": params, "stimulus": stimulus}
                for name, (params, stimulus) in lif.PRESETS.items()}
     simulate_path = "neurodynex_gui.models.lif:simulate"
+    exercises = """
+<ol>
+<li><b>Rheobase.</b> What is the weakest step current that makes the neuron fire at all, and
+why does it depend on R and on the distance between rest and threshold but not on tau (for a
+long step)? <i>Tool: Minimum step amplitude for a spike</i> (then shorten the step and watch
+tau matter).</li>
+<li><b>Firing rate.</b> How does the rate grow with the amplitude of a long step? Compare
+the curve with 1 / (t_ref + tau ln(RI / (RI - theta))). <i>Tool: f-I curve</i>; the presets
+switch between the exercise package's units and the book's physiological values.</li>
+<li><b>Filtering.</b> Below threshold the membrane is a low-pass filter: how do the amplitude
+and the phase lag of v depend on the input frequency, and where is the corner frequency?
+<i>Tool: Sinusoidal response</i>, against R I / sqrt(1 + (2 pi f tau)^2).</li>
+<li><b>Guess the neuron.</b> Change one parameter at a time, run (Ctrl+R) and describe what
+each one changes in the trace.</li>
+</ol>"""
     tools = (
         Tool("min_amplitude", "Minimum step amplitude for a spike",
              "neurodynex_gui.models.lif:min_step_amplitude", lif.MinAmplitudeInputs,

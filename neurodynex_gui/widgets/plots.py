@@ -147,3 +147,17 @@ def show_sweep(panel: PlotPanel, sweep, x_unit: str = "") -> None:
                 labelOpts={"position": 0.85, "color": "#d62728"}))
         first = first or column
     panel.flush()
+
+
+def view_ranges(panel: pg.GraphicsLayoutWidget) -> dict[str, list]:
+    """{plot name: [[x0, x1], [y0, y1]]} of a PlotPanel, for sessions."""
+    return {name: [list(map(float, r)) for r in plot.getViewBox().viewRange()]
+            for name, plot in getattr(panel, "plots", {}).items()}
+
+
+def set_view_ranges(panel: pg.GraphicsLayoutWidget, ranges: dict) -> None:
+    """Show the saved axis ranges (plots that do not exist are skipped)."""
+    for name, (x_range, y_range) in ranges.items():
+        plot = getattr(panel, "plots", {}).get(name)
+        if plot is not None:
+            plot.setRange(xRange=x_range, yRange=y_range, padding=0)

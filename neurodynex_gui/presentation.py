@@ -1,0 +1,136 @@
+"""Presentation mode and themes: bigger fonts, thicker lines and larger markers for a projector.
+
+``Look(scale, theme)`` is applied to a whole window: the application font, and every pyqtgraph
+view in it (tick and label fonts, curve pens, symbols, background and axis colours). The
+original sizes are remembered on each item, so applying scale 1 restores them exactly and
+applying twice does not compound.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pyqtgraph as pg
+from PyQt5.QtGui import QColor, QFont, QPalette
+from PyQt5.QtWidgets import QApplication
+
+THEMES = {
+    # name: (plot background, plot foreground, dark widgets)
+    "light": ("w", "k", False),
+    "projector": ("w", "#000000", False),   # high contrast, heavier lines (see _PEN_BOOST)
+    "dark": ("#1e1e1e", "#e8e8e8", True),
+}
+_PEN_BOOST = {"light": 1.0, "projector": 1.5, "dark": 1.0}
+_BASE = "_ndx_base"  # attribute holding an item's original sizes
+
+
+@dataclasses.dataclass(frozen=True)
+class Look:
+    """How the window looks: size ``scale`` (1 = normal) and a theme from THEMES."""
+
+    scale: float = 1.0
+    theme: str = "light"
+
+    @property
+    def pen_scale(self) -> float:
+        return self.scale * _PEN_BOOST[self.theme]
+
+
+_app_font: QFont | None = None
+_current = Look()
+
+
+def current() -> Look:
+    return _current
+
+
+def apply(window, look: Look) -> None:
+    """Apply ``look`` to the application font and every plot inside ``window``."""
+    global _app_font, _current
+    app = QApplication.instance()
+    if _app_font is None:
+        _app_font = QFont(app.font())
+    font = QFont(_app_font)
+    font.setPointSizeF(_app_font.pointSizeF() * look.scale)
+    app.setFont(font)
+    app.setPalette(_palette(look.theme))
+    _current = look
+    refresh(window)
+
+
+def refresh(widget) -> None:
+    """Re-apply the current look to the plots inside ``widget`` (after new items appear)."""
+    for view in widget.findChildren(pg.GraphicsView):
+        style_view(view, _current)
+
+
+def style_view(view: pg.GraphicsView, look: Look) -> None:
+    background, foreground, _ = THEMES[look.theme]
+    view.setBackground(background)
+    for item in view.scene().items():
+        if isinstance(item, pg.AxisItem):
+            _style_axis(item, look, foreground)
+        elif isinstance(item, pg.PlotDataItem):
+            _style_curve(item, look)
+        elif isinstance(item, pg.InfiniteLine):
+            _scale_pen_of(item, look, item.pen, item.setPen)
+
+
+def _base(item, **originals):
+    """The item's original sizes, recorded the first time it is styled."""
+    if not hasattr(item, _BASE):
+        setattr(item, _BASE, originals)
+    return getattr(item, _BASE)
+
+
+def _style_axis(axis: pg.AxisItem, look: Look, foreground: str) -> None:
+    font = axis.style["tickFont"] or QFont(QApplication.font())
+    base = _base(axis, tick=(_app_font or font).pointSizeF(), width=axis.width()
+                 if axis.orientation in ("left", "right") else None)
+    tick_font = QFont(font)
+    tick_font.setPointSizeF(base["tick"] * look.scale)
+    axis.setTickFont(tick_font)
+    axis.setPen(foreground)
+    axis.setTextPen(foreground)
+    axis.setLabel(axis.labelText, units=axis.labelUnits or None,
+                  **{"font-size": f"{base['tick'] * look.scale:.1f}pt", "color": foreground})
+    if base["width"]:
+        axis.setWidth(int(base["width"] * look.scale))
+
+
+def _style_curve(item: pg.PlotDataItem, look: Look) -> None:
+    opts = item.opts
+    pen = pg.mkPen(opts["pen"]) if opts["pen"] is not None else None
+    base = _base(item, width=pen.widthF() if pen is not None else None,
+                 symbol=opts.get("symbolSize"))
+    if pen is not None:
+        pen.setWidthF(_scaled_width(base["width"], look))
+        item.setPen(pen)
+    if opts.get("symbol") is not None and base["symbol"]:
+        item.setSymbolSize(base["symbol"] * look.scale)
+
+
+def _scale_pen_of(item, look: Look, pen, setter) -> None:
+    base = _base(item, width=pen.widthF())
+    scaled = pg.mkPen(pen)
+    scaled.setWidthF(_scaled_width(base["width"], look))
+    setter(scaled)
+
+
+def _scaled_width(width: float, look: Look) -> float:
+    """A pen width for ``look``; width 0 (one device pixel) counts as 1."""
+    return width if look.pen_scale == 1.0 else max(width, 1.0) * look.pen_scale
+
+
+def _palette(theme: str) -> QPalette:
+    if not THEMES[theme][2]:
+        return QApplication.style().standardPalette()
+    palette = QPalette()
+    dark, text = QColor("#2b2b2b"), QColor("#e8e8e8")
+    for role, color in ((QPalette.Window, dark), (QPalette.WindowText, text),
+                        (QPalette.Base, QColor("#1e1e1e")), (QPalette.Text, text),
+                        (QPalette.Button, dark), (QPalette.ButtonText, text),
+                        (QPalette.Highlight, QColor("#3d7bd9")),
+                        (QPalette.HighlightedText, QColor("#ffffff")),
+                        (QPalette.ToolTipBase, dark), (QPalette.ToolTipText, text)):
+        palette.setColor(role, color)
+    return palette
