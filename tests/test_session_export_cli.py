@@ -91,8 +91,8 @@ def test_exports_decode(qtbot, window, tmp_path):
     with window.export_to(tmp_path / "f.csv").open() as handle:
         rows = list(csv.reader(handle))
     header, body = rows[0], rows[1:]
-    assert "v/v time (ms)" in header and "v/v membrane potential v (mV)" in header
-    v_column = header.index("v/v membrane potential v (mV)")
+    assert "v/v time (ms)" in header and "v/v potential v (mV)" in header
+    v_column = header.index("v/v potential v (mV)")
     assert len([r for r in body if r[v_column] != ""]) == 1000
     npz = np.load(window.export_to(tmp_path / "f.npz"))
     np.testing.assert_allclose(npz["v/v/y"], tab.result.v_mV)

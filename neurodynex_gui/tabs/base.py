@@ -9,7 +9,7 @@ import dataclasses
 import time
 
 import numpy as np
-from PyQt5.QtCore import Qt, QTimer, pyqtSignal
+from PyQt5.QtCore import QEvent, Qt, QTimer, pyqtSignal
 from PyQt5.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                              QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -130,8 +130,8 @@ class ModelTab(QWidget):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(side.sizeHint().width() + 24)
         self.side_panel = scroll
+        self.fit_side_panel()
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(scroll)
         splitter.addWidget(self.pages)
@@ -139,6 +139,17 @@ class ModelTab(QWidget):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(splitter)
+
+    def fit_side_panel(self) -> None:
+        """Make the side panel as wide as its forms (after a font change, for example)."""
+        side = self.side_panel.widget()
+        side.adjustSize()
+        self.side_panel.setMinimumWidth(side.sizeHint().width() + 24)
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
+            QTimer.singleShot(0, self.fit_side_panel)
+        super().changeEvent(event)
 
     def _tool_box(self, tool: Tool) -> QWidget:
         box = QWidget()

@@ -51,8 +51,8 @@ each one changes in the trace.</li>
     )
 
     def build_plots(self, panel) -> None:
-        panel.add_plot("v", "membrane potential v", "mV")
-        panel.add_plot("I", "input current I", "nA", link_x="v")
+        panel.add_plot("v", "potential v", "mV")
+        panel.add_plot("I", "current I", "nA", link_x="v")
         panel.add_curve("v", "v", pen=VOLTAGE_PEN)
         panel.add_curve("I", "I", pen=CURRENT_PEN)
         self.spike_marks = panel.add_curve("v", "spikes", pen=None, symbol="t1", symbolSize=11,

@@ -6,7 +6,7 @@ answering the last valid parameter set.
 """
 from __future__ import annotations
 
-from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtCore import QSize, Qt, pyqtSignal
 from PyQt5.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                              QVBoxLayout, QWidget)
 
@@ -24,6 +24,11 @@ class NumberEdit(QLineEdit):
     def __init__(self, step: float, decimals: int, parent=None):
         super().__init__(parent)
         self.step, self.decimals = step, decimals
+
+    def sizeHint(self) -> QSize:
+        """Room for about ten digits in the current font (not Qt's default of 17)."""
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance("0") * 11 + 12, hint.height())
 
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key_Up, Qt.Key_Down) and self.step:
