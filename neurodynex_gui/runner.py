@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 
-from PyQt5.QtCore import QObject, pyqtSignal
+from PyQt5.QtCore import QObject, QTimer, pyqtSignal
 
 from . import worker_process
 
@@ -77,8 +77,10 @@ class Runner(QObject):
         job = Job(owner, path, kwargs)
         if in_process:
             self._threads[owner] = job
-            threading.Thread(target=self._run_here, args=(job,), daemon=True,
-                             name=f"job-{owner}").start()
+            thread = threading.Thread(target=self._run_here, args=(job,), daemon=True,
+                                      name=f"job-{owner}")
+            # started from the event loop, after the caller has connected to the job's signals
+            QTimer.singleShot(0, lambda: thread.start())  # a lambda: PyQt keeps it alive
             return job
         self.start()
         with self._lock:

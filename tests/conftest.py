@@ -4,9 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
 # settings, autosave and desktop files of the tests never touch the user's own
-_HOME = tempfile.mkdtemp(prefix="neurodynex-gui-tests-")
+_HOME = tempfile.mkdtemp(prefix="neurodynex-gui-tests-")  # mode 0700, as Qt wants
+os.environ.setdefault("XDG_RUNTIME_DIR", _HOME)
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 

@@ -116,7 +116,7 @@ class ModelTab(QWidget):
         for key, title, params_class in self.forms:
             form = ParamForm(params_class)
             self.param_forms[key] = form
-            column.addWidget(_group(title, form))
+            column.addWidget(group_box(title, form))
         reset = QPushButton("Reset to defaults")
         reset.setToolTip("Put every parameter of this tab back to its default")
         reset.clicked.connect(self.reset_defaults)
@@ -164,7 +164,7 @@ class ModelTab(QWidget):
         button.setToolTip(tool.tip)
         button.clicked.connect(lambda: self.run_tool(tool.key))
         layout.addWidget(button)
-        return _group(tool.label, box)
+        return group_box(tool.label, box)
 
     # -- running -------------------------------------------------------------------------------
 
@@ -402,7 +402,7 @@ def _check_view(view) -> None:
                 raise ParamError("view", "ranges must map plot names to [[x0, x1], [y0, y1]]")
 
 
-def _group(title: str, widget: QWidget) -> QGroupBox:
+def group_box(title: str, widget: QWidget) -> QGroupBox:
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(6, 6, 6, 6)
