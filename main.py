@@ -4,6 +4,7 @@
 If this Python lacks the dependencies but the README's set-up made ``.venv`` beside this file,
 the application restarts itself with that environment's Python.
 """
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -20,14 +21,13 @@ def _python_of_local_venv():
 
 
 if __name__ == "__main__":
-    try:
-        import PyQt5  # noqa: F401
-        import pyqtgraph  # noqa: F401
-    except ImportError as missing:
+    missing = [name for name in ("PyQt5", "pyqtgraph", "scipy")
+               if importlib.util.find_spec(name) is None]
+    if missing:
         venv_python = _python_of_local_venv()
         if venv_python is not None:
             os.execv(str(venv_python), [str(venv_python), __file__, *sys.argv[1:]])
-        sys.exit(f"neurodynex-gui: {missing.name} is not installed; set up first with\n"
+        sys.exit(f"neurodynex-gui: {', '.join(missing)} not installed; set up first with\n"
                  "  python3 -m venv .venv && .venv/bin/pip install -e .")
     from neurodynex_gui.app import main
 

@@ -13,6 +13,10 @@ import faulthandler
 import os
 import sys
 
+# small matrix products are many times slower with threaded BLAS on a busy two-core machine
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 __version__ = "0.1.0"
 
 
@@ -96,9 +100,7 @@ def run_window(args) -> int:
 
 def export_headless(args) -> int:
     """Simulate one tab and write a file without a window; one-line errors, exit 2."""
-    from .export import FORMATS, ExportError
-    from .models.params import ParamError
-    from .session import SessionError
+    from .export import FORMATS
     from .tabs import TAB_MODULES
 
     def fail(message: str) -> int:
@@ -114,12 +116,25 @@ def export_headless(args) -> int:
         return fail(f"cannot export '.{suffix}': use .png, .svg, .csv or .npz")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
-    from . import export, session
+    from PyQt5 import sip
+
     from .tabs import tab_class
 
     tab = tab_class(args.tab)(runner=None)
     tab.resize(1400, 800)
     tab.show()  # on the offscreen platform: laid out at its size, never on a screen
+    try:
+        return _render(app, tab, args, fail)
+    finally:
+        sip.delete(tab)  # now, while Python is whole: Qt's clean-up at exit crashed on it
+
+
+def _render(app, tab, args, fail) -> int:
+    from . import export, session
+    from .export import ExportError
+    from .models.params import ParamError
+    from .session import SessionError
+
     try:
         if args.session:
             state = session.load(args.session)["tabs"].get(args.tab)

@@ -5,6 +5,7 @@ import importlib
 
 TAB_MODULES = {
     "lif": ("neurodynex_gui.tabs.lif_tab", "LIFTab", "Leaky integrate-and-fire"),
+    "hopfield": ("neurodynex_gui.tabs.hopfield_tab", "HopfieldTab", "Hopfield network"),
     "oja": ("neurodynex_gui.tabs.oja_tab", "OjaTab", "Oja's rule"),
 }
 """tab id -> (module, class, title). Modules are imported when their tab is built."""
