@@ -47,6 +47,7 @@ def serve(jobs, events, cancel, preload: tuple[str, ...] = ()) -> None:
             events.put(("error", job_id, describe(error)))
         else:
             events.put(("stopped" if cancel.is_set() else "done", job_id, result))
+        gc.collect()  # the result is out: collect this job's garbage, keep the rest frozen
         gc.freeze()
 
 

@@ -5,6 +5,7 @@ import importlib
 
 TAB_MODULES = {
     "lif": ("neurodynex_gui.tabs.lif_tab", "LIFTab", "Leaky integrate-and-fire"),
+    "hh": ("neurodynex_gui.tabs.hh_tab", "HHTab", "Hodgkin-Huxley"),
     "hopfield": ("neurodynex_gui.tabs.hopfield_tab", "HopfieldTab", "Hopfield network"),
     "oja": ("neurodynex_gui.tabs.oja_tab", "OjaTab", "Oja's rule"),
 }

@@ -97,11 +97,11 @@ class PlotPanel(pg.GraphicsLayoutWidget):
             curve.clear()
 
     def data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """The drawn data of every non-empty curve, keyed ``plot/curve``."""
+        """The data of every non-empty curve, keyed ``plot/curve``."""
         self.flush()
         out = {}
         for (plot, name), curve in self.curves.items():
-            x, y = curve.item.getData()
+            x, y = curve.item.xData, curve.item.yData  # all samples, not the drawn subset
             if x is not None and len(x):
                 out[f"{plot}/{name}"] = (np.asarray(x), np.asarray(y))
         return out
