@@ -1,0 +1,154 @@
+"""FitzHugh-Nagumo tab (book chapter 4.3): phase plane, trajectories, bifurcation view."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PyQt5.QtWidgets import QGroupBox, QVBoxLayout
+
+from .. import presentation
+from ..models import fitzhugh_nagumo as fhn
+from ..widgets.param_sliders import ParamSliders
+from ..widgets.phase_plane import PhasePlane, adopt_traces_page, show_bifurcation
+from .base import ModelTab, Tool
+
+SLIDER_RANGES = {"I_ext": (-1.0, 5.0), "eps": (0.01, 1.0), "a": (-1.0, 4.0)}
+
+
+class FitzHughNagumoTab(ModelTab):
+    tab_id = "fitzhugh_nagumo"
+    title = "FitzHugh-Nagumo"
+    book_section = "Neuronal Dynamics, ch. 4.3 (phase plane analysis)"
+    forms = (("params", "Model", fhn.FHNParams),)
+    presets = {
+        "Excitable rest (I = 0)": {"params": fhn.FHNParams()},
+        "Just below the Hopf point (I = 1.2)": {"params": fhn.FHNParams(I_ext=1.2)},
+        "Limit cycle (I = 2)": {"params": fhn.FHNParams(I_ext=2.0)},
+        "Fast recovery (eps = 1, I = 2)": {"params": fhn.FHNParams(I_ext=2.0, eps=1.0)},
+    }
+    exercises = """
+<ol>
+<li><b>Trajectories.</b> With I = 0 start a trajectory at u = w = 0 (Run) and a few by
+clicking in the plane. Where do they all end? Read the fixed point, its eigenvalues and the
+Jacobian under the plot and compare them with the intersection of the two nullclines.</li>
+<li><b>Phase plane.</b> Why does w change slowly (the flow arrows are nearly horizontal) and
+what does eps set? Follow a trajectory that leaves the left branch of the u-nullcline: which
+parts of the loop are fast, which slow? Tick <i>also backward in time</i> to see where a
+point came from.</li>
+<li><b>Stability.</b> Drag I from 0 upwards and watch the marker of the fixed point change from
+a stable node to a stable focus, then to an unstable focus. At which I does the trace of the
+Jacobian, 1 - 3u<sup>2</sup> - eps/2, vanish? <i>Tool: Bifurcation view</i> marks the currents
+where the real part of the eigenvalues crosses zero.</li>
+<li><b>Limit cycle.</b> Between the two critical currents every trajectory ends on a limit
+cycle: how do its amplitude (u max/min in the bifurcation view) and its period (time plot)
+depend on I? What happens with eps = 1?</li>
+</ol>
+"""
+    simulate_path = "neurodynex_gui.models.fitzhugh_nagumo:simulate"
+    in_process = True
+    auto_run = False  # the plane follows every change by itself, trajectories included
+    tools = (Tool("bifurcation", "Bifurcation view",
+                  "neurodynex_gui.models.fitzhugh_nagumo:bifurcation_view", fhn.BifurcationInputs,
+                  tip="Eigenvalues of the fixed point and the extent of the attractor (min/max "
+                      "of u) against I; the currents where the stability changes are marked"),)
+
+    def build_plots(self, panel) -> None:
+        form = self.param_forms["params"]
+        params = form.params()
+        self.plane = PhasePlane(fhn.FHN, params, fhn.V_LIM, fhn.W_LIM, t_end=params.tend,
+                                dt_out=fhn.DT_OUT, panel=panel)
+        adopt_traces_page(self.pages, self.plane)
+        self.pages.setTabText(self.pages.indexOf(self.analysis), "Bifurcation")
+        self.sliders = ParamSliders(form, SLIDER_RANGES)
+        box = QGroupBox("Drag to explore")
+        QVBoxLayout(box).addWidget(self.sliders)
+        column = self.side_panel.widget().layout()
+        column.insertWidget(column.indexOf(form.parentWidget()), box)
+        form.changed.connect(self._params_changed)
+        self.plane.trajectory_started.connect(lambda _run: presentation.refresh(self.plane))
+        self.plane.trajectory_finished.connect(self._trajectory_done)
+
+    def _params_changed(self, _params=None) -> None:
+        params = self.param_forms["params"].params()
+        self.sliders.sync()
+        self.plane.set_params(params, t_end=params.tend)
+
+    # -- trajectories ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Start the trajectory from the form's initial point (u0, w0)."""
+        if self._refuse_if_invalid():
+            return
+        self.pages.setCurrentWidget(self.plane)
+        params = self.param_forms["params"].params()
+        self.plane.start_trajectory(params.v0, params.w0)
+
+    def stop(self) -> None:
+        self.plane.stop()
+        super().stop()
+
+    def run_blocking(self):
+        """The trajectory from (u0, w0), computed and drawn at once (command line export)."""
+        params = self.param_forms["params"].params()
+        run = self.plane.start_trajectory(params.v0, params.w0, animate=False)
+        self.result = run.part()
+        return self.result
+
+    def _trajectory_done(self, run) -> None:
+        self.result = track = run.part()
+        elapsed_ms = (time.perf_counter() - run.started) * 1e3
+        last = track.t >= 0.8 * track.t[-1]
+        self.readout.setText(
+            f"Trajectory from (u, w) = ({run.x0:.3f}, {run.y0:.3f}): at t = {track.t[-1]:.0f}, "
+            f"(u, w) = ({track.x[-1]:.3f}, {track.y[-1]:.3f}); over its last fifth u ranges "
+            f"from {np.min(track.x[last]):.3f} to {np.max(track.x[last]):.3f}.")
+        self.run_bar.set_message(f"trajectory drawn in {elapsed_ms:.0f} ms")
+
+    # -- bifurcation view ----------------------------------------------------------------------
+
+    def _tool_finished(self, tool, result) -> None:
+        """As the base, drawn as a bifurcation view rather than one plot per column."""
+        self.tool_results[tool.key] = result
+        self.last_tool = tool.key
+        self._show_bifurcation(result)
+        self.readout.setText(result.answer_text)
+        self.tool_ready.emit(tool.key, result)
+
+    def _show_bifurcation(self, result) -> None:
+        show_bifurcation(self.analysis, fhn.FHN, result)
+        presentation.refresh(self.analysis)
+
+    def restore_results(self, arrays: dict) -> None:
+        super().restore_results(arrays)
+        if self.last_tool == "bifurcation":
+            self._show_bifurcation(self.tool_results["bifurcation"])
+
+    # -- parameters, sessions, export ----------------------------------------------------------
+
+    def set_value(self, name: str, text: str) -> None:
+        """As the base, with ``I`` accepted for the seed's ``I_ext``."""
+        super().set_value("I_ext" if name == "I" else name, text)
+        self._params_changed()
+
+    def apply_preset(self, name: str) -> None:
+        super().apply_preset(name)
+        self._params_changed()
+
+    def state(self) -> dict:
+        state = super().state()
+        state["plane"] = self.plane.state()
+        return state
+
+    def validate_state(self, state: dict):
+        parsed = super().validate_state(state)
+        PhasePlane.parse_state(state.get("plane", {}))
+        return parsed
+
+    def restore(self, state: dict, results: dict | None = None) -> None:
+        """Parameters, view and trajectories (recomputed from their start points)."""
+        super().restore(state, results)
+        self._params_changed()
+        self.plane.restore(PhasePlane.parse_state(state.get("plane", {})))
+
+    def export_panel(self):
+        return self.plane.panel if self.pages.currentWidget() is self.plane else self.analysis

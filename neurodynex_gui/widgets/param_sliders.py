@@ -1,0 +1,68 @@
+"""Sliders for some numeric fields of a :class:`ParamForm`, kept in step with it.
+
+A slider types its value into the form (as a user would), so the form stays the one place that
+validates, and the form's ``changed`` signal is the only one to listen to.
+"""
+from __future__ import annotations
+
+from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import QGridLayout, QLabel, QSlider, QWidget
+
+from .param_form import ParamForm, format_number
+
+
+class ParamSliders(QWidget):
+    """One horizontal slider per field named in ``ranges`` (name -> (low, high)), moving in the
+    field's step; the range may be narrower than the field's bounds (typing goes further)."""
+
+    def __init__(self, form: ParamForm, ranges: dict[str, tuple[float, float]], parent=None):
+        super().__init__(parent)
+        self.form = form
+        self.sliders: dict[str, QSlider] = {}
+        self._scales: dict[str, tuple[float, float]] = {}
+        self._values: dict[str, QLabel] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for row, (name, (low, high)) in enumerate(ranges.items()):
+            meta = form.params_class.meta(name)
+            step = meta.step or (high - low) / 100
+            slider = QSlider(Qt.Horizontal)
+            slider.setObjectName(f"slider_{name}")
+            slider.setRange(0, round((high - low) / step))
+            slider.setPageStep(max(1, slider.maximum() // 10))
+            slider.setToolTip(f"{meta.help or meta.label}\nslider range {low:g} to {high:g}; "
+                              f"type in the form for other values")
+            slider.valueChanged.connect(lambda position, n=name: self._moved(n, position))
+            value = QLabel()
+            value.setMinimumWidth(48)
+            grid.addWidget(QLabel(meta.label), row, 0)
+            grid.addWidget(slider, row, 1)
+            grid.addWidget(value, row, 2)
+            self.sliders[name], self._scales[name], self._values[name] = slider, (low, step), value
+        grid.setColumnStretch(1, 1)
+        form.changed.connect(self.sync)
+        self.sync()
+
+    def value(self, name: str) -> float:
+        """The value at the slider's position."""
+        low, step = self._scales[name]
+        return low + self.sliders[name].value() * step
+
+    def sync(self, _params=None) -> None:
+        """Move the sliders to the form's values (without typing them back)."""
+        params = self.form.params()
+        for name, slider in self.sliders.items():
+            low, step = self._scales[name]
+            current = getattr(params, name)
+            slider.blockSignals(True)
+            slider.setValue(round((current - low) / step))
+            slider.blockSignals(False)
+            self._values[name].setText(self._format(name, current))
+
+    def _moved(self, name: str, _position: int) -> None:
+        text = self._format(name, self.value(name))
+        self._values[name].setText(text)
+        self.form.set_value(name, text)
+
+    def _format(self, name: str, value: float) -> str:
+        return format_number(value, self.form.params_class.meta(name).decimals)

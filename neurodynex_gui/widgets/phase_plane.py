@@ -1,0 +1,537 @@
+"""The phase plane of any planar model (:class:`~neurodynex_gui.models.planar.PlanarModel`).
+
+Nullclines, flow arrows and fixed points (marked by kind, with eigenvalues and Jacobian in a
+readout) are recomputed for the visible range whenever the parameters or the view change.
+A left click starts a trajectory there, drawn piece by piece as it is integrated (in the GUI
+thread: a piece costs well under a millisecond), forward and optionally backward in time; the
+time course of the last one is plotted beside the plane once it is complete. The bifurcation
+view of a one-parameter scan is drawn by :func:`show_bifurcation`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from itertools import islice
+from typing import Iterator
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt5.QtCore import Qt, QTimer, pyqtSignal
+from PyQt5.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget,
+                             QVBoxLayout, QWidget)
+
+from ..models import planar
+from ..models.params import ParamError
+from ..models.sweep import SweepResult
+from .plots import LiveCurve, PlotPanel
+
+FLOW_MODES = ("normalised", "proportional to speed")
+FLOW_GRID = 20                # arrows per axis
+NULLCLINE_POINTS = 300
+ANIMATION_FRAMES = 5          # a trajectory is drawn in this many steps...
+FRAME_MS = 0                  # ...the next as soon as the last one is painted
+PIECE = 250                   # samples per integrated piece, animated or not (same numbers)
+RECOMPUTE_MS = 120            # trajectories follow parameter changes after this pause
+BOX_MARGIN = 2.0              # trajectories end this many view sizes outside the view
+
+X_NULLCLINE_PEN = pg.mkPen("#1f77b4", width=2.5)
+Y_NULLCLINE_PEN = pg.mkPen("#ff7f0e", width=2.5)
+FLOW_PEN = pg.mkPen("#a0a0a0", width=1)
+TIME_PENS = (pg.mkPen("#1f4e9c", width=1.5), pg.mkPen("#c05000", width=1.5))
+TRAJECTORY_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                      "#7f7f7f", "#bcbd22")
+_DARK = "#202020"
+FIXED_POINT_STYLES = {  # filled: stable, open: unstable; circle: node, diamond: focus
+    "stable node": dict(symbol="o", symbolBrush=_DARK, symbolPen=_DARK),
+    "unstable node": dict(symbol="o", symbolBrush="w", symbolPen=pg.mkPen(_DARK, width=2)),
+    "stable focus": dict(symbol="d", symbolBrush=_DARK, symbolPen=_DARK),
+    "unstable focus": dict(symbol="d", symbolBrush="w", symbolPen=pg.mkPen(_DARK, width=2)),
+    "saddle": dict(symbol="s", symbolBrush="#909090", symbolPen=pg.mkPen(_DARK, width=2)),
+    "center": dict(symbol="star", symbolBrush="#909090", symbolPen=_DARK),
+}
+
+
+def axis_label(name: str, unit: str) -> str:
+    return f"{name} ({unit})" if unit else name
+
+
+def arrow_segments(X, Y, dX, dY, cell: tuple[float, float], proportional: bool):
+    """Arrows centred on the grid points as (x, y) vertex arrays for ``connect="pairs"``:
+    shaft, then two barbs. Lengths are measured in grid cells: 0.8 cell each (normalised) or
+    up to 0.9 cell in proportion to the speed. Points where the flow vanishes are left out."""
+    u, v = (np.ravel(dX) / cell[0], np.ravel(dY) / cell[1])
+    speed = np.hypot(u, v)
+    keep = np.isfinite(speed) & (speed > 0)
+    if not keep.any():
+        return np.empty(0), np.empty(0)
+    u, v, speed = u[keep], v[keep], speed[keep]
+    scale = 0.8 / speed if not proportional else np.full_like(speed, 0.9 / speed.max())
+    u, v = u * scale, v * scale
+    cx, cy = np.ravel(X)[keep] / cell[0], np.ravel(Y)[keep] / cell[1]
+    tip = (cx + u / 2, cy + v / 2)
+    tail = (cx - u / 2, cy - v / 2)
+    barbs = [(tip[0] - 0.35 * (u * c - v * s), tip[1] - 0.35 * (u * s + v * c))
+             for c, s in ((math.cos(a), math.sin(a)) for a in (0.5, -0.5))]
+    points = [tail, tip, tip, barbs[0], tip, barbs[1]]
+    xs = np.stack([p[0] for p in points], axis=1).ravel() * cell[0]
+    ys = np.stack([p[1] for p in points], axis=1).ravel() * cell[1]
+    return xs, ys
+
+
+def _joined(lines: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Polylines as one x and one y array, separated by NaN (for ``connect="finite"``)."""
+    if not lines:
+        return np.empty(0), np.empty(0)
+    gap = np.full((1, 2), np.nan)
+    stacked = np.concatenate([part for line in lines for part in (gap, line)][1:])
+    return stacked[:, 0], stacked[:, 1]
+
+
+def _complex(z: complex) -> str:
+    if abs(z.imag) < 1e-12:
+        return f"{z.real:.4g}"
+    return f"{z.real:.4g} ± {abs(z.imag):.4g}i"
+
+
+def describe_fixed_point(model: planar.PlanarModel, fp: planar.FixedPoint) -> str:
+    """One line: kind, position, eigenvalues, Jacobian."""
+    ev = fp.eigenvalues
+    eig = _complex(ev[0]) if abs(ev[0].imag) > 1e-12 else ", ".join(_complex(e) for e in ev)
+    J = ", ".join("[" + ", ".join(f"{v:.4g}" for v in row) + "]" for row in fp.jacobian)
+    return (f"<b>{fp.kind}</b> at {model.x_label} = {fp.x:.4f}, {model.y_label} = {fp.y:.4f}; "
+            f"eigenvalues λ = {eig}; Jacobian J = [{J}]")
+
+
+@dataclasses.dataclass
+class PlaneTrajectory:
+    """A trajectory started at (x0, y0): its drawn curves and the pieces computed so far,
+    per direction (False: forward, True: backward in time)."""
+
+    x0: float
+    y0: float
+    backward: bool
+    t_end: float
+    per_step: int                                 # pieces drawn per step
+    curves: dict[bool, LiveCurve]
+    pending: dict[bool, Iterator[planar.Trajectory]]
+    pieces: dict[bool, list[planar.Trajectory]]
+    started: float = 0.0
+
+    @property
+    def done(self) -> bool:
+        return not self.pending
+
+    def part(self, backward: bool = False) -> planar.Trajectory:
+        """What is computed so far in one direction."""
+        return planar.Trajectory(*(np.concatenate(arrays)
+                                   for arrays in zip(*self.pieces[backward])))
+
+    def whole(self) -> planar.Trajectory:
+        """Backward part (reversed, t < 0) and forward part as one time course."""
+        forward = self.part(False)
+        if not self.backward:
+            return forward
+        back = self.part(True)
+        return planar.Trajectory(*(np.concatenate([b[:0:-1], f]) for b, f in zip(back, forward)))
+
+
+class PhasePlane(QWidget):
+    """Phase plane, time plot and their controls for ``model`` with ``params``.
+
+    ``panel`` is the PlotPanel to draw in (a new one if None); ``t_end``/``dt_out`` set the
+    duration and sampling of every trajectory.
+    """
+
+    fixed_points_changed = pyqtSignal(object)    # list[FixedPoint] shown now
+    trajectory_started = pyqtSignal(object)      # PlaneTrajectory, its curves just added
+    trajectory_finished = pyqtSignal(object)     # PlaneTrajectory
+
+    def __init__(self, model: planar.PlanarModel, params, xlim, ylim, *, t_end: float = 100.0,
+                 dt_out: float = 0.1, panel: PlotPanel | None = None, parent=None):
+        super().__init__(parent)
+        self.model, self.params, self.t_end, self.dt_out = model, params, t_end, dt_out
+        self.home = (tuple(xlim), tuple(ylim))
+        self.panel = panel if panel is not None else PlotPanel()
+        self.trajectories: list[PlaneTrajectory] = []
+        self.fixed_points: list[planar.FixedPoint] = []
+        self._controls()
+        self._plots()
+        self._animation = _timer(self, FRAME_MS, self._advance, single=False)
+        self._recompute = _timer(self, RECOMPUTE_MS, self._follow_params)
+        self.plane.vb.sigRangeChanged.connect(self.redraw)
+        self.plane.vb.sigStateChanged.connect(self._no_auto_range)
+        self.panel.scene().sigMouseClicked.connect(self._clicked)
+        self.redraw()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _controls(self) -> None:
+        self.flow_box = QComboBox()
+        self.flow_box.addItems(FLOW_MODES)
+        self.flow_box.setToolTip("Length of the flow arrows: all alike (direction only), or "
+                                 "proportional to the speed of the flow")
+        self.flow_box.currentIndexChanged.connect(self.redraw)
+        self.backward_box = QCheckBox("also backward in time")
+        self.backward_box.setToolTip("A click starts a trajectory forward and one backward "
+                                     "in time from the clicked point")
+        self.clear_button = QPushButton("Clear trajectories")
+        self.clear_button.setToolTip("Remove every trajectory from the phase plane")
+        self.clear_button.clicked.connect(self.clear_trajectories)
+        hint = QLabel("Click in the phase plane to start a trajectory there.")
+        hint.setStyleSheet("color: #555;")
+        self.readout = QLabel()
+        self.readout.setWordWrap(True)
+        self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("flow arrows:"))
+        for widget in (self.flow_box, self.backward_box, self.clear_button):
+            bar.addWidget(widget)
+        bar.addWidget(hint, 1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(bar)
+        column.addWidget(self.panel, 1)
+        self.panel.setVisible(True)  # a page taken from a QTabWidget was hidden there
+        column.addWidget(self.readout)
+
+    def _plots(self) -> None:
+        m, panel = self.model, self.panel
+        self.plane = panel.add_plot("plane", m.y_label, m.y_unit, x_label=m.x_label,
+                                    x_unit=m.x_unit, legend=True)
+        self.plane.setTitle("phase plane")
+        self.plane.vb.disableAutoRange()
+        self.plane.setRange(xRange=self.home[0], yRange=self.home[1], padding=0)
+        self.flow = pg.PlotDataItem([], [], pen=FLOW_PEN, connect="pairs")
+        self.plane.addItem(self.flow)
+        self.nullclines = (
+            panel.add_curve("plane", f"{m.x_label}-nullcline", pen=X_NULLCLINE_PEN,
+                            connect="finite"),
+            panel.add_curve("plane", f"{m.y_label}-nullcline", pen=Y_NULLCLINE_PEN,
+                            connect="finite"))
+        # useCache=False: pyqtgraph's symbol atlas (a QImage) behind a few markers of several
+        # styles, re-rendered for a PNG export, made 5 % of exports crash at exit in sip
+        self.markers = {kind: _unlisted_curve(panel, "plane", kind, pen=None, symbolSize=13,
+                                              useCache=False, **style)
+                        for kind, style in FIXED_POINT_STYLES.items()}
+        for curve in self.markers.values():
+            curve.item.setZValue(10)
+        self._legend_kinds: list[str] = []  # in the legend: the kinds shown now
+        time_plot = panel.add_plot(
+            "time", f"{m.x_label}, {m.y_label}", m.x_unit if m.x_unit == m.y_unit else "",
+            x_label=m.t_label, x_unit=m.t_unit, legend=True)
+        panel.ci.removeItem(time_plot)
+        panel.ci.addItem(time_plot, row=0, col=1)
+        panel.ci.layout.setColumnStretchFactor(0, 3)
+        panel.ci.layout.setColumnStretchFactor(1, 2)
+        time_plot.setTitle("last trajectory")
+        self.time_curves = (panel.add_curve("time", m.x_label, pen=TIME_PENS[0]),
+                            panel.add_curve("time", m.y_label, pen=TIME_PENS[1]))
+        for curve in self.time_curves:
+            _draw_as_segments(curve)
+
+    # -- geometry ------------------------------------------------------------------------------
+
+    def set_params(self, params, t_end: float | None = None) -> None:
+        """New parameters (and duration): redraw now; trajectories follow after a pause."""
+        changed = params != self.params or (t_end is not None and t_end != self.t_end)
+        self.params = params
+        self.t_end = self.t_end if t_end is None else t_end
+        self.redraw()
+        if changed and self.trajectories:
+            self._recompute.start()
+
+    def view_limits(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        (x0, x1), (y0, y1) = self.plane.vb.viewRange()
+        return (x0, x1), (y0, y1)
+
+    def redraw(self, *_args) -> None:
+        """Nullclines, flow and fixed points for the visible range and the current params."""
+        xlim, ylim = self.view_limits()
+        lines = planar.nullclines(self.model, self.params, xlim, ylim, n=NULLCLINE_POINTS)
+        for curve, polylines in zip(self.nullclines, lines):
+            curve.set(*_joined(polylines))
+            curve.flush()
+        self._draw_flow(xlim, ylim)
+        self.fixed_points = planar.fixed_points(self.model, self.params, xlim, ylim)
+        for kind, curve in self.markers.items():
+            points = [(p.x, p.y) for p in self.fixed_points if p.kind == kind]
+            curve.set(*(np.array(points, float).reshape(-1, 2).T))
+            curve.flush()
+        self._update_legend()
+        self.readout.setText("<br>".join(describe_fixed_point(self.model, p)
+                                         for p in self.fixed_points)
+                             or "no fixed point in view")
+        self.fixed_points_changed.emit(self.fixed_points)
+
+    def _draw_flow(self, xlim, ylim) -> None:
+        cell = ((xlim[1] - xlim[0]) / FLOW_GRID, (ylim[1] - ylim[0]) / FLOW_GRID)
+        inner_x = (xlim[0] + cell[0] / 2, xlim[1] - cell[0] / 2)
+        inner_y = (ylim[0] + cell[1] / 2, ylim[1] - cell[1] / 2)
+        field = planar.flow_field(self.model, self.params, inner_x, inner_y, FLOW_GRID)
+        self.flow.setData(*arrow_segments(*field, cell, self.flow_mode == FLOW_MODES[1]))
+
+    def _no_auto_range(self, *_args) -> None:
+        """Auto range would chase the curves drawn for the view it sets (they grow with it):
+        the plot's "A" button and menu put the starting view back instead."""
+        if any(self.plane.vb.autoRangeEnabled()):
+            self.plane.vb.disableAutoRange()
+            self.plane.setRange(xRange=self.home[0], yRange=self.home[1], padding=0)
+
+    def _update_legend(self) -> None:
+        kinds = [k for k in FIXED_POINT_STYLES if any(p.kind == k for p in self.fixed_points)]
+        if kinds == self._legend_kinds:
+            return
+        for kind in self._legend_kinds:
+            self.plane.legend.removeItem(self.markers[kind].item)
+        for kind in kinds:
+            self.plane.legend.addItem(self.markers[kind].item, kind)
+        self._legend_kinds = kinds
+
+    @property
+    def flow_mode(self) -> str:
+        return self.flow_box.currentText()
+
+    # -- trajectories --------------------------------------------------------------------------
+
+    def start_trajectory(self, x0: float, y0: float, backward: bool | None = None,
+                         animate: bool = True) -> PlaneTrajectory:
+        """Start a trajectory at (x0, y0) (backward too if ``backward``, default: the check
+        box); animated: drawn piece by piece on a timer, else computed and drawn at once."""
+        backward = self.backward_box.isChecked() if backward is None else bool(backward)
+        number = len(self.trajectories) + 1
+        colour = TRAJECTORY_COLOURS[(number - 1) % len(TRAJECTORY_COLOURS)]
+        directions = (False, True) if backward else (False,)
+        curves = {d: self._trajectory_curve(f"trajectory {number}{' backward' * d}", colour, d)
+                  for d in directions}
+        pieces = max(1, math.ceil(self.t_end / self.dt_out / PIECE))
+        per_step = math.ceil(pieces / ANIMATION_FRAMES) if animate else pieces
+        pending = {d: planar.trajectory_chunks(self.model, self.params, x0, y0, self.t_end,
+                                               self.dt_out, d, chunk_points=PIECE,
+                                               box=self._box())
+                   for d in directions}
+        run = PlaneTrajectory(float(x0), float(y0), backward, self.t_end, per_step, curves,
+                              pending, {d: [] for d in directions}, time.perf_counter())
+        self.trajectories.append(run)
+        self.trajectory_started.emit(run)
+        self._step(run)
+        if animate:
+            self._animation.start()
+        else:
+            while not run.done:
+                self._step(run)
+        return run
+
+    def _trajectory_curve(self, name: str, colour: str, backward: bool) -> LiveCurve:
+        pen = pg.mkPen(colour, width=2, style=Qt.DashLine if backward else Qt.SolidLine)
+        curve = _unlisted_curve(self.panel, "plane", name, pen=pen)
+        _draw_as_segments(curve)
+        return curve
+
+    def _box(self):
+        (x0, x1), (y0, y1) = self.view_limits()
+        dx, dy = BOX_MARGIN * (x1 - x0), BOX_MARGIN * (y1 - y0)
+        return (x0 - dx, x1 + dx), (y0 - dy, y1 + dy)
+
+    def _advance(self) -> None:
+        active = [run for run in self.trajectories if not run.done]
+        for run in active:
+            self._step(run)
+        if all(run.done for run in active):
+            self._animation.stop()
+
+    def _step(self, run: PlaneTrajectory) -> None:
+        """Compute and draw the next pieces of every direction still running (the first time
+        with the start sample)."""
+        for direction, source in list(run.pending.items()):
+            wanted = run.per_step + (0 if run.pieces[direction] else 1)
+            new = list(islice(source, wanted))
+            for piece in new:
+                run.pieces[direction].append(piece)
+                run.curves[direction].append(piece.x, piece.y)
+            run.curves[direction].flush()
+            if len(new) < wanted or abs(new[-1].t[-1]) >= run.t_end * (1 - 1e-12):
+                del run.pending[direction]
+        if run.done:
+            if run is self.trajectories[-1]:
+                self._show_time_course(run)
+            self.trajectory_finished.emit(run)
+
+    def _show_time_course(self, run: PlaneTrajectory) -> None:
+        """x(t), y(t) of a finished trajectory (drawn once: repainting the dense time plot
+        in every step of the animation would double its cost)."""
+        whole = run.whole()
+        for curve, values in zip(self.time_curves, (whole.x, whole.y)):
+            curve.set(whole.t, values)
+            curve.flush()
+
+    def stop(self) -> None:
+        """End the animation: trajectories keep what is drawn."""
+        self._animation.stop()
+        for run in self.trajectories:
+            run.pending.clear()
+
+    def clear_trajectories(self) -> None:
+        self.stop()
+        self._recompute.stop()
+        for run in self.trajectories:
+            for curve in run.curves.values():
+                self.plane.removeItem(curve.item)
+                key = next(k for k, c in self.panel.curves.items() if c is curve)
+                del self.panel.curves[key]
+        self.trajectories = []
+        for curve in self.time_curves:
+            curve.clear()
+
+    def starts(self) -> list[tuple[float, float, bool]]:
+        return [(run.x0, run.y0, run.backward) for run in self.trajectories]
+
+    def set_starts(self, starts) -> None:
+        """Replace the trajectories by ones computed at once from ``starts``."""
+        self.clear_trajectories()
+        for x0, y0, backward in starts:
+            self.start_trajectory(x0, y0, backward, animate=False)
+
+    def _follow_params(self) -> None:
+        self.set_starts(self.starts())
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton or event.isAccepted():
+            return
+        pos = event.scenePos()
+        if (not self.plane.vb.sceneBoundingRect().contains(pos)
+                or self.plane.legend.sceneBoundingRect().contains(pos)):
+            return
+        point = self.plane.vb.mapSceneToView(pos)
+        self.start_trajectory(point.x(), point.y())
+
+    # -- session -------------------------------------------------------------------------------
+
+    def state(self) -> dict:
+        """Trajectory start points, the controls and the plane's axis ranges."""
+        (x0, x1), (y0, y1) = self.view_limits()
+        return {"trajectories": [{"x0": x, "y0": y, "backward": b} for x, y, b in self.starts()],
+                "flow": self.flow_mode, "backward": self.backward_box.isChecked(),
+                "x_range": [x0, x1], "y_range": [y0, y1]}
+
+    @staticmethod
+    def parse_state(state) -> dict:
+        """A state from a session, checked (ParamError) and completed with defaults."""
+        if not isinstance(state, dict):
+            raise ParamError("plane", "must be an object")
+        starts = state.get("trajectories", [])
+        if not isinstance(starts, list) or not all(_is_start(s) for s in starts):
+            raise ParamError("trajectories", "must be a list of {x0, y0, backward} with finite "
+                                             "numbers x0, y0 and true/false backward")
+        if not isinstance(state.get("backward", False), bool):
+            raise ParamError("backward", "must be true or false")
+        flow = state.get("flow", FLOW_MODES[0])
+        if flow not in FLOW_MODES:
+            raise ParamError("flow", f"'{flow}' is not one of {', '.join(FLOW_MODES)}")
+        ranges = {key: state.get(key) for key in ("x_range", "y_range")}
+        for key, value in ranges.items():
+            if value is not None and not _is_range(value):
+                raise ParamError(key, "must be [low, high] with finite numbers, low < high")
+        return {"trajectories": [(float(s["x0"]), float(s["y0"]), bool(s.get("backward")))
+                                 for s in starts],
+                "flow": flow, "backward": state.get("backward", False), **ranges}
+
+    def restore(self, parsed: dict) -> None:
+        """Apply a state returned by :meth:`parse_state`; trajectories are recomputed."""
+        self.flow_box.setCurrentText(parsed["flow"])
+        self.backward_box.setChecked(parsed["backward"])
+        (x0, x1), (y0, y1) = self.view_limits()
+        self.plane.setRange(xRange=parsed["x_range"] or (x0, x1),
+                            yRange=parsed["y_range"] or (y0, y1), padding=0)
+        self.set_starts(parsed["trajectories"])
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
+        value)
+
+
+def _is_start(start) -> bool:
+    return (isinstance(start, dict) and _is_number(start.get("x0"))
+            and _is_number(start.get("y0")) and isinstance(start.get("backward", False), bool))
+
+
+def _unlisted_curve(panel: PlotPanel, plot: str, name: str, **style) -> LiveCurve:
+    """A curve of ``panel`` (in its data and exports) that stays out of the plot's legend."""
+    item = pg.PlotDataItem([], [], **style)
+    panel.plots[plot].addItem(item)
+    curve = panel.curves[(plot, name)] = LiveCurve(item)
+    return curve
+
+
+def _draw_as_segments(curve: LiveCurve) -> None:
+    """Draw a long curve as line segments: Qt strokes a thick antialiased polyline as one path,
+    measured 4-5 times slower (41 instead of 9 ms for a 5000-point limit cycle and its time
+    plot); the joints of the segments overlap by a pixel's fraction."""
+    curve.item.curve.setSegmentedLineMode("on")
+
+
+def _is_range(value) -> bool:
+    return (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))
+            and value[0] < value[1])
+
+
+def _timer(parent, ms: int, slot, single: bool = True) -> QTimer:
+    timer = QTimer(parent)
+    timer.setInterval(ms)
+    timer.setSingleShot(single)
+    timer.timeout.connect(slot)
+    return timer
+
+
+def adopt_traces_page(pages: QTabWidget, plane: PhasePlane, title: str = "Phase plane") -> None:
+    """Put ``plane`` (built around the page's PlotPanel) in that page's place."""
+    index = pages.indexOf(plane.panel)
+    if index >= 0:
+        pages.removeTab(index)
+    pages.insertTab(max(index, 0), plane, title)
+    pages.setCurrentIndex(max(index, 0))
+
+
+# ---------------------------------------------------------------- bifurcation view
+
+def show_bifurcation(panel: PlotPanel, model: planar.PlanarModel, sweep: SweepResult) -> None:
+    """Draw a :class:`~neurodynex_gui.models.planar.BifurcationSweep` on one plot against the
+    scanned parameter: real and imaginary parts of the fixed point's eigenvalues and the
+    attractor's extent in x (the fixed point where it is stable, the limit cycle's min and max
+    where not), with the critical values marked (found again from the sign of re_lambda1 for a
+    sweep restored from a session, which keeps only the columns)."""
+    panel.clear()
+    panel.plots.clear()
+    panel.curves.clear()
+    x = model.x_label
+    units = (f"λ in 1/{model.t_unit}, {x} in {model.x_unit}"
+             if model.t_unit != model.x_unit else model.x_unit)
+    label, _, unit = sweep.x_label.partition(" (")
+    plot = panel.add_plot("bifurcation", f"Re λ, Im λ, {x} min/max", units, x_label=label,
+                          x_unit=unit.rstrip(")"), legend=True)
+    plot.setTitle("bifurcation view: stability of the fixed point and size of the attractor")
+    blue = "#1f77b4"
+    styles = (("re_lambda1", "Re λ1", pg.mkPen(blue, width=2.5)),
+              ("re_lambda2", "Re λ2", pg.mkPen(blue, width=1.5, style=Qt.DashLine)),
+              ("im_lambda", "|Im λ|", pg.mkPen("#2ca02c", width=2)),
+              (f"{x}_max", f"{x} max", pg.mkPen(_DARK, width=3)),
+              (f"{x}_min", f"{x} min", pg.mkPen("#707070", width=3)))
+    for column, name, pen in styles:
+        panel.add_curve("bifurcation", name, pen=pen).set(sweep.x, sweep.columns[column])
+    plot.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#909090", width=1)))
+    critical = getattr(sweep, "critical", None)
+    if critical is None:
+        critical = _crossings(sweep.x, sweep.columns["re_lambda1"])
+    for value in critical:
+        plot.addItem(pg.InfiniteLine(value, angle=90, pen=pg.mkPen("#d62728", width=2,
+                                                                   style=Qt.DashLine),
+                                     label=f"{label} = {value:.4f}",
+                                     labelOpts={"position": 0.92, "color": "#d62728"}))
+    panel.flush()
+
+
+def _crossings(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Where ``y`` changes sign, by linear interpolation."""
+    k = np.flatnonzero(np.sign(y[:-1]) * np.sign(y[1:]) < 0)
+    return x[k] - y[k] * (x[k + 1] - x[k]) / (y[k + 1] - y[k])
