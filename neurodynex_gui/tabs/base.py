@@ -343,6 +343,8 @@ class ModelTab(QWidget):
         for key, (x, y) in self.traces.data().items():
             arrays[f"traces/{key}/x"], arrays[f"traces/{key}/y"] = x, y
         for key, sweep in self.tool_results.items():
+            if not isinstance(sweep, SweepResult):
+                continue  # a tab with other results saves them in its own override
             prefix = f"sweep/{key}"
             arrays[f"{prefix}/x"] = np.asarray(sweep.x, dtype=float)
             arrays[f"{prefix}/x_label"] = np.array(sweep.x_label)

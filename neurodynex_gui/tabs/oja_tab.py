@@ -105,9 +105,7 @@ class RunView:
 
     def remove(self) -> None:
         for curve in self.curves.values():
-            key = next(k for k, c in self.panel.curves.items() if c is curve)
-            self.panel.plots[key[0]].removeItem(curve.item)
-            del self.panel.curves[key]
+            self.panel.remove_curve(curve)
         for item in (self.shaft, self.head):
             self.panel.plots["cloud"].removeItem(item)
 

@@ -67,6 +67,7 @@ class PlotPanel(pg.GraphicsLayoutWidget):
         plot.setLabel("left", f"{y_label} ({y_unit})" if y_unit else y_label)
         plot.setLabel("bottom", f"{x_label} ({x_unit})" if x_unit else x_label)
         plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        plain_axes(plot)
         plot.showGrid(x=True, y=True, alpha=0.2)
         if link_x is not None:
             plot.setXLink(self.plots[link_x])
@@ -87,6 +88,15 @@ class PlotPanel(pg.GraphicsLayoutWidget):
 
     def curve(self, plot: str, name: str) -> LiveCurve:
         return self.curves[(plot, name)]
+
+    def remove_curve(self, curve: LiveCurve) -> None:
+        key = next(k for k, c in self.curves.items() if c is curve)
+        self.plots[key[0]].removeItem(self.curves.pop(key).item)
+
+    def remove_curves(self, plot: str) -> None:
+        """Every curve of one plot."""
+        for key in [key for key in self.curves if key[0] == plot]:
+            self.remove_curve(self.curves[key])
 
     def flush(self) -> None:
         for curve in self.curves.values():
@@ -113,6 +123,16 @@ class PlotPanel(pg.GraphicsLayoutWidget):
     def y_label(self, key: str) -> str:
         plot = key.split("/", 1)[0]
         return self.plots[plot].getAxis("left").labelText or "y"
+
+
+def plain_axes(plot: pg.PlotItem) -> None:
+    """Units as labelled: no automatic SI prefix such as "(x0.001)" on the axes."""
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.enableAutoSIPrefix(False)
+        axis.autoSIPrefixScale = 1.0  # pyqtgraph 0.14 computes a scale even when disabling
+        axis.picture = None
+        axis.update()
 
 
 UNIT_SUFFIXES = {"Hz": "Hz", "mV": "mV", "deg": "degrees", "nA": "nA", "uA": "µA", "ms": "ms",

@@ -1,0 +1,634 @@
+"""Type I and type II neurons (Neuronal Dynamics, ch. 4.4): the mystery-neuron exercise.
+
+Two planar models, as in the exercise package (``neuron_type.neurons``), simulated with brian2:
+
+- type I, a Morris-Lecar-like reduction (a saddle-node on an invariant circle: the f-I curve
+  starts continuously at zero)::
+
+      dv/dt = (-g_1 m(v) (v - V_1) - g_2 w (v - V_2) - g_L (v - V_L) + R I) / 20 ms
+      dw/dt = phi (w_inf(v) - w) / tau(v)
+      m(v) = 0.5 mV (1 + tanh((v + 1.2 mV) / 18 mV)),
+      w_inf(v) = 0.5 mV (1 + tanh((v - 12 mV) / 17 mV)),  tau(v) = 1 ms / cosh((v - 12 mV) / 34 mV)
+
+- type II, a FitzHugh-Nagumo variant (a Hopf bifurcation: the f-I curve jumps)::
+
+      dv/dt = (v - v^3 / (3 mV^2) - w + R I) / 1 ms,   dw/dt = (a (v + 0.7 mV) - w) / tau
+
+Units as in the exercise package: t in ms, v and w in mV (mV-like units: w is a recovery
+variable, and the type II model is a scaled FitzHugh-Nagumo model), the current I in pA
+(R I in mV: 100 GOhm for type I, so 1 pA adds 100 mV; 1 GOhm for type II). Spikes are upward
+crossings of v = 0.5 mV, rates come from the mean inter-spike interval (as ``get_rate`` of the
+exercise package: a step from 100 ms to the end of the run).
+
+The mystery: ``NeuronX`` and ``NeuronY`` are the two types in a random order, reassigned by
+:func:`shuffle`; ``NeuronX.get_neuron_type()`` reveals which is which. Sweeps run one brian2
+network per type with one neuron per amplitude. brian2 is imported only when a simulation runs.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+import numpy as np
+from scipy.optimize import brentq
+
+from . import spikes
+from .params import ParamError, Params, param
+from .planar import PlanarModel
+from .stimulus import stimulus_class
+
+__all__ = ["TYPE_ONE", "TYPE_TWO", "TypeOneParams", "TypeTwoParams", "TYPE_ONE_MODEL",
+           "TYPE_TWO_MODEL", "SPECS", "NeuronTypeStimulus", "TraceParams", "MysteryParams",
+           "Traces", "PairResult", "ThresholdResult", "Curves", "NeuronTypeOne",
+           "NeuronTypeTwo", "NeuronX", "NeuronY", "shuffle", "get_spiketimes", "rates",
+           "traces", "threshold", "onset_curve", "simulate", "thresholds", "fi_curves",
+           "onset_curves", "ThresholdInputs", "FICurveInputs", "OnsetInputs"]
+
+TYPE_ONE, TYPE_TWO = "Type I", "Type II"
+V_TH_MV = 0.5
+"""Spike detection threshold (an upward crossing of v)."""
+DT_MS = 0.1
+"""Integration step (ms) of the sweeps and the scripting API (brian2's default, as the seed)."""
+RATE_STEP_START_MS = 100.0
+"""A rate is measured with a step from this time to the end of the run (as ``get_rate``)."""
+
+
+# ---------------------------------------------------------------- parameters
+
+@dataclasses.dataclass(frozen=True)
+class TypeOneParams(Params):
+    """The type I model; defaults are the exercise package's."""
+
+    g_1: float = param(4.4, "g₁ (fast, depolarising)", "1/mV", min=0.0, max=100.0, step=0.1,
+                       help="gain of the instantaneous depolarising current m(v) (v - V₁)")
+    g_2: float = param(8.0, "g₂ (recovery)", "1/mV", min=0.0, max=100.0, step=0.1,
+                       help="gain of the recovery current w (v - V₂)")
+    g_L: float = param(2.0, "g_L (leak)", min=0.0, max=100.0, step=0.1,
+                       help="gain of the leak current (v - V_L)")
+    V_1: float = param(120.0, "V₁", "mV", min=-200.0, max=200.0, step=1.0,
+                       help="reversal potential of the depolarising current")
+    V_2: float = param(-84.0, "V₂", "mV", min=-200.0, max=200.0, step=1.0,
+                       help="reversal potential of the recovery current")
+    V_L: float = param(-60.0, "V_L", "mV", min=-200.0, max=200.0, step=1.0,
+                       help="reversal potential of the leak (and initial v)")
+    phi: float = param(0.06666667, "φ", min=1e-4, max=10.0, step=0.01, decimals=8,
+                       help="rate factor of the recovery variable w")
+    R: float = param(100.0, "R", "GOhm", min=1e-3, max=1e4, step=1.0,
+                     help="input resistance: R I (mV) drives v")
+    I: float = param(0.0, "input current I", "pA", min=-100.0, max=100.0, step=0.01,
+                     help="constant input (phase plane)")
+    v0: float = param(-60.0, "initial v", "mV", min=-200.0, max=200.0, step=1.0,
+                      help="v at t = 0 (the seed starts at V_L)")
+    w0: float = param(0.0, "initial w", "mV", min=-10.0, max=10.0, step=0.01,
+                      help="w at t = 0")
+
+
+@dataclasses.dataclass(frozen=True)
+class TypeTwoParams(Params):
+    """The type II model; defaults are the exercise package's."""
+
+    a: float = param(1.25, "a", min=0.0, max=100.0, step=0.05,
+                     help="slope of the w-nullcline w = a (v + 0.7 mV)")
+    tau: float = param(15.6, "τ", "ms", min=0.01, max=1e4, step=0.1,
+                       help="time constant of the recovery variable w")
+    R: float = param(1.0, "R", "GOhm", min=1e-3, max=1e4, step=0.1,
+                     help="input resistance: R I (mV) drives v")
+    I: float = param(0.0, "input current I", "pA", min=-100.0, max=100.0, step=0.01,
+                     help="constant input (phase plane)")
+    v0: float = param(0.0, "initial v", "mV", min=-10.0, max=10.0, step=0.1,
+                      help="v at t = 0 (the seed starts at 0)")
+    w0: float = param(0.0, "initial w", "mV", min=-10.0, max=10.0, step=0.1,
+                      help="w at t = 0")
+
+
+# ---------------------------------------------------------------- planar models (numpy)
+
+def _sech2(x):
+    return 1.0 / np.cosh(x) ** 2
+
+
+def _m_inf(v):
+    return 0.5 * (1.0 + np.tanh((v + 1.2) / 18.0))
+
+
+def _w_inf(v):
+    return 0.5 * (1.0 + np.tanh((v - 12.0) / 17.0))
+
+
+def _one_drive(v, p):
+    """20 ms dv/dt without the recovery term."""
+    return -p.g_1 * _m_inf(v) * (v - p.V_1) - p.g_L * (v - p.V_L) + p.R * p.I
+
+
+def _one_rhs(v, w, p):
+    return ((_one_drive(v, p) - p.g_2 * w * (v - p.V_2)) / 20.0,
+            p.phi * (_w_inf(v) - w) * np.cosh((v - 12.0) / 34.0))
+
+
+def _one_jacobian(v, w, p):
+    dm = 0.5 / 18.0 * _sech2((v + 1.2) / 18.0)
+    dw_inf = 0.5 / 17.0 * _sech2((v - 12.0) / 17.0)
+    c, s = np.cosh((v - 12.0) / 34.0), np.sinh((v - 12.0) / 34.0)
+    return [[(-p.g_1 * (dm * (v - p.V_1) + _m_inf(v)) - p.g_2 * w - p.g_L) / 20.0,
+             -p.g_2 * (v - p.V_2) / 20.0],
+            [p.phi * (dw_inf * c + (_w_inf(v) - w) * s / 34.0), -p.phi * c]]
+
+
+def _one_equilibria(p):
+    """Zeros of dv/dt along the w-nullcline w = w_inf(v) (scanned from -200 to 200 mV)."""
+    def f(v):
+        return _one_drive(v, p) - p.g_2 * _w_inf(v) * (v - p.V_2)
+
+    grid = np.linspace(-200.0, 200.0, 4001)
+    values = f(grid)
+    changes = np.flatnonzero(np.sign(values[:-1]) != np.sign(values[1:]))
+    roots = [brentq(f, grid[i], grid[i + 1], xtol=1e-12) for i in changes]
+    return [(v, float(_w_inf(v))) for v in roots]
+
+
+def _one_v_nullcline(v, p):
+    """w where dv/dt = 0 (none at v = V_2)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _one_drive(v, p) / (p.g_2 * (v - p.V_2))
+
+
+TYPE_ONE_MODEL = PlanarModel(
+    name="type I neuron", rhs=_one_rhs, x_name="v", y_name="w", x_label="v", y_label="w",
+    x_unit="mV", y_unit="mV", t_unit="ms", jacobian=_one_jacobian,
+    x_nullcline=_one_v_nullcline,
+    y_nullcline=lambda v, p: _w_inf(v), equilibria=_one_equilibria)
+
+
+def _two_rhs(v, w, p):
+    return v - v ** 3 / 3.0 - w + p.R * p.I, (p.a * (v + 0.7) - w) / p.tau
+
+
+def _two_equilibria(p):
+    roots = np.roots([-1.0 / 3.0, 0.0, 1.0 - p.a, p.R * p.I - 0.7 * p.a])
+    real = roots[np.abs(roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(roots))].real
+    return [(float(v), float(p.a * (v + 0.7))) for v in real]
+
+
+TYPE_TWO_MODEL = PlanarModel(
+    name="type II neuron", rhs=_two_rhs, x_name="v", y_name="w", x_label="v", y_label="w",
+    x_unit="mV", y_unit="mV", t_unit="ms",
+    jacobian=lambda v, w, p: [[1.0 - v * v, -1.0], [p.a / p.tau, -1.0 / p.tau]],
+    x_nullcline=lambda v, p: v - v ** 3 / 3.0 + p.R * p.I,
+    y_nullcline=lambda v, p: p.a * (v + 0.7), equilibria=_two_equilibria)
+
+
+# ---------------------------------------------------------------- brian2 descriptions
+
+_COMMON_EQUATIONS = """
+v_th : volt (shared)
+"""
+
+_ONE_EQUATIONS = """
+w_inf = (0.5*mV)*(1 + tanh((v - 12*mV)/(17*mV))) : volt
+tau_w = (1*ms)/cosh((v - 12*mV)/(34*mV)) : second
+m_inf = (0.5*mV)*(1 + tanh((v + 1.2*mV)/(18*mV))) : volt
+dv/dt = (-g_1*m_inf*(v - V_1) - g_2*w*(v - V_2) - g_L*(v - V_L) + R*I_stim)/(20*ms) : volt
+dw/dt = phi*(w_inf - w)/tau_w : volt
+g_1 : 1/volt (shared)
+g_2 : 1/volt (shared)
+g_L : 1 (shared)
+V_1 : volt (shared)
+V_2 : volt (shared)
+V_L : volt (shared)
+phi : 1 (shared)
+R : ohm (shared)
+"""
+
+_TWO_EQUATIONS = """
+dv/dt = (v - v**3/(3*mV**2) - w + R*I_stim)/ms : volt
+dw/dt = (a*(v + 0.7*mV) - w)/tau : volt
+a : 1 (shared)
+tau : second (shared)
+R : ohm (shared)
+"""
+
+
+def _one_values(p: TypeOneParams) -> dict:
+    from brian2 import Gohm, mV
+
+    return {"g_1": p.g_1 / mV, "g_2": p.g_2 / mV, "g_L": p.g_L, "V_1": p.V_1 * mV,
+            "V_2": p.V_2 * mV, "V_L": p.V_L * mV, "phi": p.phi, "R": p.R * Gohm}
+
+
+def _two_values(p: TypeTwoParams) -> dict:
+    from brian2 import Gohm, ms
+
+    return {"a": p.a, "tau": p.tau * ms, "R": p.R * Gohm}
+
+
+@dataclasses.dataclass(frozen=True)
+class NeuronSpec:
+    """One neuron type: its parameters, equations (brian2 and numpy) and phase-plane view."""
+
+    slug: str
+    params: Params
+    planar: PlanarModel
+    equations: str
+    values: Callable[[Params], dict]
+    v_lim: tuple[float, float]
+    w_lim: tuple[float, float]
+    description: str
+
+
+SPECS = {
+    TYPE_ONE: NeuronSpec("type1", TypeOneParams(), TYPE_ONE_MODEL, _ONE_EQUATIONS,
+                         _one_values, (-80.0, 60.0), (-0.1, 0.8),
+                         "a Morris-Lecar-like reduction: saddle-node on invariant circle"),
+    TYPE_TWO: NeuronSpec("type2", TypeTwoParams(), TYPE_TWO_MODEL, _TWO_EQUATIONS,
+                         _two_values, (-2.5, 2.5), (-1.0, 2.5),
+                         "a FitzHugh-Nagumo variant: Hopf bifurcation"),
+}
+"""The two types by name ("Type I", "Type II")."""
+
+
+def _spec(neuron_type: str) -> NeuronSpec:
+    try:
+        return SPECS[neuron_type]
+    except KeyError:
+        raise ValueError(f"unknown neuron type '{neuron_type}' (use {TYPE_ONE!r} or "
+                         f"{TYPE_TWO!r})") from None
+
+
+# ---------------------------------------------------------------- inputs of the tab and tools
+
+NeuronTypeStimulus = stimulus_class("pA", "NeuronTypeStimulus", __name__, I_amp=0.3,
+                                    amplitude_range=100.0, I_tstart=100.0, I_tend=1100.0)
+
+MAX_AMPLITUDES = 12
+
+
+@dataclasses.dataclass(frozen=True)
+class TraceParams(Params):
+    """A run of both neurons: several amplitudes overlaid (I_amp, I_amp + step, ...)."""
+
+    n_amplitudes: int = param(5, "amplitudes overlaid", min=1, max=MAX_AMPLITUDES, step=1,
+                              help="number of runs overlaid, one neuron each: the stimulus "
+                                   "amplitude, then in increments of the step below")
+    amplitude_step: float = param(0.05, "amplitude increment", "pA", min=-10.0, max=10.0,
+                                  step=0.01, help="difference between successive amplitudes")
+    t_end: float = param(1200.0, "simulation length", "ms", min=1.0, max=1e5, step=100.0,
+                         decimals=1, help="simulated time")
+    dt: float = param(DT_MS, "time step", "ms", min=0.001, max=0.5, step=0.01, decimals=3,
+                      help="integration (forward Euler, as the seed) and sampling step")
+
+    def check(self) -> None:
+        if self.dt > self.t_end:
+            raise ParamError("dt", "must be shorter than the simulation")
+
+    def amplitudes(self, first: float) -> np.ndarray:
+        return first + self.amplitude_step * np.arange(self.n_amplitudes)
+
+
+@dataclasses.dataclass(frozen=True)
+class MysteryParams(Params):
+    """Which type hides behind neuron X (Y is the other) and whether that was revealed."""
+
+    neuron_X: str = param(TYPE_ONE, "neuron X is", choices=(TYPE_ONE, TYPE_TWO),
+                          help="the type behind neuron X; neuron Y is the other")
+    revealed: bool = param(False, "revealed", help="whether the answer has been shown")
+
+    def assignment(self) -> dict[str, str]:
+        other = TYPE_TWO if self.neuron_X == TYPE_ONE else TYPE_ONE
+        return {"X": self.neuron_X, "Y": other}
+
+
+@dataclasses.dataclass(frozen=True)
+class ThresholdInputs(Params):
+    """Inputs of :func:`thresholds`."""
+
+    resolution: float = param(0.01, "resolution", "pA", min=1e-5, max=1.0, step=0.001,
+                              decimals=5, help="the threshold is bracketed to this width")
+    I_max: float = param(2.0, "search up to", "pA", min=0.01, max=100.0, step=0.1,
+                         help="highest step amplitude tried")
+    t_end: float = param(1000.0, "run length", "ms", min=200.0, max=1e5, step=100.0,
+                         help="each run: step from 100 ms to this time; repetitive firing "
+                              "means at least two spikes")
+
+
+@dataclasses.dataclass(frozen=True)
+class FICurveInputs(Params):
+    """Inputs of :func:`fi_curves`."""
+
+    I_min: float = param(0.0, "lowest amplitude", "pA", min=-100.0, max=100.0, step=0.1,
+                         help="first step amplitude of the curve")
+    I_max: float = param(1.0, "highest amplitude", "pA", min=-100.0, max=100.0, step=0.1,
+                         help="last step amplitude of the curve")
+    n: int = param(100, "amplitudes", min=2, max=2000, step=10,
+                   help="number of amplitudes, one neuron each, simulated together")
+    t_end: float = param(1000.0, "run length", "ms", min=200.0, max=1e5, step=100.0,
+                         help="each run: step from 100 ms to this time (as get_rate)")
+
+    def check(self) -> None:
+        if self.I_max <= self.I_min:
+            raise ParamError("I_max", "must be above the lowest amplitude")
+
+
+@dataclasses.dataclass(frozen=True)
+class OnsetInputs(Params):
+    """Inputs of :func:`onset_curves`."""
+
+    width: float = param(0.05, "range above threshold", "pA", min=1e-4, max=10.0, step=0.01,
+                         help="the zoom spans from a quarter of this below the threshold "
+                              "to this above it")
+    n: int = param(100, "amplitudes", min=10, max=2000, step=10,
+                   help="number of amplitudes in the zoom, one neuron each")
+    t_end: float = param(2000.0, "run length", "ms", min=200.0, max=1e5, step=100.0,
+                         help="each run: step from 100 ms to this time; longer runs resolve "
+                              "lower rates")
+
+
+# ---------------------------------------------------------------- results
+
+@dataclasses.dataclass
+class Traces:
+    """Runs of one neuron, one row per amplitude: t (ms), v and w (mV), I (pA)."""
+
+    t_ms: np.ndarray
+    v_mV: np.ndarray
+    w_mV: np.ndarray
+    I_pA: np.ndarray
+    amplitudes_pA: np.ndarray
+    completed: bool = True
+
+    def spike_counts(self) -> list[int]:
+        return [len(get_spiketimes(self.t_ms, v)) for v in self.v_mV]
+
+
+@dataclasses.dataclass
+class PairResult:
+    """A run of both mystery neurons, keyed "X" and "Y" (Y is missing if stopped before);
+    ``assignment`` is the mystery it was run with (neuron name -> type)."""
+
+    assignment: dict[str, str]
+    traces: dict[str, Traces] = dataclasses.field(default_factory=dict)
+    completed: bool = True
+
+
+@dataclasses.dataclass
+class ThresholdResult:
+    """Per neuron ("X", "Y"): the bracket (low: no repetitive firing, high: firing)."""
+
+    assignment: dict[str, str]
+    brackets: dict[str, tuple[float, float]]
+    text: str
+
+    def threshold(self, name: str) -> float:
+        low, high = self.brackets[name]
+        return 0.5 * (low + high)
+
+
+@dataclasses.dataclass
+class Curves:
+    """Rate (Hz) against current (pA) per neuron; ``onset`` (pA) is the reference current of a
+    zoom (the lowest amplitude with repetitive firing; None for a plain f-I curve)."""
+
+    assignment: dict[str, str]
+    currents: dict[str, np.ndarray]
+    rates: dict[str, np.ndarray]
+    text: str
+    onset: dict[str, float] | None = None
+
+
+# ---------------------------------------------------------------- brian2 runs
+
+def _network(spec: NeuronSpec, n: int, dt_ms: float, record: bool):
+    """The cached network of ``n`` neurons of one type, parameters written, in its initial
+    state. Spikes are upward crossings of v_th: a neuron stays refractory while v > v_th."""
+    from brian2 import mV
+
+    from . import brian_support as bs
+
+    built = bs.network(("ntype", spec.slug, n, dt_ms, record),
+                       spec.equations + _COMMON_EQUATIONS, n, dt_ms=dt_ms,
+                       threshold="v > v_th", refractory="v > v_th", method="euler",
+                       record=("v", "w", "I_stim") if record else (), spikes=not record)
+    group = built.group
+    for name, value in spec.values(spec.params).items():
+        setattr(group, name, value)
+    group.v_th = V_TH_MV * mV
+    group.v, group.w = spec.params.v0 * mV, spec.params.w0 * mV
+    return built
+
+
+def rates(neuron_type: str, amplitudes, t_end: float = 1000.0, *, should_stop=None
+          ) -> np.ndarray:
+    """Firing rates (Hz, from the mean ISI; 0 below two spikes) for steps of ``amplitudes``
+    (pA) from 100 ms to ``t_end`` (ms), all in one run with one neuron per amplitude."""
+    from brian2 import pA
+
+    from . import brian_support as bs
+
+    amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
+    built = _network(_spec(neuron_type), len(amplitudes), DT_MS, record=False)
+    bs.set_stimulus(built, NeuronTypeStimulus(I_tstart=RATE_STEP_START_MS, I_tend=t_end), pA)
+    built.group.stim_amplitude = amplitudes * pA
+    if not bs.run(built, t_end, should_stop=should_stop):
+        raise InterruptedError("stopped")
+    return np.array([spikes.rate_from_isi(train) for train in bs.spike_trains_ms(built)])
+
+
+def traces(neuron_type: str, stimulus=NeuronTypeStimulus(), amplitudes=(0.3,),
+           t_end: float = 1200.0, dt: float = DT_MS, *, on_chunk=None,
+           should_stop=None) -> Traces:
+    """Runs of one neuron type with ``stimulus``, one neuron per amplitude (pA, replacing the
+    stimulus's I_amp). ``on_chunk`` receives dicts of new samples of every neuron:
+    t_ms (k,), v_mV, w_mV, I_pA (n, k)."""
+    from brian2 import mV, pA
+
+    from . import brian_support as bs
+
+    amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
+    built = _network(_spec(neuron_type), len(amplitudes), dt, record=True)
+    bs.set_stimulus(built, stimulus, pA)
+    built.group.stim_amplitude = amplitudes * pA
+    forward = None if on_chunk is None else _all_neurons(built, on_chunk)
+    completed = bs.run(built, t_end, forward, should_stop)
+    return Traces(t_ms=np.asarray(built.state.t / 1e-3), v_mV=bs.recorded(built, "v", mV),
+                  w_mV=bs.recorded(built, "w", mV), I_pA=bs.recorded(built, "I_stim", pA),
+                  amplitudes_pA=amplitudes, completed=completed)
+
+
+def _all_neurons(built, on_chunk):
+    """A chunk callback for brian_support (which sends neuron 0) that sends every neuron."""
+    state, sent = built.state, [0]
+
+    def forward(chunk):
+        start, end = sent[0], sent[0] + len(chunk["t_ms"])
+        sent[0] = end
+
+        def new(name, scale):
+            return np.asarray(state.variables[name].get_value()[start:end].T * scale, float)
+
+        on_chunk({"t_ms": chunk["t_ms"], "v_mV": new("v", 1e3), "w_mV": new("w", 1e3),
+                  "I_pA": new("I_stim", 1e12)})
+
+    return forward
+
+
+def threshold(neuron_type: str, resolution: float = 0.01, I_max: float = 2.0,
+              t_end: float = 1000.0, *, neurons: int = 41, should_stop=None
+              ) -> tuple[float, float]:
+    """The current (pA) above which a step from 100 ms to ``t_end`` makes the neuron fire
+    repetitively (at least two spikes), bracketed to ``resolution``: (low, high), where
+    ``high`` fires and ``low`` does not. Each round runs ``neurons`` amplitudes at once and
+    narrows the bracket by that factor less one."""
+    low, high = 0.0, float(I_max)
+    while True:
+        amps = np.linspace(low, high, neurons)
+        firing = rates(neuron_type, amps, t_end, should_stop=should_stop) > 0
+        if not firing.any():
+            raise ValueError(f"no repetitive firing up to {high:g} pA")
+        first = int(np.argmax(firing))
+        if first == 0:
+            raise ValueError(f"repetitive firing already at {amps[0]:g} pA")
+        low, high = float(amps[first - 1]), float(amps[first])
+        if high - low <= resolution:
+            return low, high
+
+
+def onset_curve(neuron_type: str, width: float = 0.05, n: int = 100, t_end: float = 2000.0,
+                *, should_stop=None) -> tuple[np.ndarray, np.ndarray, float]:
+    """The f-I curve near threshold: (amplitudes, rates, onset) with ``n`` amplitudes from a
+    quarter of ``width`` below the threshold to ``width`` above it; ``onset`` is the lowest
+    amplitude with repetitive firing (the scan itself finds it: the threshold is first
+    bracketed to a quarter of ``width``)."""
+    low, high = threshold(neuron_type, width / 4, t_end=t_end, should_stop=should_stop)
+    amps = np.linspace(low - 0.25 * width, high + width, n)
+    found = rates(neuron_type, amps, t_end, should_stop=should_stop)
+    firing = found > 0
+    onset = float(amps[np.argmax(firing)]) if firing.any() else high
+    return amps, found, onset
+
+
+# ---------------------------------------------------------------- jobs of the tab
+
+def simulate(stimulus=NeuronTypeStimulus(), run: TraceParams = TraceParams(),
+             mystery: MysteryParams = MysteryParams(), *, on_chunk=None,
+             should_stop=None) -> PairResult:
+    """Both mystery neurons, X then Y, with the same stimulus and amplitudes; chunks carry
+    ``"neuron": "X"`` or ``"Y"``."""
+    amplitudes = run.amplitudes(stimulus.I_amp)
+    result = PairResult(mystery.assignment())
+    for name, neuron_type in mystery.assignment().items():
+        forward = None
+        if on_chunk is not None:
+            def forward(chunk, name=name):
+                on_chunk({"neuron": name, **chunk})
+        done = traces(neuron_type, stimulus, amplitudes, run.t_end, run.dt, on_chunk=forward,
+                      should_stop=should_stop)
+        result.traces[name] = done
+        if not done.completed:
+            result.completed = False
+            break
+    return result
+
+
+def thresholds(mystery: MysteryParams = MysteryParams(), resolution: float = 0.01,
+               I_max: float = 2.0, t_end: float = 1000.0, *, on_chunk=None,
+               should_stop=None) -> ThresholdResult:
+    """The threshold current of repetitive firing of neurons X and Y (see :func:`threshold`)."""
+    brackets = {name: threshold(neuron_type, resolution, I_max, t_end, should_stop=should_stop)
+                for name, neuron_type in mystery.assignment().items()}
+    text = "; ".join(f"neuron {name}: repetitive firing from {0.5 * (lo + hi):.4f} pA "
+                     f"(± {0.5 * (hi - lo):.4f})" for name, (lo, hi) in brackets.items())
+    return ThresholdResult(mystery.assignment(), brackets, f"Threshold currents, {text}.")
+
+
+def fi_curves(mystery: MysteryParams = MysteryParams(), I_min: float = 0.0, I_max: float = 1.0,
+              n: int = 100, t_end: float = 1000.0, *, on_chunk=None,
+              should_stop=None) -> Curves:
+    """f-I curves of neurons X and Y: ``n`` step amplitudes from I_min to I_max (pA)."""
+    amps = np.linspace(I_min, I_max, n)
+    found = {name: rates(neuron_type, amps, t_end, should_stop=should_stop)
+             for name, neuron_type in mystery.assignment().items()}
+    text = "; ".join(_fi_summary(name, amps, r) for name, r in found.items())
+    return Curves(mystery.assignment(), {name: amps for name in found}, found,
+                  f"f-I curves: {text}.")
+
+
+def _fi_summary(name: str, amps: np.ndarray, found: np.ndarray) -> str:
+    if not found.any():
+        return f"neuron {name} does not fire repetitively up to {amps[-1]:g} pA"
+    first = int(np.argmax(found > 0))
+    return (f"neuron {name} fires from {amps[first]:.3f} pA at {found[first]:.1f} Hz, "
+            f"{found.max():.1f} Hz at most")
+
+
+def onset_curves(mystery: MysteryParams = MysteryParams(), width: float = 0.05, n: int = 100,
+                 t_end: float = 2000.0, *, on_chunk=None, should_stop=None) -> Curves:
+    """f-I curves of X and Y near their thresholds (see :func:`onset_curve`)."""
+    currents, found, onset = {}, {}, {}
+    for name, neuron_type in mystery.assignment().items():
+        currents[name], found[name], onset[name] = onset_curve(
+            neuron_type, width, n, t_end, should_stop=should_stop)
+    text = "; ".join(f"neuron {name} starts at {found[name][found[name] > 0][0]:.2f} Hz "
+                     f"({onset[name]:.4f} pA)" if found[name].any()
+                     else f"neuron {name} does not fire" for name in found)
+    return Curves(mystery.assignment(), currents, found, f"Onset of firing, {text}.", onset)
+
+
+# ---------------------------------------------------------------- scripting API (exercise)
+
+def get_spiketimes(t, v, v_th=V_TH_MV, do_plot=False) -> np.ndarray:
+    """Times at which ``v`` crosses ``v_th`` upwards (``do_plot`` is accepted and ignored)."""
+    return spikes.get_spiketimes(t, v, v_th)
+
+
+class NeuronAbstract:
+    """A neuron of one type, as in the exercise package (``do_plot`` is accepted and ignored:
+    plot the returned arrays, or use the application)."""
+
+    neuron_type = ""
+
+    @classmethod
+    def get_neuron_type(cls) -> str:
+        """"Type I" or "Type II"."""
+        return cls.neuron_type
+
+    def step(self, t_end=300., I_tstart=20, I_tend=270, I_amp=0.5, do_plot=False):
+        """A step of ``I_amp`` pA from I_tstart to I_tend (ms); returns (t, v, w, I) arrays in
+        ms, mV, mV and pA, sampled every 0.1 ms."""
+        stimulus = NeuronTypeStimulus(kind="step", I_tstart=float(I_tstart),
+                                      I_tend=float(I_tend))
+        run = traces(self.neuron_type, stimulus, [float(I_amp)], float(t_end))
+        return run.t_ms, run.v_mV[0], run.w_mV[0], run.I_pA[0]
+
+    def get_rate(self, I_amp, t_end=1000., do_plot=False) -> float:
+        """Firing rate (Hz, from the mean inter-spike interval) for a step of ``I_amp`` pA from
+        100 ms to ``t_end`` ms; 0 for fewer than two spikes."""
+        return float(rates(self.neuron_type, [float(I_amp)], float(t_end))[0])
+
+
+class NeuronTypeOne(NeuronAbstract):
+    """The type I neuron (revealed)."""
+
+    neuron_type = TYPE_ONE
+
+
+class NeuronTypeTwo(NeuronAbstract):
+    """The type II neuron (revealed)."""
+
+    neuron_type = TYPE_TWO
+
+
+def _mystery_class(name: str, neuron_type: str) -> type[NeuronAbstract]:
+    return type(name, (NeuronAbstract,), {"neuron_type": neuron_type, "__module__": __name__,
+                                          "__doc__": "A neuron of unknown type: find out!"})
+
+
+def shuffle(seed=None) -> tuple[type[NeuronAbstract], type[NeuronAbstract]]:
+    """Randomly reassign the two types to ``NeuronX`` and ``NeuronY`` (module attributes:
+    use ``neuron_type.NeuronX`` afterwards); returns the new (NeuronX, NeuronY)."""
+    global NeuronX, NeuronY
+    first = TYPE_ONE if np.random.default_rng(seed).random() < 0.5 else TYPE_TWO
+    mystery = MysteryParams(neuron_X=first).assignment()
+    NeuronX, NeuronY = (_mystery_class(f"Neuron{k}", mystery[k]) for k in ("X", "Y"))
+    return NeuronX, NeuronY
+
+
+NeuronX, NeuronY = shuffle()
