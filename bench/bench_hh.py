@@ -6,22 +6,12 @@ Run: python bench/bench_hh.py   (headless; prints one line per figure with its t
 from __future__ import annotations
 
 import gc
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from benchkit import report, wait_for
 
 REPEATS = 15
-
-
-def report(name: str, value: float, unit: str, target: str = "") -> None:
-    print(f"{name:<62} {value:10.3f} {unit:<3} {('target ' + target) if target else ''}",
-          flush=True)
 
 
 def worker_timings(repeats: int = REPEATS, on_chunk=None, should_stop=None) -> dict:
@@ -51,31 +41,19 @@ def worker_timings(repeats: int = REPEATS, on_chunk=None, should_stop=None) -> d
             "numpy_step_s": numpy_s, "numpy_target": numpy_run.target}
 
 
-def wait_for(app, signal, timeout=120.0):
-    box = []
-    signal.connect(lambda *args: box.append(args))
-    deadline = time.perf_counter() + timeout
-    while not box and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.0005)
-    if not box:
-        raise TimeoutError(str(signal))
-    return box[0]
-
-
 def gui_figures() -> dict:
     from neurodynex_gui.app import make_application
     from neurodynex_gui.main_window import MainWindow
     from neurodynex_gui.runner import Runner
 
-    app = make_application()
+    app = make_application()  # noqa: F841 (the application must outlive the widgets)
     runner = Runner()
     runner.start()
     window = MainWindow(runner=runner, tab_ids=["hh"])
     window.show()
     tab = window.tabs["hh"]
     job = runner.submit("bench", "bench_hh:worker_timings", {})
-    worker = wait_for(app, job.finished)[0]
+    worker = wait_for(job.finished)[0]
     steps = worker["steps"]
     report("model call in the worker: default step 200 ms (median)",
            1e3 * statistics.median(steps), "ms", "<= 150 ms (whole click)")
@@ -88,12 +66,12 @@ def gui_figures() -> dict:
            worker["numpy_step_s"], "s")
 
     tab.run()
-    wait_for(app, tab.result_ready)
+    wait_for(tab.result_ready)
     clicks = []
     for _ in range(REPEATS):
         start = time.perf_counter()
         tab.run_bar.run_button.click()
-        wait_for(app, tab.result_ready)
+        wait_for(tab.result_ready)
         clicks.append(time.perf_counter() - start)
     report("warm re-run, GUI click to result_ready (median of 15)",
            1e3 * statistics.median(clicks), "ms", "<= 150 ms")
@@ -104,7 +82,7 @@ def gui_figures() -> dict:
     for _ in range(3):
         start = time.perf_counter()
         tab.run_tool("min_step")
-        _, sweep = wait_for(app, tab.tool_ready)
+        _, sweep = wait_for(tab.tool_ready)
         tools.append(time.perf_counter() - start)
     report("threshold tool to 0.01 uA, GUI click to drawn (median of 3)",
            statistics.median(tools), "s", "<= 2 s")
@@ -114,17 +92,17 @@ def gui_figures() -> dict:
     start = time.perf_counter()
     tab.run()
     tab.job.chunk.connect(lambda chunk: chunks.append(time.perf_counter() - start))
-    wait_for(app, tab.result_ready)
+    wait_for(tab.result_ready)
     total = time.perf_counter() - start
     report("2 s sinusoid: time to the first streamed chunk", 1e3 * chunks[0], "ms")
     report("2 s sinusoid: chunks streamed before the end", len(chunks), "", "> 1")
     report("2 s sinusoid: click to finished", total, "s")
     tab.param_forms["params"].set_value("tend", "20000")
     tab.run()
-    wait_for(app, tab.job.chunk)
+    wait_for(tab.job.chunk)
     start = time.perf_counter()
     tab.stop()
-    wait_for(app, tab.job.stopped)
+    wait_for(tab.job.stopped)
     report("Stop during a 20 s run: click to stopped", 1e3 * (time.perf_counter() - start), "ms")
     window.close()
     runner.shutdown(timeout=2.0)

@@ -2,28 +2,15 @@
 
 Run as ``python bench/bench_hopfield.py``; one line per measurement with its target.
 """
-import sys
-import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from neurodynex_gui.models import hopfield as hf  # noqa: E402
+from benchkit import report, timed
+from neurodynex_gui.models import hopfield as hf
 
 CAPACITY = dict(N=10, P_values=range(1, 31), trials=20, flip_ratio=0.1, t_max=20)
 
 
 def best_of(repeats, fn):
     """Shortest wall time of ``repeats`` calls, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def report(what, seconds, target):
-    print(f"{what:<58s} {seconds * 1e3:9.2f} ms   (target {target})")
+    return min(timed(fn) for _ in range(repeats))
 
 
 def big_network(mode):
@@ -50,14 +37,16 @@ def neurodynex3_capacity(trials):
 
 def main():
     ours = best_of(3, lambda: hf.capacity_experiment(**CAPACITY, seed=0))
-    report("capacity 10x10, P = 1..30, 20 trials", ours, "<= 2000 ms")
+    report("capacity 10x10, P = 1..30, 20 trials", 1e3 * ours, "ms", "<= 2000 ms")
 
     sync = big_network("sync")
-    report("one sync update, 100x100, P = 100", best_of(30, sync.dynamic), "<= 5 ms")
+    report("one sync update, 100x100, P = 100", 1e3 * best_of(30, sync.dynamic), "ms",
+           "<= 5 ms")
     report("one animation frame (update, overlaps, energy), 100x100",
-           best_of(30, lambda: list(sync.iterate(1))), "<= 10 ms (30 frames/s with drawing)")
-    report("one async sweep, 100x100, P = 100", best_of(3, big_network("async").dynamic),
-           "<= 100 ms")
+           1e3 * best_of(30, lambda: list(sync.iterate(1))), "ms",
+           "<= 10 ms (30 frames/s with drawing)")
+    report("one async sweep, 100x100, P = 100", 1e3 * best_of(3, big_network("async").dynamic),
+           "ms", "<= 100 ms")
 
     try:
         import neurodynex3.hopfield_network.network  # noqa: F401
@@ -66,8 +55,9 @@ def main():
         return
     trials = 2  # neurodynex3 builds its weights in a Python double loop: time 2 trials, scale
     theirs = best_of(1, lambda: neurodynex3_capacity(trials)) * CAPACITY["trials"] / trials
-    report(f"neurodynex3 capacity, same workload (from {trials} of 20 trials)", theirs, "-")
-    print(f"speed-up over neurodynex3: {theirs / ours:.0f}x")
+    report(f"neurodynex3 capacity, same workload (from {trials} of 20 trials)", 1e3 * theirs,
+           "ms")
+    report("  speed-up over neurodynex3", theirs / ours, "x")
 
 
 if __name__ == "__main__":

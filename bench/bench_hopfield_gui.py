@@ -4,39 +4,16 @@ Run as ``python bench/bench_hopfield_gui.py``; one line per measurement with its
 A frame is one network update shown: the grid image set, the overlap and energy curves
 redrawn, the view painted.
 """
-import os
-import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from PyQt5.QtCore import Qt
+from PyQt5.QtTest import QTest
+from PyQt5.QtWidgets import QPushButton
 
-from PyQt5.QtCore import QEvent, QObject, Qt  # noqa: E402
-from PyQt5.QtTest import QTest  # noqa: E402
-from PyQt5.QtWidgets import QPushButton  # noqa: E402
-
-from neurodynex_gui.app import make_application  # noqa: E402
+from benchkit import PaintCounter, report  # before neurodynex_gui: it puts the repo on sys.path
+from neurodynex_gui.app import make_application
 
 BIG = {"N": "100", "P": "100", "flip_ratio": "0.45", "t_max": "1000"}
-
-
-class PaintCounter(QObject):
-    """Counts the paint events of a widget."""
-
-    def __init__(self, widget):
-        super().__init__()
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, _obj, event):
-        if event.type() == QEvent.Paint:
-            self.count += 1
-        return False
-
-
-def report(what, value, unit, target):
-    print(f"{what:<62s} {value:9.2f} {unit:<9s} (target {target})")
 
 
 def make_tab(runner=None, **values):
@@ -102,7 +79,7 @@ def main():
         tab = make_tab(**BIG, mode=mode)
         cost = frame_cost(tab, 200 if mode == "sync" else 30)
         report(f"frame, 100x100, P = 100, {mode} (update + image + plots + paint)", cost,
-               "ms", "<= 33 ms" if mode == "sync" else "-")
+               "ms", "<= 33 ms" if mode == "sync" else "")
         if mode == "sync":
             updates, paints = animation_rate(tab)
             report("animation at 60 steps/s, 100x100, P = 100: updates shown", updates,

@@ -5,20 +5,12 @@ Also runs the same workloads through neurodynex3 when it is importable, with the
 """
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def report(name: str, value: float, unit: str, target: str = "") -> None:
-    print(f"{name:<58} {value:10.3f} {unit:<3} {('target ' + target) if target else ''}")
+from benchkit import ROOT, StallMeter, report, wait_for
 
 
 def startup_seconds(repeats: int = 3) -> float:
@@ -35,49 +27,11 @@ def startup_seconds(repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-class StallMeter:
-    """A 10 ms QTimer; the longest gap between its ticks is the worst GUI stall."""
-
-    def __init__(self):
-        from PyQt5.QtCore import QTimer
-
-        self.gaps, self.last = [], None
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-
-    def _tick(self):
-        now = time.perf_counter()
-        if self.last is not None:
-            self.gaps.append(now - self.last)
-        self.last = now
-
-    def start(self):
-        self.gaps, self.last = [], None
-        self.timer.start()
-
-    def stop(self):
-        self.timer.stop()
-        return max(self.gaps) if self.gaps else 0.0
-
-
-def wait_for(app, signal, timeout=60.0):
-    box = []
-    signal.connect(lambda *args: box.append(args))
-    deadline = time.perf_counter() + timeout
-    while not box and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.0005)
-    if not box:
-        raise TimeoutError(str(signal))
-    return box[0]
-
-
 def gui_figures():
     from neurodynex_gui.app import make_application
     from neurodynex_gui.main_window import MainWindow
 
-    app = make_application()
+    app = make_application()  # noqa: F841 (the application must outlive the widgets)
     start = time.perf_counter()
     window = MainWindow(tab_ids=["lif"])
     window.show()
@@ -85,7 +39,7 @@ def gui_figures():
     meter = StallMeter()
     meter.start()
     tab.run()
-    wait_for(app, tab.result_ready)
+    wait_for(tab.result_ready)
     report("first run after start (process spawn + import + run)",
            time.perf_counter() - start, "s", "<= 5 s")
     report("  worst GUI stall meanwhile", 1000 * meter.stop(), "ms", "<= 50 ms")
@@ -93,7 +47,7 @@ def gui_figures():
     for _ in range(15):
         start = time.perf_counter()
         tab.run_bar.run_button.click()
-        wait_for(app, tab.result_ready)
+        wait_for(tab.result_ready)
         tab.traces.flush()
         clicks.append(time.perf_counter() - start)
     report("warm re-run, click to finished plot (median of 15)",
@@ -104,18 +58,18 @@ def gui_figures():
     for _ in range(3):
         start = time.perf_counter()
         tab.run_tool("fi_curve")
-        wait_for(app, tab.tool_ready)
+        wait_for(tab.tool_ready)
         fi.append(time.perf_counter() - start)
     report("f-I curve, 50 amplitudes x 500 ms step, click to drawn", min(fi), "s", "<= 2 s")
     tab.param_forms["params"].set_value("tend", "5000")
     meter.start()
     tab.run()
-    wait_for(app, tab.result_ready)
+    wait_for(tab.result_ready)
     report("worst GUI stall during a streamed 5 s LIF run", 1000 * meter.stop(), "ms",
            "<= 50 ms")
     meter.start()
     tab.run_tool("fi_curve")
-    wait_for(app, tab.tool_ready)
+    wait_for(tab.tool_ready)
     report("worst GUI stall during the f-I tool", 1000 * meter.stop(), "ms", "<= 50 ms")
     window.close()
     return statistics.median(clicks), min(fi)

@@ -2,14 +2,10 @@
 
 Run: python bench/bench_oja.py
 """
-import pathlib
 import statistics
-import sys
-import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
-
-from neurodynex_gui.models import oja  # noqa: E402
+from benchkit import report, timed
+from neurodynex_gui.models import oja
 
 N_POINTS = 10_000
 REPEATS = 15
@@ -18,12 +14,7 @@ TARGET_MS = 50.0
 
 def median_ms(fn):
     """Median wall time of ``fn()`` over REPEATS runs, in ms."""
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
+    return 1e3 * statistics.median(timed(fn) for _ in range(REPEATS))
 
 
 def main():
@@ -31,16 +22,16 @@ def main():
     ours = {}
     for rule in oja.RULES:
         ours[rule] = median_ms(lambda: oja.learn(cloud, initial_angle=-20, eta=0.001, rule=rule))
-        print(f"learn rule={rule:<10} {N_POINTS} points: {ours[rule]:7.2f} ms "
-              f"(target <= {TARGET_MS:.0f} ms)")
+        report(f"learn rule={rule}, {N_POINTS} points", ours[rule], "ms",
+               f"<= {TARGET_MS:.0f} ms")
     try:
         from neurodynex3.ojas_rule import oja as nd3_oja
     except ImportError as error:
         print(f"neurodynex3 oja.learn: skipped ({error})")
         return
     theirs = median_ms(lambda: nd3_oja.learn(cloud, initial_angle=-20, eta=0.001))
-    print(f"neurodynex3 oja.learn  {N_POINTS} points: {theirs:7.2f} ms "
-          f"(ratio neurodynex3 / ours = {theirs / ours['oja']:.1f}x)")
+    report(f"neurodynex3 oja.learn, {N_POINTS} points", theirs, "ms")
+    report("  ratio neurodynex3 / ours (rule=oja)", theirs / ours["oja"], "x")
 
 
 if __name__ == "__main__":

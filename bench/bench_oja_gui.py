@@ -7,48 +7,18 @@ A frame is a paint of the plot panel's viewport; the tab's animation timer asks 
 second. Run: python bench/bench_oja_gui.py
 """
 import os
-import pathlib
 import statistics
-import sys
 import time
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
 
-from PyQt5.QtCore import QEvent, QEventLoop, QObject, QTimer  # noqa: E402
-
+from benchkit import PaintCounter, report, wait_for  # noqa: E402
 from neurodynex_gui.app import make_application  # noqa: E402
 
 N_POINTS = 10_000
 REPLAY_S = 3.0
 TARGET_FPS = 30.0
 TARGET_LEARN_MS = 50.0
-
-
-class PaintCounter(QObject):
-    """Counts the paint events of a widget."""
-
-    def __init__(self, widget):
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, _obj, event):
-        if event.type() == QEvent.Paint:
-            self.count += 1
-        return False
-
-
-def wait_for(signal, timeout_s=20.0):
-    """Run the event loop until ``signal`` fires; returns the seconds it took."""
-    loop = QEventLoop()
-    signal.connect(loop.quit)
-    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-    start = time.perf_counter()
-    loop.exec_()
-    signal.disconnect(loop.quit)
-    return time.perf_counter() - start
 
 
 def measure_replay(tab, action, label):
@@ -58,13 +28,12 @@ def measure_replay(tab, action, label):
     tab.frame_shown.connect(frames.append)
     start = time.perf_counter()
     action()
-    wait_for(tab.animation_finished, timeout_s=REPLAY_S + 20)
+    wait_for(tab.animation_finished, timeout=REPLAY_S + 20)
     elapsed = time.perf_counter() - start
     tab.frame_shown.disconnect(frames.append)
-    tab.traces.viewport().removeEventFilter(counter)
-    fps = counter.count / elapsed
-    print(f"replay {label:<34} {fps:6.1f} frames/s drawn ({len(frames)} animation steps, "
-          f"{elapsed:.2f} s) (target >= {TARGET_FPS:.0f} frames/s)")
+    counter.remove()
+    report(f"replay {label}: frames drawn", counter.count / elapsed, "per s",
+           f">= {TARGET_FPS:.0f} per s ({len(frames)} animation steps in {elapsed:.2f} s)")
 
 
 def measure_learn(tab, repeats=9):
@@ -95,10 +64,10 @@ def main():
     cloud = oja.make_cloud(n=N_POINTS, ratio=0.3, angle=60, seed=0)
     start = time.perf_counter()
     oja.learn(cloud, initial_angle=-60)
-    print(f"learn over {N_POINTS} points: {1e3 * (time.perf_counter() - start):7.2f} ms "
-          f"(target <= {TARGET_LEARN_MS:.0f} ms)")
-    print(f"Run -> {N_POINTS}-point result drawn (thread, cloud, learning, plots): "
-          f"{measure_learn(tab):7.2f} ms (for information)")
+    report(f"learn over {N_POINTS} points", 1e3 * (time.perf_counter() - start), "ms",
+           f"<= {TARGET_LEARN_MS:.0f} ms")
+    report(f"Run -> {N_POINTS}-point result drawn (thread, cloud, learning, plots)",
+           measure_learn(tab), "ms")
     tab.display_form.set_value("duration", str(REPLAY_S))
     measure_replay(tab, tab.run, f"1 run, {N_POINTS} points")
     measure_replay(tab, tab.compare_rules, f"compare rules (3 runs), {N_POINTS}")

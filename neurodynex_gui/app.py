@@ -83,15 +83,21 @@ def make_application(argv=None):
 
 
 def run_window(args) -> int:
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        print("neurodynex-gui: no display to open the window on (DISPLAY is not set); "
+              "the command line export works without one: --help", file=sys.stderr)
+        return 1
     app = make_application(sys.argv[:1])
     from .main_window import MainWindow
 
-    window = MainWindow(autosave=True)
+    window = MainWindow(autosave=True, lazy=True)
     window.show()
-    if args.exit_after_show:  # start-up benchmark: the window is up, report and leave
+    if args.exit_after_show:  # start-up benchmark: report the first paint, then leave
         from PyQt5.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: (print("window shown", flush=True), window.close()))
+        window.first_paint.connect(lambda: print("window shown", flush=True))
+        window.first_paint.connect(lambda: QTimer.singleShot(0, window.close))
     sys.excepthook = window.report_exception
     if args.session:
         window.open_session(args.session)

@@ -5,7 +5,7 @@ import traceback
 from pathlib import Path
 
 import pyqtgraph as pg
-from PyQt5.QtCore import QSettings, Qt, QTimer
+from PyQt5.QtCore import QEvent, QSettings, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import QIcon, QKeySequence
 from PyQt5.QtWidgets import (QAction, QActionGroup, QApplication, QDockWidget, QFileDialog,
                              QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton,
@@ -22,13 +22,17 @@ SCALES = (1.5, 2.0, 2.5)
 
 
 class MainWindow(QMainWindow):
+    first_paint = pyqtSignal()  # the window is on the screen (start-up benchmark)
+
     """One tab per model; the menus act on the current tab.
 
     ``autosave=True`` (the application) saves the session every minute to the user's data
-    folder and offers it back after a crash; tests leave it off.
+    folder and offers it back after a crash; ``lazy=True`` (the application) builds the current
+    tab before the window shows and the others right after. Tests leave both off.
     """
 
-    def __init__(self, runner: Runner | None = None, tab_ids=None, autosave: bool = False):
+    def __init__(self, runner: Runner | None = None, tab_ids=None, autosave: bool = False,
+                 lazy: bool = False):
         super().__init__()
         self.setWindowTitle("neurodynex-gui: Neuronal Dynamics, live")
         self.setWindowIcon(app_icon())
@@ -41,16 +45,11 @@ class MainWindow(QMainWindow):
         self.tab_widget = QTabWidget()
         self.tab_widget.setDocumentMode(True)
         self.setCentralWidget(self.tab_widget)
-        self.tabs = {}
-        for tab_id in tab_ids or TAB_MODULES:
-            tab = tab_class(tab_id)(self.runner)
-            tab.message.connect(self.show_message)
-            tab.run_failed.connect(self._run_failed)
-            tab.result_ready.connect(lambda _result, t=tab: presentation.refresh(t))
-            tab.tool_ready.connect(lambda _key, _result, t=tab: presentation.refresh(t))
-            self.tabs[tab_id] = tab
-            self.tab_widget.addTab(tab, tab.title)
-            self.tab_widget.setTabToolTip(self.tab_widget.count() - 1, tab.book_section)
+        self.tab_ids = list(tab_ids or TAB_MODULES)
+        self._tabs = {}
+        for tab_id in self.tab_ids:
+            title = TAB_MODULES[tab_id][2]
+            self.tab_widget.addTab(QLabel(f"Loading {title}…", alignment=Qt.AlignCenter), title)
         self.simulator_state = QLabel("simulator not started")
         self.statusBar().addPermanentWidget(self.simulator_state)
         self.runner.status.connect(self.simulator_state.setText)
@@ -58,6 +57,11 @@ class MainWindow(QMainWindow):
         self._menus()
         self.tab_widget.currentChanged.connect(self._tab_changed)
         self._restore_settings()
+        if lazy:  # the current tab now, the others one by one once the window is up
+            self._build(self.tab_ids[self.tab_widget.currentIndex()])
+            QTimer.singleShot(0, self._build_next)
+        else:
+            self.build_all_tabs()
         self.show_message("Ready. Ctrl+R or Space runs the current tab, Esc stops it, "
                           "F5 presentation mode.")
         self._autosave_timer = None
@@ -68,6 +72,49 @@ class MainWindow(QMainWindow):
     @property
     def current_tab(self):
         return self.tab_widget.currentWidget()
+
+    @property
+    def tabs(self) -> dict:
+        """Every tab by id (building those not built yet)."""
+        self.build_all_tabs()
+        return self._tabs
+
+    def build_all_tabs(self) -> None:
+        for tab_id in self.tab_ids:
+            if tab_id not in self._tabs:
+                self._build(tab_id)
+
+    def _build_next(self) -> None:
+        pending = [tab_id for tab_id in self.tab_ids if tab_id not in self._tabs]
+        if pending:
+            self._build(pending[0])
+            QTimer.singleShot(0, self._build_next)
+
+    def _build(self, tab_id: str):
+        """Create a tab in place of its placeholder, with the window's current settings."""
+        tab = tab_class(tab_id)(self.runner)
+        self._tabs[tab_id] = tab
+        tab.message.connect(self.show_message)
+        tab.run_failed.connect(self._run_failed)
+        tab.result_ready.connect(lambda _result, t=tab: presentation.refresh(t))
+        tab.tool_ready.connect(lambda _key, _result, t=tab: presentation.refresh(t))
+        for panel in (tab.traces, tab.analysis):
+            panel.export_requested.connect(self.export_dialog)
+        tab.auto_run_enabled = self.auto_run_action.isChecked()
+        tab.side_panel.setVisible(self.side_action.isChecked())
+        index, current = self.tab_ids.index(tab_id), self.tab_widget.currentIndex()
+        self.tab_widget.blockSignals(True)
+        placeholder = self.tab_widget.widget(index)
+        self.tab_widget.removeTab(index)
+        placeholder.deleteLater()
+        self.tab_widget.insertTab(index, tab, tab.title)
+        self.tab_widget.setTabToolTip(index, tab.book_section)
+        self.tab_widget.setCurrentIndex(current)
+        self.tab_widget.blockSignals(False)
+        presentation.refresh(tab)
+        if index == current:
+            self._show_exercises()
+        return tab
 
     # -- menus ---------------------------------------------------------------------------------
 
@@ -134,16 +181,13 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.exercise_dock.toggleViewAction())
         self.exercise_dock.toggleViewAction().setShortcut(QKeySequence(Qt.Key_F1))
         view_menu.addSeparator()
-        for index, tab_id in enumerate(list(self.tabs)[:9], start=1):
-            self._action(view_menu, f"Tab {index}: {self.tabs[tab_id].title}",
-                         QKeySequence(f"Ctrl+{index}"),
-                         lambda _=False, t=tab_id: self.tab_widget.setCurrentWidget(self.tabs[t]))
+        for index, tab_id in enumerate(self.tab_ids[:9]):
+            self._action(view_menu, f"Tab {index + 1}: {TAB_MODULES[tab_id][2]}",
+                         QKeySequence(f"Ctrl+{index + 1}"),
+                         lambda _=False, i=index: self.tab_widget.setCurrentIndex(i))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About", None, self._about)
-        for tab in self.tabs.values():
-            for panel in (tab.traces, tab.analysis):
-                panel.export_requested.connect(self.export_dialog)
 
     def _action(self, menu, text, shortcut, slot, checkable=False, tip="") -> QAction:
         action = QAction(text, self)
@@ -171,14 +215,15 @@ class MainWindow(QMainWindow):
 
     def _show_exercises(self) -> None:
         tab = self.current_tab
-        if tab is not None:
+        if tab is not None and hasattr(tab, "exercises"):
             self.exercise_text.setHtml(f"<h3>{tab.title}</h3><p><i>{tab.book_section}</i></p>"
                                        + (tab.exercises or "<p>No exercises for this tab.</p>"))
 
-    def _tab_changed(self, _index) -> None:
+    def _tab_changed(self, index) -> None:
+        if self.tab_ids[index] not in self._tabs:
+            self._build(self.tab_ids[index])
         self._show_exercises()
-        if self.current_tab is not None:
-            presentation.refresh(self.current_tab)
+        presentation.refresh(self.current_tab)
 
     # -- messages and errors ---------------------------------------------------------------
 
@@ -222,11 +267,11 @@ class MainWindow(QMainWindow):
             tab.run()
 
     def set_auto_run(self, on: bool) -> None:
-        for tab in self.tabs.values():
+        for tab in self._tabs.values():
             tab.auto_run_enabled = bool(on)
         self.auto_run_action.setChecked(bool(on))
         self.settings.setValue("auto_run", bool(on))
-        slow = [t.title for t in self.tabs.values() if not t.auto_run]
+        slow = [tab_class(t).title for t in self.tab_ids if not tab_class(t).auto_run]
         note = f" (not for: {', '.join(slow)})" if on and slow else ""
         self.show_message(f"Auto-run {'on' if on else 'off'}{note}")
 
@@ -255,7 +300,7 @@ class MainWindow(QMainWindow):
         presentation.apply(self, self.look())
 
     def set_side_panels(self, visible: bool) -> None:
-        for tab in self.tabs.values():
+        for tab in self._tabs.values():
             tab.side_panel.setVisible(bool(visible))
         self.side_action.setChecked(bool(visible))
 
@@ -431,8 +476,10 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         last_tab = self.settings.value("window/last_tab")
-        if last_tab in self.tabs:
-            self.tab_widget.setCurrentWidget(self.tabs[last_tab])
+        if last_tab in self.tab_ids:
+            self.tab_widget.blockSignals(True)  # tabs are built after this
+            self.tab_widget.setCurrentIndex(self.tab_ids.index(last_tab))
+            self.tab_widget.blockSignals(False)
         self._check_menu(self.scale_group,
                          f"{float(self.settings.value('presentation/scale', 2.0)):g}×")
         self._check_menu(self.theme_group,
@@ -450,11 +497,16 @@ class MainWindow(QMainWindow):
                           "neurodynex-gui: the models of the book <i>Neuronal Dynamics</i> "
                           "(Gerstner, Kistler, Naud, Paninski, 2014), live.")
 
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Paint and not getattr(self, "_painted", False):
+            self._painted = True
+            self.first_paint.emit()
+        return super().event(event)
+
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        current = next((i for i, t in self.tabs.items() if t is self.current_tab), None)
-        self.settings.setValue("window/last_tab", current)
-        for tab in self.tabs.values():
+        self.settings.setValue("window/last_tab", self.tab_ids[self.tab_widget.currentIndex()])
+        for tab in self._tabs.values():
             tab.stop()
         if self._owns_runner:
             self.runner.shutdown(timeout=1.0)

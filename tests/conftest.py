@@ -1,7 +1,9 @@
 """Headless Qt for every test: without a display pytest-qt would abort the run."""
 import os
-
+import subprocess
+import sys
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # settings, autosave and desktop files of the tests never touch the user's own
@@ -11,6 +13,8 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -25,15 +29,54 @@ def runner():
 
 
 @pytest.fixture
-def window(qtbot, runner):
+def make_window(qtbot, runner):
+    """Factory: ``make_window("lif", ...)`` is a shown main window with those tabs (all tabs
+    when none are named) on the session's runner; at teardown every tab's job is stopped."""
     from neurodynex_gui.main_window import MainWindow
 
-    window = MainWindow(runner=runner)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    for tab in window.tabs.values():
-        tab.stop()
+    windows = []
+
+    def make(*tab_ids):
+        window = MainWindow(runner=runner, tab_ids=list(tab_ids) or None)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        for tab in window.tabs.values():
+            tab.stop()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+@pytest.fixture
+def run_and_wait(qtbot):
+    """``run_and_wait(tab)``: click the tab's Run button, wait for its result and return it."""
+    from PyQt5.QtCore import Qt
+
+    def run(tab, timeout=30000):
+        with qtbot.waitSignal(tab.result_ready, timeout=timeout) as blocker:
+            qtbot.mouseClick(tab.run_bar.run_button, Qt.LeftButton)
+        return blocker.args[0]
+
+    return run
+
+
+@pytest.fixture
+def main_py():
+    """``main_py(*args)``: ``python main.py *args`` in a process of its own (its exit code tells
+    a crash at exit too), from the repository root, headless; returns the finished process."""
+    def run(*args):
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), *args],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT,
+                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+    return run
 
 
 @pytest.fixture(autouse=True)

@@ -21,14 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def window(qtbot, runner):
-    window = MainWindow(runner=runner, tab_ids=["lif"])
-    qtbot.addWidget(window)
-    window.show()
+def window(make_window):
+    window = make_window("lif")
     yield window
     window.set_presentation(False)
     window.set_theme("light")
-    window.tabs["lif"].stop()
 
 
 def run_lif(qtbot, window):
@@ -62,12 +59,11 @@ def test_presentation_mode_scales_and_returns(qtbot, window, scale):
     assert measures(tab) == pytest.approx((tick, pen, font))
 
 
-def test_dark_theme_and_setting_remembered(qtbot, window, runner):
+def test_dark_theme_and_setting_remembered(window, make_window):
     window.set_theme("dark")
     assert window.tabs["lif"].traces.backgroundBrush().color().name() == "#1e1e1e"
     window.set_presentation(True)
-    again = MainWindow(runner=runner, tab_ids=["lif"])
-    qtbot.addWidget(again)
+    again = make_window("lif")
     assert again.presentation_action.isChecked()
     assert again.look() == presentation.Look(2.0, "dark")
 
@@ -114,7 +110,7 @@ def test_install_desktop_writes_a_valid_entry_that_starts_the_app(tmp_path):
     assert "window shown" in started.stdout, started.stderr
 
 
-def test_session_keeps_axis_ranges_and_results(qtbot, window, tmp_path):
+def test_session_keeps_axis_ranges_and_results(qtbot, window, tmp_path, make_window):
     tab = run_lif(qtbot, window)
     tab.run_tool("fi_curve")
     qtbot.waitSignal(tab.tool_ready, timeout=20000).wait()
@@ -125,9 +121,7 @@ def test_session_keeps_axis_ranges_and_results(qtbot, window, tmp_path):
     path = window.save_session(tmp_path / "lecture.ndx.json", with_results=True)
     assert (tmp_path / "lecture.results.npz").exists()
 
-    fresh = MainWindow(runner=window.runner, tab_ids=["lif"])
-    qtbot.addWidget(fresh)
-    fresh.show()
+    fresh = make_window("lif")
     assert fresh.open_session(path)
     other = fresh.tabs["lif"]
     np.testing.assert_allclose(other.traces.data()["v/v"][1], v_before)

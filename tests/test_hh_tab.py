@@ -1,8 +1,5 @@
 """The Hodgkin-Huxley tab driven through its real widgets and the simulation process."""
 import csv
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,11 +7,8 @@ from PyQt5.QtCore import QPointF, Qt
 from PyQt5.QtWidgets import QPushButton
 
 from neurodynex_gui import export
-from neurodynex_gui.main_window import MainWindow
 from neurodynex_gui.models import hh
 from neurodynex_gui.models.params import ParamError
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -24,12 +18,8 @@ def compiled():
 
 
 @pytest.fixture
-def window(qtbot, runner):
-    window = MainWindow(runner=runner, tab_ids=["hh"])
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.tabs["hh"].stop()
+def window(make_window):
+    return make_window("hh")
 
 
 def hh_tab(window):
@@ -38,20 +28,14 @@ def hh_tab(window):
     return tab
 
 
-def run_and_wait(qtbot, tab, timeout=30000):
-    with qtbot.waitSignal(tab.result_ready, timeout=timeout) as blocker:
-        qtbot.mouseClick(tab.run_bar.run_button, Qt.LeftButton)
-    return blocker.args[0]
-
-
 def upward_crossings(v, level):
     return int(np.sum((v[:-1] < level) & (v[1:] >= level)))
 
 
-def test_run_plots_voltage_gates_and_currents_consistently(qtbot, window):
+def test_run_plots_voltage_gates_and_currents_consistently(window, run_and_wait):
     tab = hh_tab(window)
     assert tab.param_forms["stimulus"].set_value("I_amp", "10")
-    run_and_wait(qtbot, tab)
+    run_and_wait(tab)
     data = tab.traces.data()
     t, v = data["v/vm"]
     assert t[0] == 0 and t[-1] == pytest.approx(199.98) and len(t) == 10000
@@ -67,23 +51,23 @@ def test_run_plots_voltage_gates_and_currents_consistently(qtbot, window):
     assert np.allclose(data["currents/I_Na"][1], 120 * m**3 * h * (v - 115))
 
 
-def test_sodium_density_moves_rest_and_dashed_resting_lines(qtbot, window):
+def test_sodium_density_moves_rest_and_dashed_resting_lines(window, run_and_wait):
     tab = hh_tab(window)
     assert tab.param_forms["params"].set_value("g_Na_scale", "1.5")
     rest = hh.resting_state(tab.param_forms["params"].params())
     steady = hh.steady_states(rest.v_mV)
     for gate in "mnh":
         assert tab.rest_lines[gate].value() == pytest.approx(float(steady[gate]))
-    result = run_and_wait(qtbot, tab)
+    result = run_and_wait(tab)
     assert result.params.g_Na_effective == 180.0
     assert f"resting potential {rest.v_mV:.2f} mV" in tab.readout.text()
     assert rest.v_mV > 0.5  # more sodium conductance pulls rest towards E_Na
 
 
-def test_rebound_preset_explains_h_and_n(qtbot, window):
+def test_rebound_preset_explains_h_and_n(window, run_and_wait):
     tab = hh_tab(window)
     tab.apply_preset("rebound spike: -5 uA for 20 ms")
-    run_and_wait(qtbot, tab)
+    run_and_wait(tab)
     t, v = tab.traces.data()["v/vm"]
     assert upward_crossings(v[t >= 25], 50.0) == 1 and upward_crossings(v[t < 25], 50.0) == 0
     text = tab.readout.text()
@@ -115,9 +99,9 @@ def test_long_run_streams_and_stop_ends_it(qtbot, window):
     assert "stopped early" in tab.readout.text()
 
 
-def test_hover_marks_the_operating_point_on_the_kinetics_panel(qtbot, window):
+def test_hover_marks_the_operating_point_on_the_kinetics_panel(window, run_and_wait):
     tab = hh_tab(window)
-    run_and_wait(qtbot, tab)
+    run_and_wait(tab)
     t, v = tab.traces.data()["v/vm"]
     assert tab.op_lines["inf"].value() == pytest.approx(v[-1])  # the run's last vm
     plot = tab.traces.plots["v"]
@@ -163,9 +147,9 @@ def test_threshold_button_fills_the_analysis_page(qtbot, window):
     assert f"{sweep.answer:.2f}" in tab.readout.text()
 
 
-def test_export_of_the_traces(qtbot, window, tmp_path):
+def test_export_of_the_traces(window, run_and_wait, tmp_path):
     tab = hh_tab(window)
-    run_and_wait(qtbot, tab)
+    run_and_wait(tab)
     export.export(tab.export_panel(), tmp_path / "hh.csv")
     export.export(tab.export_panel(), tmp_path / "hh.png")
     assert (tmp_path / "hh.png").stat().st_size > 10000
@@ -176,11 +160,9 @@ def test_export_of_the_traces(qtbot, window, tmp_path):
     assert upward_crossings(v, 50.0) == tab.result.spike_count
 
 
-def test_command_line_export(tmp_path):
+def test_command_line_export(tmp_path, main_py):
     out = tmp_path / "hh.csv"
-    done = subprocess.run([sys.executable, "main.py", "--tab", "hh", "--set", "I_amp=3",
-                           "--export", str(out)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    done = main_py("--tab", "hh", "--set", "I_amp=3", "--export", str(out))
     assert done.returncode == 0, done.stderr
     with open(out, newline="") as handle:
         rows = list(csv.reader(handle))

@@ -2,10 +2,6 @@
 sessions with drawn patterns, command-line export."""
 import csv
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,19 +11,10 @@ from PyQt5.QtWidgets import QApplication, QPushButton
 
 from neurodynex_gui.models import hopfield as hf
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture
-def window(qtbot, runner):
-    """A main window with only this tab (other tabs are not needed here)."""
-    from neurodynex_gui.main_window import MainWindow
-
-    window = MainWindow(runner=runner, tab_ids=["hopfield"])
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.tabs["hopfield"].stop()
+def window(make_window):
+    return make_window("hopfield")
 
 
 @pytest.fixture
@@ -214,14 +201,7 @@ def test_weights_page_shows_the_hebbian_matrix_or_says_why_not(tab):
     assert "N = 60" in tab.weights.plots["w"].titleLabel.text
 
 
-def main_py(*args):
-    """The command line in a process of its own (its exit code tells a crash at exit too)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, timeout=120, env=env)
-
-
-def test_command_line_export_writes_overlaps_energy_and_grid(tmp_path):
+def test_command_line_export_writes_overlaps_energy_and_grid(tmp_path, main_py):
     out = tmp_path / "hopfield.csv"
     done = main_py("--tab", "hopfield", "--set", "kind=letters", "--set", "mu=2", "--export",
                    str(out))

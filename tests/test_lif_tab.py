@@ -5,18 +5,12 @@ import numpy as np
 import pytest
 from PyQt5.QtCore import Qt
 
-from neurodynex_gui.main_window import MainWindow
-
 LONG_RUN_MS = "20000"
 
 
 @pytest.fixture
-def window(qtbot, runner):
-    window = MainWindow(runner=runner, tab_ids=["lif"])
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.tabs["lif"].stop()
+def window(make_window):
+    return make_window("lif")
 
 
 def lif_tab(window):
@@ -25,16 +19,10 @@ def lif_tab(window):
     return tab
 
 
-def run_and_wait(qtbot, tab, timeout=20000):
-    with qtbot.waitSignal(tab.result_ready, timeout=timeout) as blocker:
-        qtbot.mouseClick(tab.run_bar.run_button, Qt.LeftButton)
-    return blocker.args[0]
-
-
-def test_typed_parameter_runs_and_plots_the_expected_spikes(qtbot, window):
+def test_typed_parameter_runs_and_plots_the_expected_spikes(window, run_and_wait):
     tab = lif_tab(window)
     assert tab.param_forms["stimulus"].set_value("I_amp", "1.5")
-    run_and_wait(qtbot, tab)
+    run_and_wait(tab)
     t, v = tab.traces.data()["v/v"]
     assert len(t) == 1000 and t[-1] == np.float64(99.9)
     # tau ln(RI/(RI - theta)) = ln 3 ms rounds up to 1.1 ms on the 0.1 ms grid; step of 50 ms
@@ -118,7 +106,7 @@ def test_minimum_amplitude_button(qtbot, window):
     assert tab.pages.currentWidget() is tab.analysis
 
 
-def test_a_failing_run_shows_a_message_and_the_app_goes_on(qtbot, window):
+def test_a_failing_run_shows_a_message_and_the_app_goes_on(qtbot, window, run_and_wait):
     tab = lif_tab(window)
     form = tab.param_forms["params"]
     assert form.set_value("v_reset", "-1")
@@ -128,7 +116,7 @@ def test_a_failing_run_shows_a_message_and_the_app_goes_on(qtbot, window):
     assert "failed" in window.statusBar().currentMessage()
     assert "spikes without input" in window.statusBar().currentMessage()
     form.reset_defaults()
-    result = run_and_wait(qtbot, tab)
+    result = run_and_wait(tab)
     assert result.spike_count == 9
 
 

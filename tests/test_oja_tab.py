@@ -10,17 +10,12 @@ from PyQt5.QtGui import QImage
 from PyQt5.QtWidgets import QAction
 
 from neurodynex_gui import app
-from neurodynex_gui.main_window import MainWindow
 from neurodynex_gui.models.params import ParamError
 
 
 @pytest.fixture
-def window(qtbot, runner):
-    window = MainWindow(runner=runner, tab_ids=["oja"])
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.tabs["oja"].stop()
+def window(make_window):
+    return make_window("oja")
 
 
 @pytest.fixture
@@ -179,7 +174,7 @@ def test_hebb_beyond_the_float_range_is_reported(qtbot, tab):
     assert not tab.views[-1].head.isVisible()
 
 
-def test_session_restores_parameters_view_and_runs(qtbot, tab, window, tmp_path, runner):
+def test_session_restores_parameters_view_and_runs(qtbot, tab, window, tmp_path, make_window):
     set_values(tab.param_forms["params"], n=800, eta=0.03, center_x=5, center_y=5)
     set_values(tab.display_form, duration=0, overlay="true")
     click(qtbot, tab, tab.buttons["compare"])
@@ -189,8 +184,7 @@ def test_session_restores_parameters_view_and_runs(qtbot, tab, window, tmp_path,
     assert len(before) == 4
     path = window.save_session(tmp_path / "oja.ndx.json", with_results=True)
 
-    other = MainWindow(runner=runner, tab_ids=["oja"])
-    qtbot.addWidget(other)
+    other = make_window("oja")
     restored = other.tabs["oja"]
     with qtbot.waitSignal(restored.result_ready, timeout=5000):
         assert other.open_session(path)

@@ -2,28 +2,18 @@
 import csv
 import json
 import math
-import subprocess
-import sys
 import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PyQt5.QtGui import QImage
 
 from neurodynex_gui import session
-from neurodynex_gui.main_window import MainWindow
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def window(qtbot, runner):
-    window = MainWindow(runner=runner, tab_ids=["lif"])
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.tabs["lif"].stop()
+def window(make_window):
+    return make_window("lif")
 
 
 def edit(window):
@@ -99,20 +89,15 @@ def test_exports_decode(qtbot, window, tmp_path):
     assert len(npz["v/spikes/x"]) == 9
 
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, timeout=120, cwd=ROOT)
-
-
-def test_cli_lists_tabs():
-    result = run_cli("--list-tabs")
+def test_cli_lists_tabs(main_py):
+    result = main_py("--list-tabs")
     assert result.returncode == 0
     assert result.stdout.splitlines()[0].startswith("lif\t")
 
 
-def test_cli_exports_a_run_with_parameters_set(tmp_path):
+def test_cli_exports_a_run_with_parameters_set(tmp_path, main_py):
     out = tmp_path / "run.npz"
-    result = run_cli("--tab", "lif", "--set", "I_amp=1.5", "--set", "tend=200", "--export",
+    result = main_py("--tab", "lif", "--set", "I_amp=1.5", "--set", "tend=200", "--export",
                      str(out))
     assert result.returncode == 0, result.stderr
     data = np.load(out)
@@ -121,11 +106,11 @@ def test_cli_exports_a_run_with_parameters_set(tmp_path):
     assert len(data["v/spikes/x"]) == math.floor(50.0 / isi)
 
 
-def test_cli_uses_a_session_then_the_sets(tmp_path, window):
+def test_cli_uses_a_session_then_the_sets(tmp_path, window, main_py):
     edit(window)
     path = window.save_session(tmp_path / "s.ndx.json")
     out = tmp_path / "run.png"
-    result = run_cli("--tab", "lif", "--session", str(path), "--set", "kind=step",
+    result = main_py("--tab", "lif", "--session", str(path), "--set", "kind=step",
                      "--export", str(out))
     assert result.returncode == 0, result.stderr
     assert not QImage(str(out)).isNull()
@@ -137,15 +122,15 @@ def test_cli_uses_a_session_then_the_sets(tmp_path, window):
     (("--set", "membrane_time_scale=0"), "membrane_time_scale: must be at least"),
     (("--set", "I_amp"), "is not NAME=VALUE"),
 ])
-def test_cli_bad_names_and_values_exit_non_zero_with_one_line(tmp_path, args, message):
-    result = run_cli("--tab", "lif", *args, "--export", str(tmp_path / "x.png"))
+def test_cli_bad_names_and_values_exit_non_zero_with_one_line(tmp_path, args, message, main_py):
+    result = main_py("--tab", "lif", *args, "--export", str(tmp_path / "x.png"))
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if "error" in line]
     assert len(errors) == 1 and message in errors[0]
     assert not (tmp_path / "x.png").exists()
 
 
-def test_cli_unknown_tab_and_format(tmp_path):
-    assert run_cli("--tab", "nope", "--export", str(tmp_path / "x.png")).returncode != 0
-    bad = run_cli("--tab", "lif", "--export", str(tmp_path / "x.gif"))
+def test_cli_unknown_tab_and_format(tmp_path, main_py):
+    assert main_py("--tab", "nope", "--export", str(tmp_path / "x.png")).returncode != 0
+    bad = main_py("--tab", "lif", "--export", str(tmp_path / "x.gif"))
     assert bad.returncode != 0 and ".gif" in bad.stderr
