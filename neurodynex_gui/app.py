@@ -101,7 +101,17 @@ def run_window(args) -> int:
     sys.excepthook = window.report_exception
     if args.session:
         window.open_session(args.session)
-    return app.exec_()
+    return exec_window(app, window)
+
+
+def exec_window(app, window) -> int:
+    """Run the event loop, then delete the window while Python is whole: Qt's own clean-up at
+    interpreter exit can crash on pyqtgraph items."""
+    from PyQt5 import sip
+
+    code = app.exec_()
+    sip.delete(window)
+    return code
 
 
 def export_headless(args) -> int:

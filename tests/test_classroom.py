@@ -197,7 +197,7 @@ CLOSE_DURING_RUN = textwrap.dedent("""
     import os, sys, time
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PyQt5.QtCore import QTimer
-    from neurodynex_gui.app import make_application
+    from neurodynex_gui.app import exec_window, make_application
     from neurodynex_gui.main_window import MainWindow
 
     def main():
@@ -213,7 +213,7 @@ CLOSE_DURING_RUN = textwrap.dedent("""
             print(f"closed in {time.perf_counter() - closed_at:.3f} s", flush=True)
         QTimer.singleShot(0, tab.run)
         QTimer.singleShot(0, lambda: tab.job.chunk.connect(lambda _c: QTimer.singleShot(0, close)))
-        app.exec_()
+        sys.exit(exec_window(app, window))
 
     if __name__ == "__main__":
         main()
