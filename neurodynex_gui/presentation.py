@@ -73,6 +73,11 @@ def style_view(view: pg.GraphicsView, look: Look) -> None:
             _style_curve(item, look)
         elif isinstance(item, pg.InfiniteLine):
             _scale_pen_of(item, look, item.pen, item.setPen)
+        elif isinstance(item, pg.LegendItem):
+            _style_legend(item, look, foreground)
+        elif isinstance(item, pg.LabelItem) and not isinstance(item.parentItem(),
+                                                                 pg.LegendItem):
+            _style_label(item, look, foreground)
 
 
 def _base(item, **originals):
@@ -95,6 +100,29 @@ def _style_axis(axis: pg.AxisItem, look: Look, foreground: str) -> None:
                   **{"font-size": f"{base['tick'] * look.scale:.1f}pt", "color": foreground})
     if base["width"]:
         axis.setWidth(int(base["width"] * look.scale))
+
+
+def _points(size, default: float) -> float:
+    """A pyqtgraph text size such as '9pt' (or None) in points."""
+    return float(str(size).removesuffix("pt")) if size else default
+
+
+def _style_label(label: pg.LabelItem, look: Look, foreground: str) -> None:
+    """Plot titles and captions: scaled, in the theme's text colour."""
+    base = _base(label, size=_points(label.opts.get("size"),
+                                     (_app_font or QApplication.font()).pointSizeF()),
+                 color=label.opts.get("color"))
+    color = foreground if look.theme == "dark" or base["color"] is None else base["color"]
+    label.setText(label.text, size=f"{base['size'] * look.scale:.1f}pt", color=color)
+
+
+def _style_legend(legend: pg.LegendItem, look: Look, foreground: str) -> None:
+    base = _base(legend, size=_points(legend.opts.get("labelTextSize"), 9.0))
+    size = f"{base['size'] * look.scale:.1f}pt"
+    legend.setLabelTextSize(size)
+    legend.setLabelTextColor(foreground)
+    for _sample, label in legend.items:  # existing entries are only re-rendered by setText
+        label.setText(label.text, size=size, color=foreground)
 
 
 def _style_curve(item: pg.PlotDataItem, look: Look) -> None:

@@ -42,10 +42,11 @@ TIME_PENS = (pg.mkPen("#1f4e9c", width=1.5), pg.mkPen("#c05000", width=1.5))
 TRAJECTORY_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                       "#7f7f7f", "#bcbd22")
 _DARK = "#202020"
+_RIM = pg.mkPen("w", width=1.5)  # keeps the filled markers visible on a dark background
 FIXED_POINT_STYLES = {  # filled: stable, open: unstable; circle: node, diamond: focus
-    "stable node": dict(symbol="o", symbolBrush=_DARK, symbolPen=_DARK),
+    "stable node": dict(symbol="o", symbolBrush=_DARK, symbolPen=_RIM),
     "unstable node": dict(symbol="o", symbolBrush="w", symbolPen=pg.mkPen(_DARK, width=2)),
-    "stable focus": dict(symbol="d", symbolBrush=_DARK, symbolPen=_DARK),
+    "stable focus": dict(symbol="d", symbolBrush=_DARK, symbolPen=_RIM),
     "unstable focus": dict(symbol="d", symbolBrush="w", symbolPen=pg.mkPen(_DARK, width=2)),
     "saddle": dict(symbol="s", symbolBrush="#909090", symbolPen=pg.mkPen(_DARK, width=2)),
     "center": dict(symbol="star", symbolBrush="#909090", symbolPen=_DARK),
