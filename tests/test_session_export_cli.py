@@ -134,3 +134,28 @@ def test_cli_unknown_tab_and_format(tmp_path, main_py):
     assert main_py("--tab", "nope", "--export", str(tmp_path / "x.png")).returncode != 0
     bad = main_py("--tab", "lif", "--export", str(tmp_path / "x.gif"))
     assert bad.returncode != 0 and ".gif" in bad.stderr
+
+
+def test_every_tab_round_trips_through_a_session(make_window, tmp_path):
+    """All tabs at once: each tab's state (forms, view, its own extras) survives save/open,
+    and the active tab comes back."""
+    first = make_window()
+    for tab in first.tabs.values():  # change one value of each tab's first form
+        form = next(iter(tab.param_forms.values()))
+        name, default, meta = next((n, d, m) for n, d, m in form.params_class.specs()
+                                   if isinstance(d, float) and m.max is not None
+                                   and m.step and d + m.step <= m.max)
+        assert form.set_value(name, str(default + meta.step)), (tab.tab_id, name)
+    first.tab_widget.setCurrentWidget(first.tabs["hopfield"])
+    saved = first.session_state()
+    path = first.save_session(tmp_path / "all.ndx.json")
+
+    second = make_window()
+    assert second.session_state() != saved
+    assert second.open_session(path), second.last_error
+    assert second.current_tab is second.tabs["hopfield"]
+    for tab_id, state in saved["tabs"].items():
+        reopened = second.session_state()["tabs"][tab_id]
+        for key in state:
+            if key != "view":  # axis ranges follow the window's size
+                assert reopened[key] == state[key], (tab_id, key)
