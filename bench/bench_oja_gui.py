@@ -6,14 +6,11 @@ times its learn against ours.
 A frame is a paint of the plot panel's viewport; the tab's animation timer asks for 50 per
 second. Run: python bench/bench_oja_gui.py
 """
-import os
 import statistics
 import time
 
-os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
-
-from benchkit import PaintCounter, report, wait_for  # noqa: E402
-from neurodynex_gui.app import make_application  # noqa: E402
+from benchkit import PaintCounter, report, wait_for
+from neurodynex_gui.app import make_application
 
 N_POINTS = 10_000
 REPLAY_S = 3.0

@@ -5,14 +5,11 @@ same workload.
 
 A frame is a paint of the plot panel's viewport. Run: python bench/bench_phase_plane_gui.py
 """
-import os
 import statistics
 import time
 
-os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
-
-from benchkit import PaintCounter, StallMeter, report, wait_for  # noqa: E402
-from neurodynex_gui.app import make_application  # noqa: E402
+from benchkit import PaintCounter, StallMeter, report, wait_for
+from neurodynex_gui.app import make_application
 
 SLIDER_STEPS = 120
 CLICKS = [(0.5, 1.0), (-2.0, -1.0), (1.5, 4.0), (-1.0, 3.0), (0.0, 0.0), (2.0, -2.0)]
