@@ -30,6 +30,7 @@ import functools
 import numpy as np
 
 from .params import ParamError, Params, param
+from .search import Brackets, lowest_firing
 from .spikes import get_spiketimes
 from .stimulus import stimulus_class
 from .sweep import SweepResult
@@ -453,57 +454,13 @@ def _spike_trains(params: HHParams, stimulus, amplitudes, scales=None, duration_
     return bs.spike_trains_ms(built)
 
 
-@dataclasses.dataclass
-class _Search:
-    """Brackets [low, high] per group around the lowest amplitude that fires."""
-
-    low: np.ndarray
-    high: np.ndarray
-    ceiling: float
-    tried: list = dataclasses.field(default_factory=list)
-    answer: np.ndarray | None = None
-
-    def grid(self, k: int) -> np.ndarray:
-        return self.low[:, None] + (self.high - self.low)[:, None] * np.linspace(0, 1, k)
-
-    def update(self, amps: np.ndarray, fired: np.ndarray, counts: np.ndarray) -> None:
-        self.tried.append((amps, counts))
-        for g, (row, hits) in enumerate(zip(amps, fired)):
-            if self.high[g] <= self.low[g]:
-                continue  # settled
-            if not hits.any():
-                if self.high[g] >= self.ceiling:
-                    self.low[g] = self.high[g] = np.nan  # nothing up to the ceiling
-                else:
-                    self.low[g], self.high[g] = self.high[g], min(4 * self.high[g],
-                                                                  self.ceiling)
-                continue
-            first = int(np.argmax(hits))
-            if first == 0:
-                self.low[g] = self.high[g] = row[0]  # fires at the bottom of the range
-            else:
-                self.low[g], self.high[g] = row[first - 1], row[first]
-
-    def done(self, resolution: float) -> bool:
-        width = self.high - self.low
-        return bool(np.all(np.isnan(width) | (width <= resolution)))
+def _lowest_firing(fires, resolution_uA: float, groups: int = 1) -> Brackets:
+    """The lowest amplitude (uA, from 0 up to 1000) for which ``fires`` holds, per group."""
+    return lowest_firing(fires, resolution=resolution_uA, groups=groups, start=20.0,
+                         ceiling=1000.0, neurons=NEURONS_PER_ROUND)
 
 
-def _lowest_firing(fires, groups: int, resolution: float, start: float = 20.0,
-                   ceiling: float = 1000.0) -> _Search:
-    """The lowest amplitude (uA, >= 0) for which ``fires`` holds, per group, to
-    ``resolution``; ``fires(amps)`` takes (groups, k) amplitudes and returns (counts, fired),
-    one neuron per amplitude in one run, and each round narrows every bracket k - 1 fold."""
-    search = _Search(np.zeros(groups), np.full(groups, start), ceiling)
-    while not search.done(resolution):
-        amps = search.grid(NEURONS_PER_ROUND)
-        counts, fired = fires(np.nan_to_num(amps))
-        search.update(amps, fired, counts)
-    search.answer = search.high
-    return search
-
-
-def _sweep(search: _Search, sign: float, column: str, x_label: str, text: str,
+def _sweep(search: Brackets, sign: float, column: str, x_label: str, text: str,
            group: int = 0) -> SweepResult:
     """The tried amplitudes of one group with their counts, answer marked."""
     amps = np.concatenate([a[group] for a, _ in search.tried]) * sign
@@ -539,7 +496,7 @@ def min_step_amplitude(params: HHParams = HHParams(), stimulus=HHStimulus(), *,
         counts = _counts(_spike_trains(params, step, amps, should_stop=should_stop), amps)
         return counts, counts > 0
 
-    search = _lowest_firing(fires, 1, resolution_uA)
+    search = _lowest_firing(fires, resolution_uA)
     text = _describe(search.answer[0], "lowest step amplitude for a spike", resolution_uA)
     return _sweep(search, 1.0, "spike_count", "step amplitude (uA)", text)
 
@@ -550,7 +507,7 @@ def _counts(trains, amps, start_ms: float = -np.inf) -> np.ndarray:
 
 
 def _repetitive(params: HHParams, scales: np.ndarray, step_ms: float, window_ms: float,
-                min_spikes: int, resolution_uA: float, should_stop) -> _Search:
+                min_spikes: int, resolution_uA: float, should_stop) -> Brackets:
     step = HHStimulus(kind="step", I_tstart=0.0, I_tend=step_ms + 1.0, I_amp=0.0)
     run_params = dataclasses.replace(params, tend=step_ms)
 
@@ -560,7 +517,7 @@ def _repetitive(params: HHParams, scales: np.ndarray, step_ms: float, window_ms:
         counts = _counts(trains, amps, step_ms - window_ms)
         return counts, counts >= min_spikes
 
-    return _lowest_firing(fires, len(scales), resolution_uA)
+    return _lowest_firing(fires, resolution_uA, len(scales))
 
 
 def repetitive_threshold(params: HHParams = HHParams(), *, step_ms: float = 300.0,
@@ -610,7 +567,7 @@ def rebound_threshold(params: HHParams = HHParams(), *, step_start_ms: float = 5
                          amps, end)
         return counts, counts > 0
 
-    search = _lowest_firing(fires, 1, resolution_uA)
+    search = _lowest_firing(fires, resolution_uA)
     text = _describe(search.answer[0], "weakest negative step for a rebound spike",
                      resolution_uA, sign=-1.0)
     return _sweep(search, -1.0, "rebound_spikes", "step amplitude (uA)", text)
@@ -633,7 +590,7 @@ def ramp_threshold(params: HHParams = HHParams(), *, ramp_start_ms: float = 5.0,
         counts = _counts(_spike_trains(run_params, ramp, amps, should_stop=should_stop), amps)
         return counts, counts > 0
 
-    search = _lowest_firing(fires, 1, resolution_uA)
+    search = _lowest_firing(fires, resolution_uA)
     text = _describe(search.answer[0], f"lowest ramp amplitude for a spike "
                      f"({ramp_end_ms - ramp_start_ms:g} ms ramp)", resolution_uA)
     return _sweep(search, 1.0, "spike_count", "ramp amplitude (uA)", text)

@@ -14,6 +14,7 @@ import dataclasses
 import numpy as np
 
 from .params import ParamError, Params, param
+from .search import lowest_firing
 from .spikes import get_spiketimes, rate_from_isi
 from .stimulus import stimulus_class
 from .sweep import SweepResult
@@ -179,35 +180,26 @@ def min_step_amplitude(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), 
     """
     step = dataclasses.replace(stimulus, kind="step", I_offset=0.0)
     duration = min(params.tend, step.I_tend) + params.dt
-    low, high = 0.0, max(2.0 * abs(params.firing_threshold - params.v_rest)
-                         / params.membrane_resistance, 0.01)
-    tried, spiked = [], []
-    while True:
-        amps = np.linspace(low, high, neurons)
-        counts, _ = _spike_counts(params, step, amps, duration, should_stop)
-        tried.extend(amps)
-        spiked.extend(counts > 0)
-        if on_chunk is not None:
-            on_chunk({"x": amps, "spike_count": counts})
-        if not counts.any():
-            if high > 1e3:
-                raise ValueError("no spike up to 1000 nA: check the threshold and the step")
-            low, high = high, 10.0 * high
-            continue
-        first = int(np.argmax(counts > 0))
-        if first == 0:
-            if amps[0] <= 0.0:
-                raise ValueError("the neuron spikes without input: its rest is above threshold")
-            low, high = 0.0, amps[0]
-        else:
-            low, high = amps[first - 1], amps[first]
-        if high - low <= resolution_nA:
-            order = np.argsort(tried)
-            return SweepResult(np.array(tried)[order],
-                               {"spike": np.array(spiked, float)[order]},
-                               "step amplitude (nA)", answer=float(high),
-                               answer_text=f"minimum step amplitude for a spike: {high:.4f} nA "
-                                           f"(resolution {resolution_nA:g} nA)")
+    rheobase = abs(params.firing_threshold - params.v_rest) / params.membrane_resistance
+
+    def fires(amps):
+        counts = _spike_counts(params, step, amps.ravel(), duration, should_stop)[0]
+        return counts.reshape(amps.shape), counts.reshape(amps.shape) > 0
+
+    search = lowest_firing(fires, resolution=resolution_nA, start=max(2 * rheobase, 0.01),
+                           ceiling=1e3, neurons=neurons)
+    answer = float(search.answer[0])
+    if np.isnan(answer):
+        raise ValueError("no spike up to 1000 nA: check the threshold and the step")
+    if answer <= 0.0:
+        raise ValueError("the neuron spikes without input: its rest is above threshold")
+    amps = np.concatenate([a[0] for a, _ in search.tried])
+    spiked = np.concatenate([c[0] for _, c in search.tried]) > 0
+    order = np.argsort(amps)
+    return SweepResult(amps[order], {"spike": spiked[order].astype(float)},
+                       "step amplitude (nA)", answer=answer,
+                       answer_text=f"minimum step amplitude for a spike: {answer:.4f} nA "
+                                   f"(resolution {resolution_nA:g} nA)")
 
 
 def fi_curve(params: LIFParams = LIFParams(), *, I_min: float = 0.0, I_max: float = 5.0,

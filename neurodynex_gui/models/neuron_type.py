@@ -35,6 +35,7 @@ from scipy.optimize import brentq
 from . import spikes
 from .params import ParamError, Params, param
 from .planar import PlanarModel
+from .search import lowest_firing
 from .stimulus import stimulus_class
 
 __all__ = ["TYPE_ONE", "TYPE_TWO", "TypeOneParams", "TypeTwoParams", "TYPE_ONE_MODEL",
@@ -477,18 +478,18 @@ def threshold(neuron_type: str, resolution: float = 0.01, I_max: float = 2.0,
     repetitively (at least two spikes), bracketed to ``resolution``: (low, high), where
     ``high`` fires and ``low`` does not. Each round runs ``neurons`` amplitudes at once and
     narrows the bracket by that factor less one."""
-    low, high = 0.0, float(I_max)
-    while True:
-        amps = np.linspace(low, high, neurons)
-        firing = rates(neuron_type, amps, t_end, should_stop=should_stop) > 0
-        if not firing.any():
-            raise ValueError(f"no repetitive firing up to {high:g} pA")
-        first = int(np.argmax(firing))
-        if first == 0:
-            raise ValueError(f"repetitive firing already at {amps[0]:g} pA")
-        low, high = float(amps[first - 1]), float(amps[first])
-        if high - low <= resolution:
-            return low, high
+    def fires(amps):
+        counts = rates(neuron_type, amps.ravel(), t_end, should_stop=should_stop)
+        return counts.reshape(amps.shape), counts.reshape(amps.shape) > 0
+
+    search = lowest_firing(fires, resolution=resolution, start=float(I_max),
+                           ceiling=float(I_max), neurons=neurons)
+    low, high = float(search.low[0]), float(search.high[0])
+    if np.isnan(high):
+        raise ValueError(f"no repetitive firing up to {I_max:g} pA")
+    if high <= 0.0:
+        raise ValueError("repetitive firing already without input")
+    return low, high
 
 
 def onset_curve(neuron_type: str, width: float = 0.05, n: int = 100, t_end: float = 2000.0,
