@@ -89,8 +89,8 @@ def _base(item, **originals):
 
 def _style_axis(axis: pg.AxisItem, look: Look, foreground: str) -> None:
     font = axis.style["tickFont"] or QFont(QApplication.font())
-    base = _base(axis, tick=(_app_font or font).pointSizeF(), width=axis.width()
-                 if axis.orientation in ("left", "right") else None)
+    base = _base(axis, tick=(_app_font or font).pointSizeF(),
+                 width=axis.fixedWidth if axis.orientation in ("left", "right") else None)
     tick_font = QFont(font)
     tick_font.setPointSizeF(base["tick"] * look.scale)
     axis.setTickFont(tick_font)

@@ -164,6 +164,8 @@ class Runner(QObject):
                 kind, job_id, payload = self._events.get(timeout=0.25)
             except queue.Empty:
                 kind = job_id = payload = None
+            except (OSError, ValueError, EOFError):
+                return  # the queues were closed: the interpreter is exiting
             self._handle(kind, job_id, payload)
             current = self._current
             if current is not None and current.cancelled.is_set():

@@ -10,7 +10,7 @@ import pyqtgraph as pg
 from PyQt5.QtCore import QTimer, pyqtSignal
 
 REDRAW_MS = 33
-LEFT_AXIS_WIDTH = 72  # the same for every plot, so stacked plots line up
+LEFT_AXIS_WIDTH = 80  # the same for every plot, so stacked plots line up
 
 
 class LiveCurve:
