@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import write_atomically
+
 FIGURE_FORMATS = ("png", "svg")
 DATA_FORMATS = ("csv", "npz")
 FORMATS = FIGURE_FORMATS + DATA_FORMATS
@@ -36,8 +38,8 @@ def export_view(view, base: Path, scale: float = 2.5) -> list[Path]:
     png, svg = Path(f"{base}.png"), Path(f"{base}.svg")
     exporter = ImageExporter(view.scene())
     exporter.parameters()["width"] = int(max(view.width(), 200) * scale)
-    _atomic(png, lambda tmp: exporter.export(str(tmp)))
-    _atomic(svg, lambda tmp: SVGExporter(view.scene()).export(str(tmp)))
+    write_atomically(png, lambda tmp: exporter.export(str(tmp)))
+    write_atomically(svg, lambda tmp: SVGExporter(view.scene()).export(str(tmp)))
     return [png, svg]
 
 
@@ -48,14 +50,14 @@ def export_png(panel, path: Path, width: int | None = None) -> None:
     panel.flush()
     exporter = ImageExporter(panel.scene())
     exporter.parameters()["width"] = int(width or max(panel.width(), 400) * 2)
-    _atomic(path, lambda tmp: exporter.export(str(tmp)))
+    write_atomically(path, lambda tmp: exporter.export(str(tmp)))
 
 
 def export_svg(panel, path: Path) -> None:
     from pyqtgraph.exporters import SVGExporter
 
     panel.flush()
-    _atomic(path, lambda tmp: SVGExporter(panel.scene()).export(str(tmp)))
+    write_atomically(path, lambda tmp: SVGExporter(panel.scene()).export(str(tmp)))
 
 
 def export_csv(panel, path: Path) -> None:
@@ -71,7 +73,7 @@ def export_csv(panel, path: Path) -> None:
     writer.writerow(header)
     for i in range(length):
         writer.writerow([repr(float(c[i])) if i < len(c) else "" for c in columns])
-    _atomic(path, lambda tmp: Path(tmp).write_text(buffer.getvalue(), encoding="utf-8"))
+    write_atomically(path, lambda tmp: tmp.write_text(buffer.getvalue(), encoding="utf-8"))
 
 
 def export_npz(panel, path: Path) -> None:
@@ -82,10 +84,7 @@ def export_npz(panel, path: Path) -> None:
         arrays[f"{key}/x_label"] = np.array(panel.x_label(key))
         arrays[f"{key}/y_label"] = np.array(panel.y_label(key))
 
-    def write(tmp):
-        with open(tmp, "wb") as handle:
-            np.savez(handle, **arrays)
-    _atomic(path, write)
+    write_atomically(path, lambda tmp: np.savez(tmp, **arrays))
 
 
 def _data(panel) -> dict:
@@ -93,15 +92,3 @@ def _data(panel) -> dict:
     if not data:
         raise ExportError("nothing to export yet: the plot is empty (run the simulation first)")
     return data
-
-
-def _atomic(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()

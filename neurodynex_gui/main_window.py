@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PyQt5.QtCore import QEvent, QSettings, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import QIcon, QKeySequence
 from PyQt5.QtWidgets import (QAction, QActionGroup, QApplication, QDockWidget, QFileDialog,
-                             QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton,
+                             QInputDialog, QLabel, QMainWindow, QMessageBox,
                              QTabWidget, QTextBrowser)
 
 from . import export, presentation, recovery, resources, session
@@ -252,10 +252,7 @@ class MainWindow(QMainWindow):
         self.show_error("Unexpected error", f"{kind.__name__}: {value}", details)
 
     def _run_failed(self, text: str) -> None:
-        self.last_error = text
-        summary = text.partition("\n\n")[0]
-        self.current_tab.readout.setText(f"<span style='color:#b00020'>Run failed: "
-                                         f"{summary}</span>")
+        self.last_error = text  # the tab shows it in its readout, the status bar says which
 
     # -- running ---------------------------------------------------------------------------
 
@@ -342,9 +339,16 @@ class MainWindow(QMainWindow):
         except (session.SessionError, ParamError) as error:
             self.show_error("Cannot open session", str(error))
             return False
-        for tab_id, state in doc["tabs"].items():
-            if tab_id in self.tabs:
-                self.tabs[tab_id].restore(state, results.get(tab_id))
+        before = self.session_state()
+        try:
+            for tab_id, state in doc["tabs"].items():
+                if tab_id in self.tabs:
+                    self.tabs[tab_id].restore(state, results.get(tab_id))
+        except Exception as error:  # e.g. saved results that do not fit: put everything back
+            for tab_id, state in before["tabs"].items():
+                self.tabs[tab_id].restore(state)
+            self.show_error("Cannot open session", f"{Path(path).name}: {error}")
+            return False
         if doc.get("active_tab") in self.tabs:
             self.tab_widget.setCurrentWidget(self.tabs[doc["active_tab"]])
         self.session_path = Path(path)
@@ -395,19 +399,22 @@ class MainWindow(QMainWindow):
     # -- autosave and recovery -------------------------------------------------------------
 
     def _start_autosave(self) -> None:
-        if recovery.begin():
-            box = QMessageBox(QMessageBox.Question, "Restore the last session?",
-                              "neurodynex-gui did not close normally last time. Restore the "
-                              "session saved automatically before that?",
-                              QMessageBox.Yes | QMessageBox.No, self)
-            box.setAttribute(Qt.WA_DeleteOnClose)
-            box.accepted.connect(self.restore_autosave)
-            box.button(QMessageBox.Yes).clicked.connect(self.restore_autosave)
-            QTimer.singleShot(0, box.open)
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setInterval(AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave)
-        self._autosave_timer.start()
+        if not recovery.begin():
+            self._autosave_timer.start()
+            return
+        # the crashed session's autosave is kept until the question is answered
+        box = QMessageBox(QMessageBox.Question, "Restore the last session?",
+                          "neurodynex-gui did not close normally last time. Restore the "
+                          "session saved automatically before that?",
+                          QMessageBox.Yes | QMessageBox.No, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.button(QMessageBox.Yes).clicked.connect(self.restore_autosave)
+        box.finished.connect(lambda _result: self._autosave_timer.start())
+        QTimer.singleShot(0, box.open)
+        self.restore_box = box
 
     def autosave(self) -> Path:
         doc = self.session_state()

@@ -170,7 +170,8 @@ class Runner(QObject):
             current = self._current
             if current is not None and current.cancelled.is_set():
                 self._cancel.set()
-            if not self._process.is_alive() and not self._stop.is_set():
+            process = self._process
+            if not self._stop.is_set() and process is not None and not process.is_alive():
                 self._process_died()
 
     def _send_next(self) -> None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from .atomic import write_atomically
 
 FORMAT = "neurodynex-gui-session"
 VERSION = 2
@@ -58,11 +61,11 @@ def save(path: str | os.PathLike, tabs: dict[str, dict], active_tab: str | None,
         target = results_path(path)
         flat = {f"{tab}/{key}": value for tab, arrays in results.items()
                 for key, value in arrays.items()}
-        _atomic(target, lambda tmp: np.savez_compressed(tmp, **flat), binary=True)
+        write_atomically(target, lambda tmp: np.savez_compressed(tmp, **flat))
         results_name = target.name
     text = json.dumps(document(tabs, active_tab, results_name), indent=2, sort_keys=True,
                       allow_nan=False)
-    _atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+    write_atomically(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
     return path
 
 
@@ -75,27 +78,13 @@ def load_results(path: str | os.PathLike, doc: dict) -> dict[str, dict[str, np.n
     try:
         with np.load(target, allow_pickle=False) as data:
             flat = {key: data[key] for key in data.files}
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, zipfile.BadZipFile) as error:
         raise SessionError(f"the results file {target.name} cannot be read ({error})") from None
     results: dict[str, dict[str, np.ndarray]] = {}
     for key, value in flat.items():
         tab, _, rest = key.partition("/")
         results.setdefault(tab, {})[rest] = value
     return results
-
-
-def _atomic(path: Path, write, binary: bool = False) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        if binary:
-            with open(tmp, "wb") as handle:
-                write(handle)
-        else:
-            write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def load(path: str | os.PathLike) -> dict:

@@ -121,3 +121,15 @@ def test_cross_field_rules():
         lif.LIFStimulus(I_tstart=50.0, I_tend=10.0)
     with pytest.raises(ParamError, match="not a number"):
         lif.LIFParams.from_dict({"tend": "ten"})
+
+
+def test_sinus_sweeps_too_large_to_record_are_refused_at_once():
+    slow = lif.LIFParams(membrane_time_scale=1e4)  # settling alone: 8 tau = 80 s
+    with pytest.raises(ValueError, match="raise the lowest frequency"):
+        lif.sinus_response(slow, f_min_kHz=0.001, f_max_kHz=10.0, n=500)
+
+
+def test_integer_fields_refuse_fractions():
+    with pytest.raises(ParamError, match="not an integer"):
+        lif.FICurveInputs.from_dict({"n": 1.7})
+    assert lif.FICurveInputs.from_dict({"n": 12.0}).n == 12

@@ -185,3 +185,18 @@ def test_command_line_export(tmp_path, main_py):
     rows = np.array([[float(x) for x in line.split(",")[:2]]
                      for line in out.read_text().splitlines()[1:]])
     assert rows.shape[0] == 2000 and rows[:, 1].min() < -1.0 < rows[:, 1].max() < 3.0
+
+
+def test_currents_beyond_the_phase_plane_range_still_show(qtbot, tab):
+    """A run whose current exceeds the phase planes' slider range (100 pA) is drawn, the
+    plane sits at the end of its range, and the run bar does not stay 'running'."""
+    stimulus, run = tab.param_forms["stimulus"], tab.param_forms["run"]
+    for name, value in (("I_tstart", "5"), ("I_tend", "45"), ("I_amp", "99.9")):
+        assert stimulus.set_value(name, value)
+    for name, value in (("n_amplitudes", "2"), ("amplitude_step", "0.2"), ("t_end", "50")):
+        assert run.set_value(name, value)
+    with qtbot.waitSignal(tab.result_ready, timeout=30000):
+        tab.run()
+    tab.run_box.setCurrentIndex(1)  # the run at 100.1 pA
+    assert tab.phase_form.params().I == 100.0
+    assert not tab.run_bar.stop_button.isEnabled()

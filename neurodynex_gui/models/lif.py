@@ -219,6 +219,10 @@ def fi_curve(params: LIFParams = LIFParams(), *, I_min: float = 0.0, I_max: floa
     return SweepResult(amps, {"rate_Hz": rates}, "step amplitude (nA)", answer_text=text)
 
 
+MAX_SWEEP_STEPS = 2e6     # about a minute of brian2 numpy-target time
+MAX_SWEEP_SAMPLES = 2e7   # 160 MB of recorded membrane potential
+
+
 def sinus_response(params: LIFParams = LIFParams(), *, I_amp: float = 0.5,
                    f_min_kHz: float = 0.1, f_max_kHz: float = 1.0, n: int = 19,
                    on_chunk=None, should_stop=None) -> SweepResult:
@@ -235,6 +239,12 @@ def sinus_response(params: LIFParams = LIFParams(), *, I_amp: float = 0.5,
     settle = 8.0 * tau
     duration = settle + 3.0 / f_min_kHz
     dt = min(params.dt, 0.005 / f_max_kHz)
+    steps, samples = duration / dt, n * duration / (4 * dt)
+    if steps > MAX_SWEEP_STEPS or samples > MAX_SWEEP_SAMPLES:
+        raise ValueError(f"this sweep needs {steps:.3g} time steps and {samples:.3g} samples "
+                         "(settling 8 tau, 3 periods of the lowest frequency, 200 steps per "
+                         "period of the highest): raise the lowest frequency, lower the "
+                         "highest or shorten tau")
     sinus = LIFStimulus(kind="sinusoid", I_tstart=0.0, I_tend=duration + 1.0, I_amp=I_amp)
     run_params = dataclasses.replace(params, tend=duration)
     built = _group(run_params, sinus, n, record=False, dt_ms=dt, passive=True)

@@ -112,6 +112,8 @@ def coerce(cls: type[Params], name: str, raw: Any) -> Any:
     kind = int if isinstance(default, int) else float
     try:
         value = kind(raw.strip() if isinstance(raw, str) else raw)
+        if kind is int and not isinstance(raw, str) and value != raw:
+            raise ValueError("not integral")  # 1.7 is refused, not truncated to 1
     except (TypeError, ValueError):
         raise ParamError(name, f"'{raw}' is not a{'n integer' if kind is int else ' number'}")
     _check_field_value(name, meta, value)

@@ -205,42 +205,60 @@ class ModelTab(QWidget):
         if self.runner is None:
             return
         job = self.runner.submit(self.tab_id, path, kwargs, in_process=self.in_process)
-        job.what, job.on_done, job.started_at = what, on_done, time.perf_counter()
+        job.what, job.on_done, job.on_chunk = what, on_done, on_chunk
+        job.started_at = time.perf_counter()
         self.job = job
         self.run_bar.set_running(what)
         # bound methods of this QObject: Qt drops the connections if the tab goes away first
-        if on_chunk is not None:
-            job.chunk.connect(on_chunk)
+        job.chunk.connect(self._job_chunk)
         job.finished.connect(self._job_finished)
         job.stopped.connect(self._job_stopped)
         job.failed.connect(self._job_failed)
 
-    def _job_finished(self, result) -> None:
+    def _current_job(self):
+        """The job that sent the signal being handled, or None if a newer one replaced it
+        (its late chunks and results must not reach the plots of the newer run)."""
         job = self.sender()
-        job.on_done(result)
-        if job is self.job:
+        return job if job is self.job else None
+
+    def _job_chunk(self, chunk) -> None:
+        job = self._current_job()
+        if job is not None and job.on_chunk is not None:
+            job.on_chunk(chunk)
+
+    def _job_finished(self, result) -> None:
+        job = self._current_job()
+        if job is None:
+            return
+        try:
+            job.on_done(result)
+        finally:
             self.run_bar.set_running(None)
-            elapsed = time.perf_counter() - job.started_at
-            self.run_bar.set_message(f"done in {elapsed:.2f} s")
-            self.message.emit(f"{self.title}: {job.what} finished in {elapsed:.2f} s")
+        elapsed = time.perf_counter() - job.started_at
+        self.run_bar.set_message(f"done in {elapsed:.2f} s")
+        self.message.emit(f"{self.title}: {job.what} finished in {elapsed:.2f} s")
 
     def _job_stopped(self, partial) -> None:
-        job = self.sender()
-        if job is not self.job:
-            return  # replaced by a newer run: that one owns the plots now
-        if partial is not None and job.on_done == self._finished:
-            job.on_done(partial)
-        self.run_bar.set_running(None)
+        job = self._current_job()
+        if job is None:
+            return
+        try:
+            if partial is not None and job.on_done == self._finished:
+                job.on_done(partial)
+        finally:
+            self.run_bar.set_running(None)
         self.run_bar.set_message("stopped")
         self.message.emit(f"{self.title}: {job.what} stopped")
 
     def _job_failed(self, text) -> None:
-        job = self.sender()
-        if job is self.job:
-            self.run_bar.set_running(None)
-            self.run_bar.set_message("failed")
+        job = self._current_job()
+        if job is None:
+            return
+        self.run_bar.set_running(None)
+        self.run_bar.set_message("failed")
         summary = text.split("\n", 1)[0]
         self.message.emit(f"{self.title}: {job.what} failed: {summary}")
+        self.readout.setText(f"<span style='color:#b00020'>Run failed: {summary}</span>")
         self.run_failed.emit(text)
 
     def _finished(self, result) -> None:
@@ -358,21 +376,30 @@ class ModelTab(QWidget):
         return arrays
 
     def restore_results(self, arrays: dict) -> None:
-        """Draw results saved by :meth:`result_arrays` (unknown curves are skipped)."""
-        for key in arrays:
-            parts = key.split("/")
-            if parts[0] == "traces" and parts[-1] == "x":
-                curve = self.traces.curves.get((parts[1], parts[2]))
-                if curve is not None:
-                    curve.set(arrays[key], arrays[key[:-1] + "y"])
-            elif parts[0] == "sweep" and parts[-1] == "x" and len(parts) == 3:
-                prefix = f"sweep/{parts[1]}"
-                columns = {k.rsplit("/", 1)[1]: arrays[k] for k in arrays
-                           if k.startswith(prefix + "/column/")}
-                answer = float(arrays[prefix + "/answer"])
-                self.tool_results[parts[1]] = SweepResult(
-                    arrays[key], columns, str(arrays[prefix + "/x_label"]),
-                    None if np.isnan(answer) else answer, str(arrays[prefix + "/answer_text"]))
+        """Draw results saved by :meth:`result_arrays` (unknown curves are skipped); raises
+        ParamError before drawing anything if the arrays are incomplete."""
+        curves, sweeps = [], {}
+        try:
+            for key in arrays:
+                parts = key.split("/")
+                if parts[0] == "traces" and parts[-1] == "x":
+                    curve = self.traces.curves.get((parts[1], parts[2]))
+                    if curve is not None:
+                        curves.append((curve, arrays[key], arrays[key[:-1] + "y"]))
+                elif parts[0] == "sweep" and parts[-1] == "x" and len(parts) == 3:
+                    prefix = f"sweep/{parts[1]}"
+                    columns = {k.rsplit("/", 1)[1]: arrays[k] for k in arrays
+                               if k.startswith(prefix + "/column/")}
+                    answer = float(arrays[prefix + "/answer"])
+                    sweeps[parts[1]] = SweepResult(
+                        arrays[key], columns, str(arrays[prefix + "/x_label"]),
+                        None if np.isnan(answer) else answer,
+                        str(arrays[prefix + "/answer_text"]))
+        except (KeyError, TypeError, ValueError) as error:
+            raise ParamError("results", f"the saved results are incomplete ({error})") from None
+        for curve, x, y in curves:
+            curve.set(x, y)
+        self.tool_results.update(sweeps)
         last = str(arrays["last_tool"]) if "last_tool" in arrays else None
         if last in self.tool_results:
             self.last_tool = last

@@ -82,7 +82,6 @@ class HHTab(ModelTab):
     def build_plots(self, panel) -> None:
         panel.add_plot("v", "vm", "mV")
         gates = panel.add_plot("gates", "m, n, h", "", link_x="v", legend=True)
-        gates.getAxis("left").enableAutoSIPrefix(False)
         gates.setYRange(0.0, 1.0, padding=0.02)
         panel.add_plot("currents", "I_ion, outward +", "µA", link_x="v", legend=True)
         panel.add_plot("I", "injected I", "µA", link_x="v")

@@ -357,8 +357,10 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             return
         for name, traces in self.result.traces.items():
             self._plane(name).show_run(traces.v_mV[index], traces.w_mV[index])
-        current = next(iter(self.result.traces.values())).I_pA[index]
-        self.phase_form.set_params(PhaseParams(I=round(float(np.median(current)), 4)))
+        current = float(np.median(next(iter(self.result.traces.values())).I_pA[index]))
+        meta = PhaseParams.meta("I")  # a run's current may lie beyond the plane's range
+        self.phase_form.set_params(PhaseParams(I=round(min(max(current, meta.min), meta.max),
+                                                       4)))
         self._phase_current_changed()
 
     def _phase_current_changed(self, _params=None) -> None:

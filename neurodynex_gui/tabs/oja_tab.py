@@ -199,8 +199,6 @@ class OjaTab(ModelTab):
         cloud.addItem(pg.PlotDataItem(np.cos(angles), np.sin(angles), pen=CIRCLE_PEN),
                       ignoreBounds=True)
         panel.plots["error"].setYRange(0, 90)
-        for name in ("weights", "norm"):  # Hebb's 1e100: no "(x1e+100)" to clip the label
-            panel.plots[name].getAxis("left").enableAutoSIPrefix(False)
 
     def _add_controls(self) -> None:
         buttons = QWidget()

@@ -147,7 +147,7 @@ def split_unit(column: str) -> tuple[str, str]:
     return column.replace("_", " "), ""
 
 
-def show_sweep(panel: PlotPanel, sweep, x_unit: str = "") -> None:
+def show_sweep(panel: PlotPanel, sweep) -> None:
     """Draw a SweepResult: one plot per column against the swept value, answer marked."""
     panel.clear()
     panel.plots.clear()
