@@ -120,7 +120,8 @@ def test_seed_reproducibility():
 def test_run_oja_returns_course_and_cloud():
     wcourse, cloud = oja.run_oja(500, 0.3, 30.0, initial_angle=10.0, eta=0.01, seed=3)
     assert cloud.shape == wcourse.shape == (500, 2)
-    np.testing.assert_array_equal(wcourse, reference_learn(cloud, 10.0, 0.01, "oja"))
+    np.testing.assert_allclose(wcourse, reference_learn(cloud, 10.0, 0.01, "oja"),
+                               rtol=1e-12, atol=1e-12)
     alias, _ = oja.run_oja(500, 0.3, 30.0, initial_angle=10.0, learning_rate=0.01, seed=3)
     np.testing.assert_array_equal(alias, wcourse)
     with pytest.raises(TypeError, match="eta="):
@@ -132,11 +133,12 @@ def test_defaults_are_those_of_the_issue():
     assert cloud.shape == (10000, 2)
     # ratio 1, angle 0: both coordinates have unit variance and no correlation
     np.testing.assert_allclose(np.cov(cloud.T), np.eye(2), atol=0.05)
-    np.testing.assert_array_equal(oja.learn(cloud, initial_angle=15.0),
-                                  reference_learn(cloud, 15.0, 0.001, "oja"))
+    np.testing.assert_allclose(oja.learn(cloud, initial_angle=15.0),
+                               reference_learn(cloud, 15.0, 0.001, "oja"), rtol=1e-12, atol=1e-12)
     wcourse, cloud = oja.run_oja(initial_angle=15.0, seed=12)
     assert cloud.shape == (10000, 2)
-    np.testing.assert_array_equal(wcourse, reference_learn(cloud, 15.0, 0.001, "oja"))
+    np.testing.assert_allclose(wcourse, reference_learn(cloud, 15.0, 0.001, "oja"),
+                               rtol=1e-12, atol=1e-12)
 
 
 def test_analysis_helpers():
