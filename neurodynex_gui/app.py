@@ -91,7 +91,7 @@ def run_window(args) -> int:
     app = make_application(sys.argv[:1])
     from .main_window import MainWindow
 
-    window = MainWindow(autosave=True, lazy=True)
+    window = MainWindow(autosave=True, lazy=True, run_on_first_view=True)
     window.show()
     if args.exit_after_show:  # start-up benchmark: report the first paint, then leave
         from PyQt5.QtCore import QTimer

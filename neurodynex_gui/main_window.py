@@ -28,11 +28,13 @@ class MainWindow(QMainWindow):
 
     ``autosave=True`` (the application) saves the session every minute to the user's data
     folder and offers it back after a crash; ``lazy=True`` (the application) builds the current
-    tab before the window shows and the others right after. Tests leave both off.
+    tab before the window shows and the others right after; ``run_on_first_view=True`` (the
+    application) runs a tab's default simulation the first time it is shown, so that no plot
+    greets a user empty. Tests leave them off.
     """
 
     def __init__(self, runner: Runner | None = None, tab_ids=None, autosave: bool = False,
-                 lazy: bool = False):
+                 lazy: bool = False, run_on_first_view: bool = False):
         super().__init__()
         self.setWindowTitle("neurodynex-gui: Neuronal Dynamics, live")
         self.setWindowIcon(app_icon())
@@ -57,11 +59,14 @@ class MainWindow(QMainWindow):
         self._menus()
         self.tab_widget.currentChanged.connect(self._tab_changed)
         self._restore_settings()
+        self._run_on_first_view = run_on_first_view
+        self._viewed: set[str] = set()
         if lazy:  # the current tab now, the others one by one once the window is up
             self._build(self.tab_ids[self.tab_widget.currentIndex()])
             QTimer.singleShot(0, self._build_next)
         else:
             self.build_all_tabs()
+        QTimer.singleShot(0, lambda: self._tab_changed(self.tab_widget.currentIndex()))
         self.show_message("Ready. Ctrl+R or Space runs the current tab, Esc stops it, "
                           "F5 presentation mode.")
         self._autosave_timer = None
@@ -220,8 +225,14 @@ class MainWindow(QMainWindow):
                                        + (tab.exercises or "<p>No exercises for this tab.</p>"))
 
     def _tab_changed(self, index) -> None:
-        if self.tab_ids[index] not in self._tabs:
-            self._build(self.tab_ids[index])
+        tab_id = self.tab_ids[index]
+        if tab_id not in self._tabs:
+            self._build(tab_id)
+        tab = self._tabs[tab_id]
+        if self._run_on_first_view and tab_id not in self._viewed and tab.auto_run \
+                and tab.result is None:
+            tab.run()
+        self._viewed.add(tab_id)
         self._show_exercises()
         presentation.refresh(self.current_tab)
 

@@ -251,3 +251,19 @@ def test_a_session_whose_results_do_not_fit_changes_nothing(qtbot, window, tmp_p
     results.write_bytes(b"not a zip file")
     assert not window.open_session(path)
     assert "cannot be read" in window.last_error
+
+
+def test_a_tab_shows_its_default_run_the_first_time_it_is_shown(qtbot, runner):
+    window = MainWindow(runner=runner, tab_ids=["lif", "oja"], lazy=True,
+                        run_on_first_view=True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window._tabs["lif"].result_ready, timeout=30000) as first:
+        window.show()
+    assert first.args[0].spike_count == 9  # the exercise package's LIF_Step defaults
+    qtbot.waitUntil(lambda: "oja" in window._tabs)  # built right after the window shows
+    oja_tab = window._tabs["oja"]
+    assert oja_tab.result is None  # built in the background, not run
+    with qtbot.waitSignal(oja_tab.result_ready, timeout=30000):
+        window.tab_widget.setCurrentWidget(oja_tab)
+    for tab in window._tabs.values():
+        tab.stop()
