@@ -39,10 +39,6 @@ _app_font: QFont | None = None
 _current = Look()
 
 
-def current() -> Look:
-    return _current
-
-
 def apply(window, look: Look) -> None:
     """Apply ``look`` to the application font and every plot inside ``window``."""
     global _app_font, _current
@@ -54,11 +50,15 @@ def apply(window, look: Look) -> None:
     app.setFont(font)
     app.setPalette(_palette(look.theme))
     _current = look
-    refresh(window)
+    for view in window.findChildren(pg.GraphicsView):
+        style_view(view, look)
 
 
 def refresh(widget) -> None:
-    """Re-apply the current look to the plots inside ``widget`` (after new items appear)."""
+    """Style the plots inside ``widget`` (after new items appear) for the current look; new
+    items already have the default look, so a run in the default look costs nothing here."""
+    if _current == Look():
+        return
     for view in widget.findChildren(pg.GraphicsView):
         style_view(view, _current)
 
@@ -72,7 +72,7 @@ def style_view(view: pg.GraphicsView, look: Look) -> None:
         elif isinstance(item, pg.PlotDataItem):
             _style_curve(item, look)
         elif isinstance(item, pg.InfiniteLine):
-            _scale_pen_of(item, look, item.pen, item.setPen)
+            _style_line(item, look)
         elif isinstance(item, pg.LegendItem):
             _style_legend(item, look, foreground)
         elif isinstance(item, pg.LabelItem) and not isinstance(item.parentItem(),
@@ -87,11 +87,15 @@ def _base(item, **originals):
     return getattr(item, _BASE)
 
 
+def _normal_points() -> float:
+    """The application's font size before any scaling."""
+    return (_app_font or QApplication.font()).pointSizeF()
+
+
 def _style_axis(axis: pg.AxisItem, look: Look, foreground: str) -> None:
-    font = axis.style["tickFont"] or QFont(QApplication.font())
-    base = _base(axis, tick=(_app_font or font).pointSizeF(),
+    base = _base(axis, tick=_normal_points(),
                  width=axis.fixedWidth if axis.orientation in ("left", "right") else None)
-    tick_font = QFont(font)
+    tick_font = QFont(axis.style["tickFont"] or QApplication.font())
     tick_font.setPointSizeF(base["tick"] * look.scale)
     axis.setTickFont(tick_font)
     axis.setPen(foreground)
@@ -109,8 +113,7 @@ def _points(size, default: float) -> float:
 
 def _style_label(label: pg.LabelItem, look: Look, foreground: str) -> None:
     """Plot titles and captions: scaled, in the theme's text colour."""
-    base = _base(label, size=_points(label.opts.get("size"),
-                                     (_app_font or QApplication.font()).pointSizeF()),
+    base = _base(label, size=_points(label.opts.get("size"), _normal_points()),
                  color=label.opts.get("color"))
     color = foreground if look.theme == "dark" or base["color"] is None else base["color"]
     label.setText(label.text, size=f"{base['size'] * look.scale:.1f}pt", color=color)
@@ -137,11 +140,11 @@ def _style_curve(item: pg.PlotDataItem, look: Look) -> None:
         item.setSymbolSize(base["symbol"] * look.scale)
 
 
-def _scale_pen_of(item, look: Look, pen, setter) -> None:
-    base = _base(item, width=pen.widthF())
-    scaled = pg.mkPen(pen)
-    scaled.setWidthF(_scaled_width(base["width"], look))
-    setter(scaled)
+def _style_line(line: pg.InfiniteLine, look: Look) -> None:
+    base = _base(line, width=line.pen.widthF())
+    pen = pg.mkPen(line.pen)
+    pen.setWidthF(_scaled_width(base["width"], look))
+    line.setPen(pen)
 
 
 def _scaled_width(width: float, look: Look) -> float:
