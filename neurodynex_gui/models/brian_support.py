@@ -26,6 +26,7 @@ from typing import Callable
 import brian2 as b2
 import numpy as np
 
+from ..atomic import write_atomically
 from .stimulus import BRIAN_EQUATIONS, Stimulus, brian_values
 
 CHUNK_WALL_S = 0.03
@@ -343,6 +344,4 @@ def _warm_up(warm_up: str, stamp: str) -> None:
     getattr(importlib.import_module(module), function)()
     path = Path(stamp)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text("compiled\n", encoding="utf-8")
-    os.replace(partial, path)
+    write_atomically(path, lambda tmp: tmp.write_text("compiled\n", encoding="utf-8"))
