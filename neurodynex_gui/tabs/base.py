@@ -101,6 +101,9 @@ class ModelTab(QWidget):
     def show_result(self, result) -> None:
         """Draw a finished (or stopped) run and update the readout."""
 
+    def tool_progress(self, key: str, chunk) -> None:
+        """A tool's job reports progress (tools whose functions send chunks)."""
+
     # -- layout --------------------------------------------------------------------------------
 
     def _layout(self) -> None:
@@ -188,7 +191,8 @@ class ModelTab(QWidget):
             kwargs.update(self.tool_forms[key].params().to_dict())
         self.pages.setCurrentWidget(self.analysis)
         self._submit(tool.path, kwargs, tool.label,
-                     on_done=lambda result: self._tool_finished(tool, result))
+                     on_done=lambda result: self._tool_finished(tool, result),
+                     on_chunk=lambda chunk: self.tool_progress(tool.key, chunk))
 
     def stop(self) -> None:
         if self.runner is not None:

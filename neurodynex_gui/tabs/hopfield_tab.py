@@ -502,12 +502,9 @@ pattern leave in w_ij?</li>
 
     def run_tool(self, key: str) -> None:
         self.progress[key].setValue(0)
-        before = self.job
         super().run_tool(key)
-        if self.job is not before:
-            self.job.chunk.connect(lambda chunk: self._tool_progress(key, chunk))
 
-    def _tool_progress(self, key: str, chunk: dict) -> None:
+    def tool_progress(self, key: str, chunk: dict) -> None:
         self.progress[key].setValue(round(100 * chunk["fraction"]))
         if time.monotonic() - self._partial_drawn_at >= PARTIAL_INTERVAL_S:
             self._partial_drawn_at = time.monotonic()
