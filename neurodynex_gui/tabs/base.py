@@ -104,6 +104,12 @@ class ModelTab(QWidget):
     def tool_progress(self, key: str, chunk) -> None:
         """A tool's job reports progress (tools whose functions send chunks)."""
 
+    def show_tool_result(self, key: str, result) -> None:
+        """Draw a tool's result on the analysis page (a SweepResult: one plot per column)."""
+        show_sweep(self.analysis, result)
+        if result.answer_text:
+            self.readout.setText(result.answer_text)
+
     # -- layout --------------------------------------------------------------------------------
 
     def _layout(self) -> None:
@@ -278,9 +284,7 @@ class ModelTab(QWidget):
     def _tool_finished(self, tool: Tool, result) -> None:
         self.tool_results[tool.key] = result
         self.last_tool = tool.key
-        show_sweep(self.analysis, result)
-        if result.answer_text:
-            self.readout.setText(result.answer_text)
+        self.show_tool_result(tool.key, result)
         self.tool_ready.emit(tool.key, result)
 
     def _refuse_if_invalid(self) -> bool:
@@ -407,7 +411,7 @@ class ModelTab(QWidget):
         last = str(arrays["last_tool"]) if "last_tool" in arrays else None
         if last in self.tool_results:
             self.last_tool = last
-            show_sweep(self.analysis, self.tool_results[last])
+            self.show_tool_result(last, self.tool_results[last])
         self.traces.flush()
 
     def export_panel(self) -> PlotPanel:

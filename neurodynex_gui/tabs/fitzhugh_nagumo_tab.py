@@ -106,22 +106,14 @@ depend on I? What happens with eps = 1?</li>
 
     # -- bifurcation view ----------------------------------------------------------------------
 
-    def _tool_finished(self, tool, result) -> None:
-        """As the base, drawn as a bifurcation view rather than one plot per column."""
-        self.tool_results[tool.key] = result
-        self.last_tool = tool.key
+    def show_tool_result(self, key: str, result) -> None:
+        """A bifurcation view rather than one plot per column."""
         self._show_bifurcation(result)
         self.readout.setText(result.answer_text)
-        self.tool_ready.emit(tool.key, result)
 
     def _show_bifurcation(self, result) -> None:
         show_bifurcation(self.analysis, fhn.FHN, result)
         presentation.refresh(self.analysis)
-
-    def restore_results(self, arrays: dict) -> None:
-        super().restore_results(arrays)
-        if self.last_tool == "bifurcation":
-            self._show_bifurcation(self.tool_results["bifurcation"])
 
     # -- parameters, sessions, export ----------------------------------------------------------
 

@@ -372,15 +372,15 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
     # -- tools ---------------------------------------------------------------------------------
 
     def _tool_finished(self, tool: Tool, result) -> None:
-        if result.assignment != self.assignment():
-            return  # computed before a shuffle
-        self.tool_results[tool.key] = result
-        if tool.key == "threshold":
+        if result.assignment == self.assignment():  # else computed before a shuffle
+            super()._tool_finished(tool, result)
+
+    def show_tool_result(self, key: str, result) -> None:
+        if key == "threshold":
             self._show_thresholds(result)
         else:
-            self._show_curves("fi" if tool.key == "fi_curve" else "onset", result)
+            self._show_curves("fi" if key == "fi_curve" else "onset", result)
         self.readout.setText(result.text)
-        self.tool_ready.emit(tool.key, result)
 
     def _show_thresholds(self, result: nt.ThresholdResult) -> None:
         for name, line in self.threshold_lines.items():
