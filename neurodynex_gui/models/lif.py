@@ -103,17 +103,21 @@ class LIFResult:
         return 1000.0 * self.spike_count / duration_ms if duration_ms > 0 else 0.0
 
 
-def _group(params: LIFParams, stimulus, n: int, *, record: bool, dt_ms: float | None = None,
+def _group(params: LIFParams, stimulus, n: int, *, record: tuple[str, ...] = (),
+           record_dt_ms: float | None = None, dt_ms: float | None = None,
            passive: bool = False):
-    """The cached network for ``n`` neurons with params and stimulus written into it."""
+    """The cached network for ``n`` neurons, recording ``record`` of every neuron, with params
+    and stimulus written into it."""
     from brian2 import Mohm, mV, ms, nA
 
     from . import brian_support as bs
 
     dt_ms = dt_ms or params.dt
-    built = bs.network(("lif", n, record, dt_ms), EQUATIONS, n, dt_ms=dt_ms,
+    record_dt_ms = record_dt_ms or dt_ms
+    key = ("lif", n, "_".join(record) or "spikes", record_dt_ms, dt_ms)  # also the brian2 name
+    built = bs.network(key, EQUATIONS, n, dt_ms=dt_ms,
                        threshold="v > v_th", reset="v = v_reset", refractory="t_ref",
-                       method="exponential_euler", record=("v", "I_stim") if record else ())
+                       method="exponential_euler", record=record, record_dt_ms=record_dt_ms)
     group = built.group
     group.v_rest, group.v_reset = params.v_rest * mV, params.v_reset * mV
     group.v_th = (1e9 if passive else params.firing_threshold) * mV
@@ -131,14 +135,14 @@ def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chun
 
     from . import brian_support as bs
 
-    built = _group(params, stimulus, 1, record=True)
+    built = _group(params, stimulus, 1, record=("v", "I_stim"))
     forward = None
     if on_chunk is not None:
         def forward(chunk):
             on_chunk({"t_ms": chunk["t_ms"], "v_mV": chunk["v"] * 1e3,
                       "I_nA": chunk["I_stim"] * 1e9, "spike_count": chunk["spike_count"]})
     completed = bs.run(built, params.tend, forward, should_stop)
-    return LIFResult(t_ms=np.asarray(built.state.t / 1e-3),
+    return LIFResult(t_ms=bs.recorded_times_ms(built),
                      v_mV=bs.recorded(built, "v", mV)[0],
                      I_nA=bs.recorded(built, "I_stim", nA)[0],
                      spikes_ms=bs.spike_trains_ms(built)[0], completed=completed)
@@ -164,7 +168,7 @@ def _spike_counts(params, stimulus, amplitudes, duration_ms, should_stop=None):
 
     from . import brian_support as bs
 
-    built = _group(params, stimulus, len(amplitudes), record=False)
+    built = _group(params, stimulus, len(amplitudes))
     built.group.stim_amplitude = np.asarray(amplitudes) * nA
     if not bs.run(built, duration_ms, should_stop=should_stop):
         raise InterruptedError("stopped")
@@ -247,13 +251,13 @@ def sinus_response(params: LIFParams = LIFParams(), *, I_amp: float = 0.5,
                          "highest or shorten tau")
     sinus = LIFStimulus(kind="sinusoid", I_tstart=0.0, I_tend=duration + 1.0, I_amp=I_amp)
     run_params = dataclasses.replace(params, tend=duration)
-    built = _group(run_params, sinus, n, record=False, dt_ms=dt, passive=True)
+    built = _group(run_params, sinus, n, record=("v",), record_dt_ms=4 * dt, dt_ms=dt,
+                   passive=True)
     built.group.stim_frequency = freqs * kHz
-    probe = _probe(built, dt * 4)
     if not bs.run(built, duration, should_stop=should_stop):
         raise InterruptedError("stopped")
-    t = np.asarray(probe.t / 1e-3)
-    v = np.asarray(probe.v / mV)
+    t = bs.recorded_times_ms(built)
+    v = bs.recorded(built, "v", mV)
     keep = t >= settle
     amplitude, phase = np.empty(n), np.empty(n)
     for i, f in enumerate(freqs):
@@ -266,18 +270,6 @@ def sinus_response(params: LIFParams = LIFParams(), *, I_amp: float = 0.5,
                        answer_text=f"response at {freqs[0]:g} kHz: {amplitude[0]:.3f} mV, "
                                    f"{phase[0]:.1f}°; at {freqs[-1]:g} kHz: {amplitude[-1]:.3f} mV,"
                                    f" {phase[-1]:.1f}°")
-
-
-def _probe(built, record_dt_ms):
-    """A StateMonitor of v for a sweep network (added once, kept with the network)."""
-    import brian2 as b2
-
-    if built.state is None:
-        built.state = b2.StateMonitor(built.group, "v", record=True, dt=record_dt_ms * b2.ms,
-                                      name=f"{built.group.name}_probe")
-        built.net.add(built.state)
-        built.net.store("initial")
-    return built.state
 
 
 @dataclasses.dataclass(frozen=True)

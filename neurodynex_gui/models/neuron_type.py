@@ -449,7 +449,7 @@ def traces(neuron_type: str, stimulus=NeuronTypeStimulus(), amplitudes=(0.3,),
     built.group.stim_amplitude = amplitudes * pA
     forward = None if on_chunk is None else _all_neurons(built, on_chunk)
     completed = bs.run(built, t_end, forward, should_stop)
-    return Traces(t_ms=np.asarray(built.state.t / 1e-3), v_mV=bs.recorded(built, "v", mV),
+    return Traces(t_ms=bs.recorded_times_ms(built), v_mV=bs.recorded(built, "v", mV),
                   w_mV=bs.recorded(built, "w", mV), I_pA=bs.recorded(built, "I_stim", pA),
                   amplitudes_pA=amplitudes, completed=completed)
 
