@@ -43,10 +43,10 @@ def parse_args(argv):
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.list_tabs:
-        from .tabs import TAB_MODULES
+        from .tabs import tab_classes
 
-        for tab_id, (_, _, title) in TAB_MODULES.items():
-            print(f"{tab_id}\t{title}")
+        for tab_id, cls in tab_classes().items():
+            print(f"{tab_id}\t{cls.title}")
         return 0
     if args.install_desktop:
         from .desktop import install
@@ -117,7 +117,7 @@ def exec_window(app, window) -> int:
 def export_headless(args) -> int:
     """Simulate one tab and write a file without a window; one-line errors, exit 2."""
     from .export import FORMATS
-    from .tabs import TAB_MODULES
+    from .tabs import tab_ids
 
     def fail(message: str) -> int:
         print(f"neurodynex-gui: error: {message}", file=sys.stderr)
@@ -125,8 +125,8 @@ def export_headless(args) -> int:
 
     if not args.tab or not args.export:
         return fail("--tab and --export go together (e.g. --tab lif --export out.png)")
-    if args.tab not in TAB_MODULES:
-        return fail(f"unknown tab '{args.tab}' (known: {', '.join(TAB_MODULES)})")
+    if args.tab not in tab_ids():
+        return fail(f"unknown tab '{args.tab}' (known: {', '.join(tab_ids())})")
     suffix = os.path.splitext(args.export)[1].lower().lstrip(".")
     if suffix not in FORMATS:
         return fail(f"cannot export '.{suffix}': use .png, .svg, .csv or .npz")

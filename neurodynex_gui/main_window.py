@@ -1,27 +1,26 @@
-"""The main window: tabs, menus, status bar, sessions, export, presentation and recovery."""
+"""The main window: tabs, menus, status bar, presentation; sessions and export are mixed in
+from session_actions and export_actions."""
 from __future__ import annotations
 
 import traceback
 from pathlib import Path
 
-import pyqtgraph as pg
 from PyQt5.QtCore import QEvent, QSettings, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import QIcon, QKeySequence
-from PyQt5.QtWidgets import (QAction, QActionGroup, QApplication, QDockWidget, QFileDialog,
-                             QInputDialog, QLabel, QMainWindow, QMessageBox,
-                             QTabWidget, QTextBrowser)
+from PyQt5.QtWidgets import (QAction, QActionGroup, QApplication, QDockWidget, QLabel, QMainWindow,
+                             QMessageBox, QTabWidget, QTextBrowser)
 
-from . import export, presentation, recovery, resources, session
-from .models.params import ParamError
+from . import presentation, recovery, resources
+from . import tabs as registry
+from .export_actions import ExportActions
 from .runner import Runner
-from .tabs import TAB_MODULES, tab_class
+from .session_actions import SessionActions
+from .widgets.plots import PlotPanel
 
-AUTOSAVE_MS = 60_000
-RECENT_MAX = 8
 SCALES = (1.5, 2.0, 2.5)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SessionActions, ExportActions, QMainWindow):
     first_paint = pyqtSignal()  # the window is on the screen (start-up benchmark)
 
     """One tab per model; the menus act on the current tab.
@@ -47,10 +46,10 @@ class MainWindow(QMainWindow):
         self.tab_widget = QTabWidget()
         self.tab_widget.setDocumentMode(True)
         self.setCentralWidget(self.tab_widget)
-        self.tab_ids = list(tab_ids or TAB_MODULES)
+        self.tab_ids = list(tab_ids or registry.tab_ids())
         self._tabs = {}
         for tab_id in self.tab_ids:
-            title = TAB_MODULES[tab_id][2]
+            title = registry.tab_title(tab_id)
             self.tab_widget.addTab(QLabel(f"Loading {title}…", alignment=Qt.AlignCenter), title)
         self.simulator_state = QLabel("simulator not started")
         self.statusBar().addPermanentWidget(self.simulator_state)
@@ -97,13 +96,13 @@ class MainWindow(QMainWindow):
 
     def _build(self, tab_id: str):
         """Create a tab in place of its placeholder, with the window's current settings."""
-        tab = tab_class(tab_id)(self.runner)
+        tab = registry.tab_class(tab_id)(self.runner)
         self._tabs[tab_id] = tab
         tab.message.connect(self.show_message)
         tab.run_failed.connect(self._run_failed)
         tab.result_ready.connect(lambda _result, t=tab: presentation.refresh(t))
         tab.tool_ready.connect(lambda _key, _result, t=tab: presentation.refresh(t))
-        for panel in (tab.traces, tab.analysis):
+        for panel in tab.findChildren(PlotPanel):
             panel.export_requested.connect(self.export_dialog)
         tab.auto_run_enabled = self.auto_run_action.isChecked()
         tab.side_panel.setVisible(self.side_action.isChecked())
@@ -187,7 +186,7 @@ class MainWindow(QMainWindow):
         self.exercise_dock.toggleViewAction().setShortcut(QKeySequence(Qt.Key_F1))
         view_menu.addSeparator()
         for index, tab_id in enumerate(self.tab_ids[:9]):
-            self._action(view_menu, f"Tab {index + 1}: {TAB_MODULES[tab_id][2]}",
+            self._action(view_menu, f"Tab {index + 1}: {registry.tab_title(tab_id)}",
                          QKeySequence(f"Ctrl+{index + 1}"),
                          lambda _=False, i=index: self.tab_widget.setCurrentIndex(i))
 
@@ -279,7 +278,7 @@ class MainWindow(QMainWindow):
             tab.auto_run_enabled = bool(on)
         self.auto_run_action.setChecked(bool(on))
         self.settings.setValue("auto_run", bool(on))
-        slow = [tab_class(t).title for t in self.tab_ids if not tab_class(t).auto_run]
+        slow = [registry.tab_title(t) for t in self.tab_ids if not registry.tab_class(t).auto_run]
         note = f" (not for: {', '.join(slow)})" if on and slow else ""
         self.show_message(f"Auto-run {'on' if on else 'off'}{note}")
 
@@ -319,173 +318,6 @@ class MainWindow(QMainWindow):
     def _check_menu(group: QActionGroup, text: str) -> None:
         for action in group.actions():
             action.setChecked(action.text() == text)
-
-    # -- sessions ------------------------------------------------------------------------------
-
-    def session_state(self) -> dict:
-        tabs = {tab_id: tab.state() for tab_id, tab in self.tabs.items()}
-        active = next((i for i, t in self.tabs.items() if t is self.current_tab), None)
-        return session.document(tabs, active)
-
-    def save_session(self, path, with_results: bool | None = None) -> Path:
-        if with_results is None:
-            with_results = self.save_results_action.isChecked()
-        doc = self.session_state()
-        results = ({tab_id: tab.result_arrays() for tab_id, tab in self.tabs.items()}
-                   if with_results else None)
-        path = session.save(path, doc["tabs"], doc["active_tab"], results)
-        self.session_path = path
-        self._remember_session(path)
-        self.show_message(f"Session saved to {path}" + (" with results" if results else ""))
-        return path
-
-    def open_session(self, path) -> bool:
-        """Load a session; on any problem show why and change nothing."""
-        try:
-            doc = session.load(path)
-            for tab_id, state in doc["tabs"].items():
-                if tab_id in self.tabs:
-                    self.tabs[tab_id].validate_state(state)
-            results = session.load_results(path, doc)
-        except (session.SessionError, ParamError) as error:
-            self.show_error("Cannot open session", str(error))
-            return False
-        before = self.session_state()
-        try:
-            for tab_id, state in doc["tabs"].items():
-                if tab_id in self.tabs:
-                    self.tabs[tab_id].restore(state, results.get(tab_id))
-        except Exception as error:  # e.g. saved results that do not fit: put everything back
-            for tab_id, state in before["tabs"].items():
-                self.tabs[tab_id].restore(state)
-            self.show_error("Cannot open session", f"{Path(path).name}: {error}")
-            return False
-        if doc.get("active_tab") in self.tabs:
-            self.tab_widget.setCurrentWidget(self.tabs[doc["active_tab"]])
-        self.session_path = Path(path)
-        self._remember_session(path)
-        presentation.refresh(self)
-        skipped = sorted(set(doc["tabs"]) - set(self.tabs))
-        note = f" (tabs not in this version skipped: {', '.join(skipped)})" if skipped else ""
-        self.show_message(f"Session opened from {path}{note}")
-        return True
-
-    def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open session", "",
-                                              f"Sessions (*{session.SUFFIX});;All files (*)")
-        if path:
-            self.open_session(path)
-
-    def save_session_dialog(self, ask: bool = False) -> None:
-        path = self.session_path
-        if ask or path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Save session", "session"
-                                                    + session.SUFFIX,
-                                                    f"Sessions (*{session.SUFFIX})")
-            if not chosen:
-                return
-            path = Path(chosen if chosen.endswith(session.SUFFIX) else chosen + session.SUFFIX)
-        try:
-            self.save_session(path)
-        except OSError as error:
-            self.show_error("Cannot save session", f"{path}: {error.strerror or error}")
-
-    def _remember_session(self, path) -> None:
-        path = str(Path(path).resolve())
-        recent = [p for p in self.recent_sessions() if p != path]
-        self.settings.setValue("recent_sessions", [path] + recent[:RECENT_MAX - 1])
-        self.settings.setValue("last_session", path)
-        self._fill_recent_menu()
-
-    def recent_sessions(self) -> list[str]:
-        value = self.settings.value("recent_sessions", [])
-        return [value] if isinstance(value, str) else list(value or [])
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.recent_sessions():
-            self.recent_menu.addAction(path, lambda p=path: self.open_session(p))
-        self.recent_menu.setEnabled(bool(self.recent_sessions()))
-
-    # -- autosave and recovery -------------------------------------------------------------
-
-    def _start_autosave(self) -> None:
-        self._autosave_timer = QTimer(self)
-        self._autosave_timer.setInterval(AUTOSAVE_MS)
-        self._autosave_timer.timeout.connect(self.autosave)
-        if not recovery.begin():
-            self._autosave_timer.start()
-            return
-        # the crashed session's autosave is kept until the question is answered
-        box = QMessageBox(QMessageBox.Question, "Restore the last session?",
-                          "neurodynex-gui did not close normally last time. Restore the "
-                          "session saved automatically before that?",
-                          QMessageBox.Yes | QMessageBox.No, self)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.button(QMessageBox.Yes).clicked.connect(self.restore_autosave)
-        box.finished.connect(lambda _result: self._autosave_timer.start())
-        QTimer.singleShot(0, box.open)
-        self.restore_box = box
-
-    def autosave(self) -> Path:
-        doc = self.session_state()
-        return session.save(recovery.autosave_path(), doc["tabs"], doc["active_tab"])
-
-    def restore_autosave(self) -> bool:
-        return self.open_session(recovery.autosave_path())
-
-    # -- export --------------------------------------------------------------------------------
-
-    def export_to(self, path, width: int | None = None) -> Path:
-        return export.export(self.current_tab.export_panel(), path, width)
-
-    def export_dialog(self, kind: str = "figure") -> None:
-        filters = ("PNG image (*.png);;SVG drawing (*.svg)" if kind == "figure"
-                   else "CSV table (*.csv);;NumPy arrays (*.npz)")
-        name = f"{self.current_tab.tab_id}.{'png' if kind == 'figure' else 'csv'}"
-        path, chosen = QFileDialog.getSaveFileName(self, f"Export {kind}", name, filters)
-        if not path:
-            return
-        if not Path(path).suffix:
-            path += "." + chosen.split("*.")[1].rstrip(")")
-        width = None
-        if path.lower().endswith(".png"):
-            panel = self.current_tab.export_panel()
-            width, ok = QInputDialog.getInt(self, "PNG size", "width (pixels):",
-                                            max(panel.width(), 400) * 2, 100, 20000, 100)
-            if not ok:
-                return
-        try:
-            written = self.export_to(path, width)
-        except (export.ExportError, OSError) as error:
-            self.show_error("Cannot export", str(error))
-            return
-        self.show_message(f"Exported to {written}")
-
-    def export_all(self, folder, all_tabs: bool = False) -> list[Path]:
-        """Every plot view of the current tab (or of all tabs) as PNG and SVG, at
-        presentation resolution (2.5x the size on screen)."""
-        tabs = self.tabs.values() if all_tabs else [self.current_tab]
-        written = []
-        for tab in tabs:
-            for index, view in enumerate(tab.findChildren(pg.GraphicsView)):
-                base = Path(folder) / f"{tab.tab_id}-{index + 1}"
-                written += export.export_view(view, base, scale=2.5)
-        self.show_message(f"Exported {len(written)} files to {folder}")
-        return written
-
-    def export_all_dialog(self, all_tabs: bool) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export all plots into")
-        if folder:
-            try:
-                self.export_all(folder, all_tabs)
-            except OSError as error:
-                self.show_error("Cannot export", str(error))
-
-    def copy_figure(self) -> None:
-        panel = self.current_tab.export_panel()
-        QApplication.clipboard().setImage(panel.grab().toImage())
-        self.show_message("Figure copied to the clipboard")
 
     # -- settings and lifetime ---------------------------------------------------------------
 

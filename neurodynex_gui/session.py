@@ -17,7 +17,7 @@ import numpy as np
 from .atomic import write_atomically
 
 FORMAT = "neurodynex-gui-session"
-VERSION = 2
+VERSION = 3
 SUFFIX = ".ndx.json"
 RESULTS_SUFFIX = ".results.npz"
 
@@ -32,7 +32,33 @@ def _v1_to_v2(doc: dict) -> dict:
     return {**doc, "version": 2, "tabs": tabs, "results": None}
 
 
-MIGRATIONS = {1: _v1_to_v2}
+V2_VIEW_KEYS = ("plane", "phase", "runs", "drawn", "grid")
+"""What version 2 kept beside a tab's view (phase planes, overlaid runs, drawn patterns)."""
+
+
+def _v2_to_v3(doc: dict) -> dict:
+    """Version 3 describes each tab's view once: what v2 kept beside it moves into it, and
+    Oja's display settings, a parameter form now, move out of it."""
+    tabs = doc.get("tabs")
+    if isinstance(tabs, dict):
+        tabs = {tab_id: (_v3_tab(state) if isinstance(state, dict) else state)
+                for tab_id, state in tabs.items()}
+    return {**doc, "version": 3, "tabs": tabs}
+
+
+def _v3_tab(state: dict) -> dict:
+    view = state.get("view", {})
+    if not isinstance(view, dict):
+        return state
+    moved = {key: state[key] for key in V2_VIEW_KEYS if key in state}
+    kept = {key: value for key, value in state.items() if key not in V2_VIEW_KEYS}
+    view = {**view, **moved}
+    if "display" in view:
+        kept["display"] = view.pop("display")
+    return {**kept, "view": view}
+
+
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}
 """version N -> function turning a version-N document into version N+1."""
 
 

@@ -114,7 +114,7 @@ def test_session_keeps_axis_ranges_and_results(qtbot, window, tmp_path, make_win
     tab.run_tool("fi_curve")
     qtbot.waitSignal(tab.tool_ready, timeout=20000).wait()
     tab.traces.plots["v"].setRange(xRange=(20, 40), yRange=(-0.2, 1.1), padding=0)
-    ranges = tab.view_state()["ranges"]["traces"]["v"]
+    ranges = tab.state()["view"]["ranges"]["traces"]["v"]
     v_before = tab.traces.data()["v/v"][1].copy()
     rates = tab.tool_results["fi_curve"].columns["rate_Hz"].copy()
     path = window.save_session(tmp_path / "lecture.ndx.json", with_results=True)
@@ -125,7 +125,7 @@ def test_session_keeps_axis_ranges_and_results(qtbot, window, tmp_path, make_win
     other = fresh.tabs["lif"]
     np.testing.assert_allclose(other.traces.data()["v/v"][1], v_before)
     np.testing.assert_allclose(other.tool_results["fi_curve"].columns["rate_Hz"], rates)
-    np.testing.assert_allclose(other.view_state()["ranges"]["traces"]["v"], ranges, atol=1e-9)
+    np.testing.assert_allclose(other.state()["view"]["ranges"]["traces"]["v"], ranges, atol=1e-9)
 
 
 def test_version_1_sessions_are_migrated(window, tmp_path):

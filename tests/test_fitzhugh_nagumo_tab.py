@@ -276,7 +276,7 @@ def test_a_bad_session_changes_nothing(qtbot, tab, bad):
     wait_drawn(qtbot, tab, 1)
     state = tab.state()
     state["params"]["I_ext"] = 2.5
-    state["plane"].update(bad)
+    state["view"]["plane"].update(bad)
     with pytest.raises(ParamError):
         tab.restore(state)
     assert tab.param_forms["params"].params().I_ext == 0.0

@@ -75,7 +75,7 @@ def test_animation_retrieves_a_letter_step_by_step(tab, qtbot):
     tab.grid.sigImageChanged.connect(lambda: shown.append(tab.grid.state))
     with qtbot.waitSignal(tab.result_ready, timeout=5000) as finished:
         qtbot.mouseClick(tab.run_bar.run_button, Qt.LeftButton)
-        assert tab.timer.isActive()
+        assert tab.replay.playing
     run = finished.args[0]
     wrong = [np.count_nonzero(state != letter_b) for state in shown]
     assert wrong[0] == 20  # the cue: 20 % of 100 pixels flipped
@@ -89,14 +89,14 @@ def test_animation_retrieves_a_letter_step_by_step(tab, qtbot):
     w = (patterns.T @ patterns - 3 * np.eye(100)) / 100
     s = letter_b.ravel().astype(float)
     assert tab.traces.data()["energy/energy"][1][-1] == pytest.approx(-0.5 * s @ w @ s)
-    assert not tab.timer.isActive() and not tab.run_bar.stop_button.isEnabled()
+    assert not tab.replay.playing and not tab.run_bar.stop_button.isEnabled()
     assert "Retrieved pattern 1" in tab.readout.text()
 
 
 def test_step_advances_one_update_and_stop_ends_the_run(tab, qtbot):
     set_params(tab, N=20, P=40, flip_ratio=0.3, mode="async", t_max=50, speed=0.5)
-    qtbot.mouseClick(tab.step_button, Qt.LeftButton)
-    qtbot.mouseClick(tab.step_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.replay_bar.step_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.replay_bar.step_button, Qt.LeftButton)
     t, m = overlap_data(tab, 0)
     np.testing.assert_array_equal(t, [0, 1])
     assert m[0] == pytest.approx(1 - 2 * 0.3)
@@ -105,8 +105,8 @@ def test_step_advances_one_update_and_stop_ends_the_run(tab, qtbot):
     with qtbot.waitSignal(tab.result_ready, timeout=2000) as stopped:
         qtbot.mouseClick(tab.run_bar.stop_button, Qt.LeftButton)
     assert len(stopped.args[0].states) == 1  # stopped at t = 0
-    assert not tab.timer.isActive()
-    assert tab.run_bar.state.text() == "stopped at t = 0"
+    assert not tab.replay.playing
+    assert tab.run_bar.state.text() == "stopped after 0 updates"
     qtbot.wait(50)
     np.testing.assert_array_equal(overlap_data(tab, 0)[0], [0])
 
@@ -158,7 +158,7 @@ def test_drawn_pattern_round_trips_through_a_session(window, tab, qtbot, tmp_pat
         np.testing.assert_array_equal(restored[key], overlaps[key])
 
     bad = json.loads(path.read_text())
-    bad["tabs"]["hopfield"]["drawn"][0][3] = "..x......."
+    bad["tabs"]["hopfield"]["view"]["drawn"][0][3] = "..x......."
     (tmp_path / "bad.ndx.json").write_text(json.dumps(bad))
     window.show_error = lambda title, text: None  # no message box in a test
     assert not window.open_session(tmp_path / "bad.ndx.json")
@@ -169,7 +169,7 @@ def test_capacity_experiment_shows_progress_and_marks_0_138_n_squared(tab, qtbot
     tab.tool_forms["capacity"].set_value("trials", "5")
     with qtbot.waitSignal(tab.tool_ready, timeout=10000):
         qtbot.mouseClick(tab.findChild(QPushButton, "tool_capacity"), Qt.LeftButton)
-    assert tab.progress["capacity"].value() == 100
+    assert tab.progress_bars["capacity"].value() == 100
     P, rate = tab.analysis.data()["retrieval_rate/retrieval_rate"]
     np.testing.assert_array_equal(P, np.arange(1, 31))
     assert rate[0] == 1.0 and rate[-1] <= 0.2  # P = 30 in 100 neurons: far over capacity
@@ -186,7 +186,7 @@ def test_error_correction_experiment_can_be_stopped(tab, qtbot):
     qtbot.mouseClick(button, Qt.LeftButton)
     with qtbot.waitSignal(tab.job.stopped, timeout=10000):
         qtbot.mouseClick(tab.run_bar.stop_button, Qt.LeftButton)
-    assert tab.progress["error_correction"].value() < 100
+    assert tab.progress_bars["error_correction"].value() < 100
     assert tab.run_bar.state.text() == "stopped"
 
 

@@ -90,7 +90,7 @@ def test_shuffle_assigns_both_ways_and_clears(qtbot, tab):
         seen.add(tab.mystery().neuron_X)
         assert not tab.mystery().revealed and tab.reveal_button.isEnabled()
     assert seen == {nt.TYPE_ONE, nt.TYPE_TWO}
-    assert not tab.param_forms["mystery"].parentWidget().isVisible(), "the answer is hidden"
+    assert not tab.param_forms["mystery"].isVisibleTo(tab), "the answer is hidden"
 
 
 def test_tools_threshold_f_i_and_onset(qtbot, tab):
@@ -168,8 +168,10 @@ def test_export_and_bad_session(qtbot, window, tab, tmp_path):
     assert png.read_bytes()[:4] == b"\x89PNG"
     state = window.session_state()["tabs"]["neuron_type"]
     before = tab.state()
-    for bad in ({"phase": {"neuron": "Z"}}, {"mystery": {"neuron_X": "Type III"}},
-                {"phase": {"params": {"I": "abc"}}}):
+    view = state["view"]
+    for bad in ({"view": {**view, "phase": {"neuron": "Z"}}},
+                {"mystery": {"neuron_X": "Type III"}},
+                {"view": {**view, "phase": {"params": {"I": "abc"}}}}):
         with pytest.raises(ParamError):
             tab.restore({**state, **bad})
     assert tab.state() == before

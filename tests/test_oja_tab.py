@@ -127,13 +127,13 @@ def test_overlaid_runs_keep_earlier_ones_until_clear(qtbot, tab):
         np.testing.assert_allclose(np.column_stack((x, y)), expected, rtol=1e-7, atol=1e-9)
     assert len([k for k in tab.traces.data() if k.startswith("error/")]) == 3
     # the session keeps each run's concrete start, so that it can be redone
-    runs = tab.state()["runs"]
+    runs = tab.state()["view"]["runs"]
     assert [r["random_initial"] for r in runs] == [False] * 3
     kept = np.array([r["initial_angle"] for r in runs])
     np.testing.assert_allclose((kept - starts + 180) % 360 - 180, 0, atol=0.051)
 
     qtbot.mouseClick(tab.buttons["clear"], Qt.LeftButton)
-    assert trails(tab) == {} and tab.state()["runs"] == []
+    assert trails(tab) == {} and tab.state()["view"]["runs"] == []
     set_values(tab.display_form, overlay="false")
     click(qtbot, tab, tab.run_bar.run_button)
     click(qtbot, tab, tab.run_bar.run_button)
@@ -196,15 +196,15 @@ def test_session_restores_parameters_view_and_runs(qtbot, tab, window, tmp_path,
         np.testing.assert_array_equal(after[key][1], before[key][1])
 
     doc = json.loads(path.read_text())
-    doc["tabs"]["oja"]["runs"][1]["rule"] = "bcm"
+    doc["tabs"]["oja"]["view"]["runs"][1]["rule"] = "bcm"
     bad = tmp_path / "bad.ndx.json"
     bad.write_text(json.dumps(doc))
     state_before = restored.state()
     assert not other.open_session(bad)
     assert "rule" in other.last_error
     assert restored.state() == state_before
-    for broken in ({"runs": "all"}, {"view": {"display": {"duration": -1}}},
-                   {"runs": [{}] * 21}):
+    for broken in ({"view": {"runs": "all"}}, {"display": {"duration": -1}},
+                   {"view": {"runs": [{}] * 21}}):
         with pytest.raises(ParamError):
             restored.validate_state({**state_before, **broken})
 

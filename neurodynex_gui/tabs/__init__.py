@@ -1,21 +1,59 @@
-"""One module per model tab; ``TAB_MODULES`` lists them in tab order by their stable ids."""
+"""The tab registry: the built-in tabs in order, then those of installed plugins.
+
+A plugin is a package that declares its tab class in the entry-point group
+``neurodynex_gui.tabs`` (``my_tab = my_package.tab:MyTab``); the class is a
+:class:`~neurodynex_gui.tabs.base.ModelTab` with a unique ``tab_id`` and a ``title``. Ids and
+titles are read from the classes; a plugin that fails to load is skipped with a warning.
+"""
 from __future__ import annotations
 
-import importlib
+import functools
+import warnings
+from importlib.metadata import entry_points
 
-TAB_MODULES = {
-    "lif": ("neurodynex_gui.tabs.lif_tab", "LIFTab", "Leaky integrate-and-fire"),
-    "hh": ("neurodynex_gui.tabs.hh_tab", "HHTab", "Hodgkin-Huxley"),
-    "fitzhugh_nagumo": ("neurodynex_gui.tabs.fitzhugh_nagumo_tab", "FitzHughNagumoTab",
-                        "FitzHugh-Nagumo"),
-    "neuron_type": ("neurodynex_gui.tabs.neuron_type_tab", "NeuronTypeTab",
-                    "Type I and type II"),
-    "hopfield": ("neurodynex_gui.tabs.hopfield_tab", "HopfieldTab", "Hopfield network"),
-    "oja": ("neurodynex_gui.tabs.oja_tab", "OjaTab", "Oja's rule"),
-}
-"""tab id -> (module, class, title). Modules are imported when their tab is built."""
+from ..worker_process import resolve
+
+ENTRY_POINT_GROUP = "neurodynex_gui.tabs"
+BUILTIN = (
+    "neurodynex_gui.tabs.lif_tab:LIFTab",
+    "neurodynex_gui.tabs.hh_tab:HHTab",
+    "neurodynex_gui.tabs.fitzhugh_nagumo_tab:FitzHughNagumoTab",
+    "neurodynex_gui.tabs.neuron_type_tab:NeuronTypeTab",
+    "neurodynex_gui.tabs.hopfield_tab:HopfieldTab",
+    "neurodynex_gui.tabs.oja_tab:OjaTab",
+)
 
 
-def tab_class(tab_id: str):
-    module, name, _ = TAB_MODULES[tab_id]
-    return getattr(importlib.import_module(module), name)
+@functools.cache
+def tab_classes() -> dict[str, type]:
+    """Every tab class by its id, in tab order."""
+    from .base import ModelTab
+
+    classes = {}
+    for path in BUILTIN:
+        cls = resolve(path)
+        classes[cls.tab_id] = cls
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+        try:
+            cls = point.load()
+            if not (isinstance(cls, type) and issubclass(cls, ModelTab)):
+                raise TypeError(f"{point.value} is not a ModelTab")
+            if not cls.tab_id or cls.tab_id in classes:
+                raise ValueError(f"its tab id '{cls.tab_id}' is empty or taken")
+        except Exception as error:  # a broken plugin must not stop the application
+            warnings.warn(f"tab plugin '{point.name}' skipped: {error}", stacklevel=2)
+            continue
+        classes[cls.tab_id] = cls
+    return classes
+
+
+def tab_class(tab_id: str) -> type:
+    return tab_classes()[tab_id]
+
+
+def tab_ids() -> list[str]:
+    return list(tab_classes())
+
+
+def tab_title(tab_id: str) -> str:
+    return tab_class(tab_id).title

@@ -1,55 +1,45 @@
-"""What every model tab has: parameter forms, presets, a run bar, tools, plots, a session state.
+"""What every model tab has: parameter forms, presets, a run bar, tools, pages, a session state.
 
-A tab module declares its forms, presets, simulation function and tools, and draws its plots;
-running, cancelling, error display, sessions and export are done here once.
+A tab module declares its forms, presets, simulation function, tools, view state, side-panel
+sections and pages, and draws its plots through the hooks below; running, cancelling, error
+display, progress, sessions and export are done here once.
 """
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import numpy as np
 from PyQt5.QtCore import QEvent, Qt, QTimer, pyqtSignal
-from PyQt5.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                             QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PyQt5.QtWidgets import (QComboBox, QGroupBox, QLabel, QProgressBar, QPushButton, QScrollArea,
+                             QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import worker_process
 from ..models.params import ParamError, Params
-from ..models.sweep import SweepResult
+from ..view_state import TabView
 from ..widgets.param_form import ParamForm
 from ..widgets.plots import PlotPanel, set_view_ranges, show_sweep, view_ranges
+from ..widgets.replay import Replay, ReplayBar
 from ..widgets.run_bar import RunBar
-
-
-@dataclasses.dataclass(frozen=True)
-class Tool:
-    """A button that answers one question with one job.
-
-    The job ``path`` is called with the tab's forms named in ``inputs`` and the fields of the
-    tool's own ``params_class`` as keyword arguments; its SweepResult goes to the analysis page.
-    """
-
-    key: str
-    label: str
-    path: str
-    params_class: type[Params] | None = None
-    inputs: tuple[str, ...] = ("params",)
-    tip: str = ""
+from . import saved_results
+from .declarations import Form, Page, ParsedState, Section, Tool
 
 
 class ModelTab(QWidget):
-    """Base of the model tabs; see the class attributes to declare one."""
+    """Base of the model tabs; see the class attributes and hooks to declare one."""
 
     tab_id = ""
     title = ""
     book_section = ""
-    forms: tuple[tuple[str, str, type[Params]], ...] = ()  # (kwarg name, title, class)
+    forms: tuple[tuple, ...] = ()  # Form(key, title, Params class[, shown]) or plain tuples
     presets: dict[str, dict[str, Params]] = {}
     simulate_path = ""
     in_process = False  # True: run on a thread of this process (cheap numpy models)
     tools: tuple[Tool, ...] = ()
     auto_run = True  # the default run is fast enough to re-run on every parameter change
     exercises = ""   # HTML: the questions this tab answers, with the book section and tools
+    traces_class = PlotPanel  # the panel of the main page
+    View = TabView            # the view state kept in sessions (a TabView subclass)
+    animated = False          # a Replay (self.replay) and its buttons beside Run
 
     result_ready = pyqtSignal(object)    # the finished result of a run
     tool_ready = pyqtSignal(str, object)  # tool key, its result
@@ -61,35 +51,51 @@ class ModelTab(QWidget):
         self.runner = runner
         self.result = None
         self.tool_results: dict[str, object] = {}
+        self.last_tool: str | None = None
         self.job = None
-        self.param_forms: dict[str, ParamForm] = {}
-        self.tool_forms: dict[str, ParamForm] = {}
-        self.traces = PlotPanel()
+        self.auto_run_enabled = False
+        self.form_specs = [Form(*spec) for spec in self.forms]
+        self.param_forms = {spec.key: ParamForm(spec.params_class) for spec in self.form_specs}
+        self.tool_forms = {tool.key: ParamForm(tool.params_class) for tool in self.tools
+                           if tool.params_class is not None}
+        self.progress_bars: dict[str, QProgressBar] = {}
+        self.traces = self.traces_class()
         self.analysis = PlotPanel()
-        self.pages = QTabWidget()
-        self.pages.addTab(self.traces, "Traces")
-        self.pages.addTab(self.analysis, "Analysis")
         self.readout = QLabel()
         self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.readout.setWordWrap(True)
         self.run_bar = RunBar()
         self.run_bar.run.connect(self.run)
         self.run_bar.stop.connect(self.stop)
-        self.auto_run_enabled = False
+        if self.animated:
+            self.replay = Replay(self.advance_to, parent=self)
+            self.replay_bar = ReplayBar(self.replay)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.run)
-        self.last_tool: str | None = None
-        self._layout()
+        self.build_plots(self.traces)
+        self.pages = QTabWidget()
+        self.page_list = self.build_pages()
+        for page in self.page_list:
+            self.pages.addTab(page.widget, page.title)
+        self._layout(self.side_sections())
         for form in self.param_forms.values():
             form.changed.connect(self._parameter_changed)
-        self.build_plots(self.traces)
 
     # -- declaration hooks -----------------------------------------------------------------------
 
     def build_plots(self, panel: PlotPanel) -> None:
-        """Add plots and curves to the traces panel."""
+        """Add plots and curves to the traces panel (forms exist already)."""
+
+    def build_pages(self) -> list[Page]:
+        """The pages in order (after build_plots): Traces, and Analysis if there are tools."""
+        pages = [Page("Traces", self.traces)]
+        return pages + [Page("Analysis", self.analysis)] if self.tools else pages
+
+    def side_sections(self) -> list[Section]:
+        """Boxes of the tab's own controls for the side panel (after build_pages)."""
+        return []
 
     def start_run(self) -> None:
         """Clear what a new run replaces."""
@@ -101,6 +107,11 @@ class ModelTab(QWidget):
     def show_result(self, result) -> None:
         """Draw a finished (or stopped) run and update the readout."""
 
+    def accepts(self, result) -> bool:
+        """Whether a finished run's or tool's result still fits the tab (it may have been
+        computed for a state the user has left since)."""
+        return True
+
     def tool_progress(self, key: str, chunk) -> None:
         """A tool's job reports progress (tools whose functions send chunks)."""
 
@@ -110,9 +121,20 @@ class ModelTab(QWidget):
         if result.answer_text:
             self.readout.setText(result.answer_text)
 
+    def advance_to(self, frame: int) -> bool:
+        """Animated tabs: show ``frame`` of the replay; False when no frame follows."""
+        return False
+
+    def view_fields(self) -> dict:
+        """The tab's own fields of its View (beyond the page and axis ranges)."""
+        return {}
+
+    def apply_view(self, view: TabView) -> None:
+        """Show a restored view's own fields (page and ranges are applied after results)."""
+
     # -- layout --------------------------------------------------------------------------------
 
-    def _layout(self) -> None:
+    def _layout(self, sections: list[Section]) -> None:
         side = QWidget()
         column = QVBoxLayout(side)
         if self.presets:
@@ -122,15 +144,19 @@ class ModelTab(QWidget):
             self.preset_box.setToolTip("Load a named parameter set")
             self.preset_box.activated.connect(self._preset_chosen)
             column.addWidget(self.preset_box)
-        for key, title, params_class in self.forms:
-            form = ParamForm(params_class)
-            self.param_forms[key] = form
-            column.addWidget(group_box(title, form))
+        by_place = {place: [s for s in sections if s.place == place]
+                    for place in ("top", "controls", "run")}
+        for section in by_place["top"]:
+            column.addWidget(_boxed(section))
+        for spec in self.form_specs:
+            if spec.shown:
+                column.addWidget(group_box(spec.title, self.param_forms[spec.key]))
         reset = QPushButton("Reset to defaults")
         reset.setToolTip("Put every parameter of this tab back to its default")
         reset.clicked.connect(self.reset_defaults)
         column.addWidget(reset)
-        column.addWidget(self.run_bar)
+        for section in by_place["controls"]:
+            column.addWidget(_boxed(section))
         column.addWidget(self.readout)
         for tool in self.tools:
             column.addWidget(self._tool_box(tool))
@@ -139,19 +165,29 @@ class ModelTab(QWidget):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        self.side_panel = scroll
+        self.side_scroll = scroll
+        panel = QWidget()  # Run and Stop stay in view however long the forms are
+        outer_column = QVBoxLayout(panel)
+        outer_column.setContentsMargins(0, 0, 0, 0)
+        outer_column.addWidget(self.run_bar)
+        if self.animated:
+            outer_column.addWidget(self.replay_bar)
+        for section in by_place["run"]:
+            outer_column.addWidget(_boxed(section))
+        outer_column.addWidget(scroll, 1)
+        self.side_panel = panel
         self.fit_side_panel()
         splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(scroll)
+        splitter.addWidget(panel)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
-        outer = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(splitter)
 
     def fit_side_panel(self) -> None:
         """Make the side panel as wide as its forms (after a font change, for example)."""
-        side = self.side_panel.widget()
+        side = self.side_scroll.widget()
         side.adjustSize()
         self.side_panel.setMinimumWidth(side.sizeHint().width() + 24)
 
@@ -164,15 +200,17 @@ class ModelTab(QWidget):
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        if tool.params_class is not None:
-            form = ParamForm(tool.params_class)
-            self.tool_forms[tool.key] = form
-            layout.addWidget(form)
+        if tool.key in self.tool_forms:
+            layout.addWidget(self.tool_forms[tool.key])
         button = QPushButton(tool.label)
         button.setObjectName(f"tool_{tool.key}")
         button.setToolTip(tool.tip)
         button.clicked.connect(lambda: self.run_tool(tool.key))
         layout.addWidget(button)
+        if tool.progress:
+            bar = self.progress_bars[tool.key] = QProgressBar()
+            bar.setValue(0)
+            layout.addWidget(bar)
         return group_box(tool.label, box)
 
     # -- running -------------------------------------------------------------------------------
@@ -182,25 +220,29 @@ class ModelTab(QWidget):
 
     def run(self) -> None:
         """Simulate with the current parameters (cancels a run in flight)."""
-        if self._refuse_if_invalid():
+        if self.refuse_if_invalid():
             return
         self.start_run()
-        self._submit(self.simulate_path, self.values(), "running",
-                     on_done=self._finished, on_chunk=self.on_chunk)
+        self.submit(self.simulate_path, self.values(), "running",
+                    on_done=self.finish_run, on_chunk=self.on_chunk)
 
     def run_tool(self, key: str) -> None:
         tool = next(t for t in self.tools if t.key == key)
-        if self._refuse_if_invalid():
+        if self.refuse_if_invalid():
             return
         kwargs = {name: self.param_forms[name].params() for name in tool.inputs}
         if key in self.tool_forms:
             kwargs.update(self.tool_forms[key].params().to_dict())
         self.pages.setCurrentWidget(self.analysis)
-        self._submit(tool.path, kwargs, tool.label,
-                     on_done=lambda result: self._tool_finished(tool, result),
-                     on_chunk=lambda chunk: self.tool_progress(tool.key, chunk))
+        if key in self.progress_bars:
+            self.progress_bars[key].setValue(0)
+        self.submit(tool.path, kwargs, tool.label,
+                    on_done=lambda result: self._tool_finished(tool, result),
+                    on_chunk=lambda chunk: self._tool_chunk(tool, chunk))
 
     def stop(self) -> None:
+        if self.animated:
+            self.replay.end()
         if self.runner is not None:
             self.runner.cancel(self.tab_id)
 
@@ -208,11 +250,15 @@ class ModelTab(QWidget):
         """Simulate in this thread (command line export); returns and shows the result."""
         self.start_run()
         result = worker_process.call(self.simulate_path, self.values(), None, None)
-        self._finished(result)
+        self.finish_run(result)
         return result
 
-    def _submit(self, path, kwargs, what, *, on_done, on_chunk=None) -> None:
+    def submit(self, path: str, kwargs: dict, what: str, *, on_done, on_chunk=None) -> None:
+        """Run ``path(**kwargs)`` as this tab's job (replacing the one in flight): ``on_done``
+        gets its result, ``on_chunk`` its pieces, on the GUI thread; stopping, failures and
+        the run bar are handled here. Without a runner (command line) it runs at once."""
         if self.runner is None:
+            on_done(worker_process.call(path, kwargs, on_chunk, None))
             return
         job = self.runner.submit(self.tab_id, path, kwargs, in_process=self.in_process)
         job.what, job.on_done, job.on_chunk = what, on_done, on_chunk
@@ -224,6 +270,23 @@ class ModelTab(QWidget):
         job.finished.connect(self._job_finished)
         job.stopped.connect(self._job_stopped)
         job.failed.connect(self._job_failed)
+
+    def finish_run(self, result) -> None:
+        """Keep and show a finished run (also one computed in the GUI thread)."""
+        if not self.accepts(result):
+            return
+        self.result = result
+        self.show_result(result)
+        self.traces.flush()
+        self.result_ready.emit(result)
+
+    def refuse_if_invalid(self) -> bool:
+        """True (and a message) if a form holds a value marked in red."""
+        forms = list(self.param_forms.values()) + list(self.tool_forms.values())
+        if any(form.has_errors() for form in forms):
+            self.message.emit(f"{self.title}: fix the values marked in red first")
+            return True
+        return False
 
     def _current_job(self):
         """The job that sent the signal being handled, or None if a newer one replaced it
@@ -253,7 +316,7 @@ class ModelTab(QWidget):
         if job is None:
             return
         try:
-            if partial is not None and job.on_done == self._finished:
+            if partial is not None and job.on_done == self.finish_run:
                 job.on_done(partial)
         finally:
             self.run_bar.set_running(None)
@@ -271,28 +334,24 @@ class ModelTab(QWidget):
         self.readout.setText(f"<span style='color:#b00020'>Run failed: {summary}</span>")
         self.run_failed.emit(text)
 
-    def _finished(self, result) -> None:
-        self.result = result
-        self.show_result(result)
-        self.traces.flush()
-        self.result_ready.emit(result)
-
     def _parameter_changed(self, _params) -> None:
         if self.auto_run_enabled and self.auto_run:
             self._debounce.start()
 
+    def _tool_chunk(self, tool: Tool, chunk) -> None:
+        if tool.key in self.progress_bars:
+            self.progress_bars[tool.key].setValue(round(100 * chunk["fraction"]))
+        self.tool_progress(tool.key, chunk)
+
     def _tool_finished(self, tool: Tool, result) -> None:
+        if not self.accepts(result):
+            return
+        if tool.key in self.progress_bars:
+            self.progress_bars[tool.key].setValue(100)
         self.tool_results[tool.key] = result
         self.last_tool = tool.key
         self.show_tool_result(tool.key, result)
         self.tool_ready.emit(tool.key, result)
-
-    def _refuse_if_invalid(self) -> bool:
-        forms = list(self.param_forms.values()) + list(self.tool_forms.values())
-        if any(form.has_errors() for form in forms):
-            self.message.emit(f"{self.title}: fix the values marked in red first")
-            return True
-        return False
 
     # -- parameters, presets, sessions -------------------------------------------------------
 
@@ -325,90 +384,63 @@ class ModelTab(QWidget):
         """Everything a session keeps of this tab, as plain JSON values."""
         state = {key: form.params().to_dict() for key, form in self.param_forms.items()}
         state["tools"] = {key: form.params().to_dict() for key, form in self.tool_forms.items()}
-        state["view"] = self.view_state()
+        state["view"] = self.view().to_json()
         return state
 
-    def view_state(self) -> dict:
-        """The page shown and every plot's axis ranges."""
-        return {"page": self.pages.currentIndex(),
-                "ranges": {"traces": view_ranges(self.traces),
-                           "analysis": view_ranges(self.analysis)}}
+    def view(self) -> TabView:
+        """The view shown now: page, every plot's axis ranges and the tab's own fields."""
+        ranges = {"traces": view_ranges(self.traces), "analysis": view_ranges(self.analysis)}
+        return self.View(page=self.pages.currentIndex(), ranges=ranges, **self.view_fields())
 
-    def set_view_state(self, view: dict) -> None:
-        page = view.get("page", 0)
-        if isinstance(page, int) and 0 <= page < self.pages.count():
-            self.pages.setCurrentIndex(page)
-        for name, panel in (("traces", self.traces), ("analysis", self.analysis)):
-            set_view_ranges(panel, view.get("ranges", {}).get(name, {}))
-
-    def validate_state(self, state: dict) -> dict[str, Params]:
-        """Parse a session state without applying it; raises ParamError."""
-        parsed = {}
-        for key, form in self.param_forms.items():
-            parsed[key] = _parse(form.params_class, state.get(key, {}), key)
-        for key, form in self.tool_forms.items():
-            parsed[f"tools/{key}"] = _parse(form.params_class,
-                                            state.get("tools", {}).get(key, {}), key)
-        _check_view(state.get("view", {}))
-        return parsed
+    def validate_state(self, state: dict) -> ParsedState:
+        """Check a session state against the forms and the View without applying it;
+        raises ParamError."""
+        if not isinstance(state, dict):
+            raise ParamError(self.tab_id, "must be an object")
+        forms = {key: _parse(form.params_class, state.get(key, {}), key)
+                 for key, form in self.param_forms.items()}
+        tools_state = state.get("tools", {})
+        if not isinstance(tools_state, dict):
+            raise ParamError("tools", "must be an object of tool settings")
+        tools = {key: _parse(form.params_class, tools_state.get(key, {}), f"tools/{key}")
+                 for key, form in self.tool_forms.items()}
+        view = self.View.parse(state.get("view", {}))
+        if not 0 <= view.page < self.pages.count():
+            raise ParamError("view/page", f"must be 0 to {self.pages.count() - 1}")
+        return ParsedState(forms, tools, view)
 
     def restore(self, state: dict, results: dict | None = None) -> None:
-        """Apply a session state (validated first: on error nothing changes), then the saved
-        results if any, then the view."""
+        """Apply a session state (all checked first: on error nothing changes): parameters,
+        the view's own fields, the saved results if any, then the page and axis ranges."""
         parsed = self.validate_state(state)
-        for key, params in parsed.items():
-            forms = self.tool_forms if key.startswith("tools/") else self.param_forms
-            forms[key.removeprefix("tools/")].set_params(params)
+        for key, params in parsed.forms.items():
+            self.param_forms[key].set_params(params)
+        for key, params in parsed.tools.items():
+            self.tool_forms[key].set_params(params)
+        self.apply_view(parsed.view)
         if results:
             self.restore_results(results)
-        self.set_view_state(state.get("view", {}))
+        self.show_view(parsed.view)
+
+    def show_view(self, view: TabView) -> None:
+        """Show the page and the axis ranges of ``view``."""
+        self.pages.setCurrentIndex(view.page)
+        for name, panel in (("traces", self.traces), ("analysis", self.analysis)):
+            set_view_ranges(panel, view.ranges.get(name, {}))
 
     def result_arrays(self) -> dict[str, np.ndarray]:
         """The drawn traces and the tools' results, as arrays for an NPZ beside the session."""
-        arrays = {}
-        for key, (x, y) in self.traces.data().items():
-            arrays[f"traces/{key}/x"], arrays[f"traces/{key}/y"] = x, y
-        for key, sweep in self.tool_results.items():
-            if not isinstance(sweep, SweepResult):
-                continue  # a tab with other results saves them in its own override
-            prefix = f"sweep/{key}"
-            arrays[f"{prefix}/x"] = np.asarray(sweep.x, dtype=float)
-            arrays[f"{prefix}/x_label"] = np.array(sweep.x_label)
-            arrays[f"{prefix}/answer"] = np.array(np.nan if sweep.answer is None
-                                                  else sweep.answer)
-            arrays[f"{prefix}/answer_text"] = np.array(sweep.answer_text)
-            for column, values in sweep.columns.items():
-                arrays[f"{prefix}/column/{column}"] = np.asarray(values, dtype=float)
-        if self.last_tool is not None:
-            arrays["last_tool"] = np.array(self.last_tool)
-        return arrays
+        return {**saved_results.curve_arrays("traces", self.traces.data()),
+                **saved_results.sweep_arrays(self.tool_results, self.last_tool)}
 
     def restore_results(self, arrays: dict) -> None:
         """Draw results saved by :meth:`result_arrays` (unknown curves are skipped); raises
         ParamError before drawing anything if the arrays are incomplete."""
-        curves, sweeps = [], {}
-        try:
-            for key in arrays:
-                parts = key.split("/")
-                if parts[0] == "traces" and parts[-1] == "x":
-                    curve = self.traces.curves.get((parts[1], parts[2]))
-                    if curve is not None:
-                        curves.append((curve, arrays[key], arrays[key[:-1] + "y"]))
-                elif parts[0] == "sweep" and parts[-1] == "x" and len(parts) == 3:
-                    prefix = f"sweep/{parts[1]}"
-                    columns = {k.rsplit("/", 1)[1]: arrays[k] for k in arrays
-                               if k.startswith(prefix + "/column/")}
-                    answer = float(arrays[prefix + "/answer"])
-                    sweeps[parts[1]] = SweepResult(
-                        arrays[key], columns, str(arrays[prefix + "/x_label"]),
-                        None if np.isnan(answer) else answer,
-                        str(arrays[prefix + "/answer_text"]))
-        except (KeyError, TypeError, ValueError) as error:
-            raise ParamError("results", f"the saved results are incomplete ({error})") from None
-        for curve, x, y in curves:
-            curve.set(x, y)
+        curves, sweeps, last = saved_results.read_saved(arrays)
+        for key, (x, y) in curves.items():
+            if key in self.traces.curves:
+                self.traces.curves[key].set(x, y)
         self.tool_results.update(sweeps)
-        last = str(arrays["last_tool"]) if "last_tool" in arrays else None
         if last in self.tool_results:
             self.last_tool = last
             self.show_tool_result(last, self.tool_results[last])
@@ -416,27 +448,23 @@ class ModelTab(QWidget):
 
     def export_panel(self) -> PlotPanel:
         """The plots shown now (what File > Export writes)."""
-        return self.pages.currentWidget()
+        page = self.page_list[self.pages.currentIndex()]
+        panel = page.panel if page.panel is not None else page.widget
+        return panel() if callable(panel) and not isinstance(panel, QWidget) else panel
+
 
 
 def _parse(params_class, values, where: str) -> Params:
     if not isinstance(values, dict):
         raise ParamError(where, "must be an object of parameter values")
-    return params_class.from_dict(values)
+    try:
+        return params_class.from_dict(values)
+    except ParamError as error:
+        raise ParamError(f"{where}/{error.name}", error.message) from None
 
 
-def _check_view(view) -> None:
-    """Refuse a malformed view (page and axis ranges) before anything is applied."""
-    if not isinstance(view, dict) or not isinstance(view.get("ranges", {}), dict):
-        raise ParamError("view", "must be an object with 'page' and 'ranges'")
-    for panel in view.get("ranges", {}).values():
-        if not isinstance(panel, dict):
-            raise ParamError("view", "ranges must map plot names to [[x0, x1], [y0, y1]]")
-        for pair in panel.values():
-            values = np.asarray(pair, dtype=object)
-            if values.shape != (2, 2) or not all(
-                    isinstance(v, (int, float)) and np.isfinite(v) for v in values.ravel()):
-                raise ParamError("view", "ranges must map plot names to [[x0, x1], [y0, y1]]")
+def _boxed(section: Section) -> QWidget:
+    return section.widget if section.title is None else group_box(section.title, section.widget)
 
 
 def group_box(title: str, widget: QWidget) -> QGroupBox:

@@ -1,18 +1,26 @@
 """FitzHugh-Nagumo tab (book chapter 4.3): phase plane, trajectories, bifurcation view."""
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
-from PyQt5.QtWidgets import QGroupBox, QVBoxLayout
 
 from .. import presentation
 from ..models import fitzhugh_nagumo as fhn
+from ..view_state import TabView
+from ..widgets.bifurcation import show_bifurcation
 from ..widgets.param_sliders import ParamSliders
-from ..widgets.phase_plane import PhasePlane, adopt_traces_page, show_bifurcation
-from .base import ModelTab, Tool
+from ..widgets.phase_plane import PhasePlane, PlaneView
+from .base import ModelTab
+from .declarations import Page, Section, Tool
 
 SLIDER_RANGES = {"I_ext": (-1.0, 5.0), "eps": (0.01, 1.0), "a": (-1.0, 4.0)}
+
+
+@dataclasses.dataclass(frozen=True)
+class FHNView(TabView):
+    plane: PlaneView = PlaneView()
 
 
 class FitzHughNagumoTab(ModelTab):
@@ -46,6 +54,7 @@ depend on I? What happens with eps = 1?</li>
 """
     simulate_path = "neurodynex_gui.models.fitzhugh_nagumo:simulate"
     in_process = True
+    View = FHNView
     auto_run = False  # the plane follows every change by itself, trajectories included
     tools = (Tool("bifurcation", "Bifurcation view",
                   "neurodynex_gui.models.fitzhugh_nagumo:bifurcation_view", fhn.BifurcationInputs,
@@ -57,16 +66,17 @@ depend on I? What happens with eps = 1?</li>
         params = form.params()
         self.plane = PhasePlane(fhn.FHN, params, fhn.V_LIM, fhn.W_LIM, t_end=params.tend,
                                 dt_out=fhn.DT_OUT, panel=panel)
-        adopt_traces_page(self.pages, self.plane)
-        self.pages.setTabText(self.pages.indexOf(self.analysis), "Bifurcation")
         self.sliders = ParamSliders(form, SLIDER_RANGES)
-        box = QGroupBox("Drag to explore")
-        QVBoxLayout(box).addWidget(self.sliders)
-        column = self.side_panel.widget().layout()
-        column.insertWidget(column.indexOf(form.parentWidget()), box)
         form.changed.connect(self._params_changed)
         self.plane.trajectory_started.connect(lambda _run: presentation.refresh(self.plane))
         self.plane.trajectory_finished.connect(self._trajectory_done)
+
+    def build_pages(self) -> list[Page]:
+        return [Page("Phase plane", self.plane, self.plane.panel),
+                Page("Bifurcation", self.analysis)]
+
+    def side_sections(self) -> list[Section]:
+        return [Section("Drag to explore", self.sliders)]
 
     def _params_changed(self, _params=None) -> None:
         params = self.param_forms["params"].params()
@@ -77,7 +87,7 @@ depend on I? What happens with eps = 1?</li>
 
     def run(self) -> None:
         """Start the trajectory from the form's initial point (u0, w0)."""
-        if self._refuse_if_invalid():
+        if self.refuse_if_invalid():
             return
         self.pages.setCurrentWidget(self.plane)
         params = self.param_forms["params"].params()
@@ -126,21 +136,10 @@ depend on I? What happens with eps = 1?</li>
         super().apply_preset(name)
         self._params_changed()
 
-    def state(self) -> dict:
-        state = super().state()
-        state["plane"] = self.plane.state()
-        return state
+    def view_fields(self) -> dict:
+        return {"plane": self.plane.view()}
 
-    def validate_state(self, state: dict):
-        parsed = super().validate_state(state)
-        PhasePlane.parse_state(state.get("plane", {}))
-        return parsed
-
-    def restore(self, state: dict, results: dict | None = None) -> None:
-        """Parameters, view and trajectories (recomputed from their start points)."""
-        super().restore(state, results)
+    def apply_view(self, view: FHNView) -> None:
+        """Trajectories are recomputed from their start points with the restored parameters."""
         self._params_changed()
-        self.plane.restore(PhasePlane.parse_state(state.get("plane", {})))
-
-    def export_panel(self):
-        return self.plane.panel if self.pages.currentWidget() is self.plane else self.analysis
+        self.plane.apply_view(view.plane)

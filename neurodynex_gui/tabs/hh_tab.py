@@ -1,13 +1,17 @@
 """Hodgkin-Huxley tab (book chapter 2.2): traces, gating kinetics and the exercise's questions."""
 from __future__ import annotations
 
+import dataclasses
+from typing import Literal
+
 import numpy as np
 import pyqtgraph as pg
-from PyQt5.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout
+from PyQt5.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
 from ..models import hh
-from ..models.params import ParamError
-from .base import ModelTab, Tool
+from ..view_state import TabView
+from .base import ModelTab
+from .declarations import Section, Tool
 
 VOLTAGE_PEN = pg.mkPen("#1f4e9c", width=2)
 CURRENT_PEN = pg.mkPen("#2a7d2a", width=1)
@@ -16,6 +20,12 @@ GATE_COLOURS = {"m": "#222222", "n": "#1f77b4", "h": "#d62728"}
 ION_COLOURS = {"I_Na": "#d62728", "I_K": "#1f77b4", "I_L": "#7f7f7f"}
 KINETICS_V_MV = np.linspace(-40.0, 120.0, 321)
 TIME_PLOTS = ("v", "gates", "currents", "I")
+Ion = Literal["I_Na", "I_K", "I_L"]
+
+
+@dataclasses.dataclass(frozen=True)
+class HHView(TabView):
+    currents: tuple[Ion, ...] = tuple(ION_COLOURS)  # the ionic currents shown
 
 EXERCISES = """
 <ol>
@@ -45,6 +55,7 @@ class HHTab(ModelTab):
     presets = {name: {"params": params, "stimulus": stimulus}
                for name, (params, stimulus) in hh.PRESETS.items()}
     simulate_path = "neurodynex_gui.models.hh:simulate"
+    View = HHView
     tools = (
         Tool("min_step", "Lowest step amplitude for a spike",
              "neurodynex_gui.models.hh:min_step_amplitude", hh.ThresholdInputs,
@@ -106,7 +117,6 @@ class HHTab(ModelTab):
         self.cursor.hide()
         panel.plots["v"].addItem(self.cursor)
         self._build_kinetics(panel)
-        self._current_switches()
         panel.scene().sigMouseMoved.connect(self._hovered)
         self.param_forms["params"].changed.connect(self._show_params)
         self._show_params(self.param_forms["params"].params())
@@ -155,10 +165,11 @@ class HHTab(ModelTab):
             self.op_marks[name].setData([v_mV] * 3, [float(values[g]) for g in GATE_COLOURS],
                                         brush=[pg.mkBrush(c) for c in GATE_COLOURS.values()])
 
-    def _current_switches(self) -> None:
+    def side_sections(self) -> list[Section]:
         """Check boxes that show or hide each ionic current (and the plot with none)."""
-        box = QGroupBox("Ionic currents")
+        box = QWidget()
         row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
         self.current_boxes = {}
         for ion in ION_COLOURS:
             check = QCheckBox(ion)
@@ -167,8 +178,7 @@ class HHTab(ModelTab):
             check.toggled.connect(self._show_currents)
             row.addWidget(check)
             self.current_boxes[ion] = check
-        column = self.side_panel.widget().layout()
-        column.insertWidget(column.indexOf(self.run_bar), box)
+        return [Section("Ionic currents", box, "controls")]
 
     def shown_currents(self) -> list[str]:
         return [ion for ion, check in self.current_boxes.items() if check.isChecked()]
@@ -279,18 +289,9 @@ class HHTab(ModelTab):
 
     # -- session -----------------------------------------------------------------------------
 
-    def view_state(self) -> dict:
-        return {**super().view_state(), "currents": self.shown_currents()}
+    def view_fields(self) -> dict:
+        return {"currents": tuple(self.shown_currents())}
 
-    def set_view_state(self, view: dict) -> None:
-        super().set_view_state(view)
-        shown = view.get("currents", list(ION_COLOURS))
+    def apply_view(self, view: HHView) -> None:
         for ion, check in self.current_boxes.items():
-            check.setChecked(ion in shown)
-
-    def validate_state(self, state: dict) -> dict:
-        parsed = super().validate_state(state)
-        shown = state.get("view", {}).get("currents", list(ION_COLOURS))
-        if not isinstance(shown, list) or any(ion not in ION_COLOURS for ion in shown):
-            raise ParamError("view", f"currents must be a list of {', '.join(ION_COLOURS)}")
-        return parsed
+            check.setChecked(ion in view.currents)

@@ -1,170 +1,50 @@
 """Hopfield network tab (book chapter 17.2): store patterns, cue one, watch the recall.
 
-A run is animated in the GUI thread: a QTimer makes one network update per tick (an update of
-100 x 100 neurons takes well under a millisecond), draws the grid and appends the overlaps and
-the energy to the plots. The capacity and error-correction experiments run through the runner.
+A run is animated in the GUI thread by the shared Replay: the network is updated as often as
+the chosen speed asks (an update of 100 x 100 neurons takes well under a millisecond), the grid
+drawn and the overlaps and the energy appended to the plots. The capacity and error-correction experiments run through the runner.
 """
 from __future__ import annotations
 
+import dataclasses
 import string
 import time
+from typing import Annotated
 
 import numpy as np
-import pyqtgraph as pg
-from PyQt5 import sip
-from PyQt5.QtCore import QRectF, QTimer
-from PyQt5.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout,
-                             QWidget)
+from PyQt5.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..models import hopfield as hf
 from ..models.params import ParamError
-from ..widgets.pattern_grid import PatternThumbnails, add_pattern_grid
-from ..widgets.plots import PlotPanel, show_sweep
-from .base import ModelTab, Tool
+from ..view_state import Codec, MaxItems, TabView
+from ..widgets.hopfield_plots import HopfieldPanel, WeightPanel
+from ..widgets.pattern_grid import PatternThumbnails
+from ..widgets.plots import show_sweep
+from .base import ModelTab
+from .declarations import Page, Tool
 
-CUE_PEN = pg.mkPen("#1f4e9c", width=3)
-ENERGY_PEN = pg.mkPen("#8e44ad", width=2)
-OTHER_COLORS = ("#ff7f0e", "#2ca02c", "#d62728", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
-MANY_COLOR = "#9aa0a6"
 MAX_DRAWN = 1000
 PARTIAL_INTERVAL_S = 0.1  # partial experiment results are drawn at most this often
 PATTERN_KEYS = ("N", "kind", "P", "ratio", "seed")  # the fields that define the patterns
 
 
-class HopfieldPanel(PlotPanel):
-    """Overlaps with every stored pattern and the energy against time, the grid beside them.
-
-    The panel keeps the run's numbers and redraws them on the 30 Hz timer. Up to
-    ``len(OTHER_COLORS) + 1`` patterns get a curve each; with more, the cue keeps its own curve
-    and all the others share one grey curve (one item to draw, however many patterns).
-    :meth:`data` gives every pattern's overlap separately, and the grid's state.
-    """
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        overlap = self.add_plot("overlap", "overlap m", "", x_unit="updates")
-        self.add_plot("energy", "energy E", "", x_unit="updates", link_x="overlap")
-        overlap.setYRange(-1.05, 1.05)
-        self.items = [overlap.plot([], [], pen=CUE_PEN)]
-        self.items += [overlap.plot([], [], pen=pg.mkPen(c, width=1)) for c in OTHER_COLORS]
-        self.items[0].setZValue(1)
-        self.energy_item = self.plots["energy"].plot([], [], pen=ENERGY_PEN, symbol="o",
-                                                     symbolSize=5, symbolBrush="#8e44ad",
-                                                     symbolPen=None)
-        self.grid = add_pattern_grid(self, row=0, col=1, rowspan=2)
-        self.caption = self.addLabel("", row=2, col=1, size="9pt")
-        self.ci.layout.setColumnStretchFactor(0, 1)
-        self.ci.layout.setColumnStretchFactor(1, 1)
-        self.groups: list[list[int]] = []  # the patterns drawn by each item
-        self.set_history(np.zeros(0), np.zeros((0, 1)), np.zeros(0))
-
-    def set_patterns(self, labels: list[str], cue: int) -> None:
-        """Which curve shows which pattern (the cue boldly), named in the plot's title."""
-        others = [i for i in range(len(labels)) if i != cue]
-        few = len(others) < len(self.items)
-        self.groups = [[cue]] + ([[i] for i in others] if few else [others])
-        names = [f"<span style='color:{CUE_PEN.color().name()}'>━ {labels[cue]} (cue)</span>"]
-        for item, group, color in zip(self.items[1:], self.groups[1:], OTHER_COLORS):
-            color = color if few else MANY_COLOR
-            item.setPen(pg.mkPen(color, width=1))
-            names.append(f"<span style='color:{color}'>━ "
-                         f"{labels[group[0]] if few else f'{len(group)} others'}</span>")
-        self.plots["overlap"].setTitle("overlap with " + "&nbsp;&nbsp;".join(names), size="9pt")
-        self.set_history(np.zeros(0), np.zeros((0, len(labels))), np.zeros(0))
-
-    def set_history(self, t, overlaps, energy) -> None:
-        """Show a whole run: times, overlaps (times x patterns) and energies."""
-        self._t, self._m, self._e = [np.asarray(t, float)], [np.asarray(overlaps)], \
-            [np.asarray(energy, float)]
-        self.dirty = True
-
-    def append(self, step) -> None:
-        """Add one frame (a :class:`~neurodynex_gui.models.hopfield.Step`)."""
-        self._t.append(np.array([step.t], float))
-        self._m.append(step.overlaps[None, :])
-        self._e.append(np.array([step.energy]))
-        self.dirty = True
-
-    def history(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if len(self._t) > 1:
-            self.set_history(np.concatenate(self._t), np.vstack(self._m), np.concatenate(self._e))
-        return self._t[0], self._m[0], self._e[0]
-
-    def clear_curves(self) -> None:
-        self.set_history(np.zeros(0), np.zeros((0, self._m[0].shape[1])), np.zeros(0))
-
-    def flush(self) -> None:
-        if not self.dirty:
-            return
-        t, m, e = self.history()
-        for index, item in enumerate(self.items):
-            group = self.groups[index] if index < len(self.groups) else []
-            item.setData(*_joined(t, m, group), connect="finite")
-        self.energy_item.setData(t, e)
-        self.dirty = False
-
-    def data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        t, m, e = self.history()
-        out = {f"overlap/pattern {i}": (t, m[:, i]) for i in range(m.shape[1])} if len(t) else {}
-        if len(t):
-            out["energy/energy"] = (t, e)
-        state = self.grid.state.ravel().astype(float)
-        out["grid/state"] = (np.arange(state.size, dtype=float), state)
-        return out
-
-    def x_label(self, key: str) -> str:
-        return "pixel (row * N + column)" if key == "grid/state" else super().x_label(key)
-
-    def y_label(self, key: str) -> str:
-        return "state S (+1 or -1)" if key == "grid/state" else super().y_label(key)
+def _grid_from_rows(rows) -> np.ndarray:
+    """A grid saved as rows of '#' and '.'; raises ValueError."""
+    if not isinstance(rows, list) or not all(isinstance(row, str) for row in rows):
+        raise ValueError("must be a list of rows of '#' and '.'")
+    grid = hf.text_to_grid(rows)
+    if not 2 <= grid.shape[0] == grid.shape[1] <= 100:
+        raise ValueError("must be square, 2 to 100 pixels on a side")
+    return grid
 
 
-class WeightPanel(PlotPanel):
-    """A weight matrix as an image (row i, column j) with its colour scale beside it."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        colors = pg.colormap.get("CET-D1")
-        self.matrix = self.add_plot("w", "neuron i", "", x_label="neuron j", x_unit="")
-        self.matrix.invertY(True)
-        self.matrix.setAspectLocked(True)
-        self.matrix.showGrid(x=False, y=False)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(colors)
-        self.matrix.addItem(self.image)
-        self.scale = self.addPlot(row=0, col=1)  # pyqtgraph's ColorBarItem dropped the
-        self.scale.setMaximumWidth(80)           # labels of negative values
-        self.scale.hideAxis("bottom")
-        self.scale.hideAxis("left")
-        self.scale.showAxis("right")
-        self.scale.setLabel("right", "w_ij")
-        self.scale.setMouseEnabled(False, False)
-        self.scale.setMenuEnabled(False)
-        self.bar = pg.ImageItem(np.linspace(-1, 1, 256)[:, None], axisOrder="row-major")
-        self.bar.setColorMap(colors)
-        self.bar.setLevels((-1, 1))
-        self.scale.addItem(self.bar)
-
-    def show_matrix(self, weight: np.ndarray | None, title: str) -> None:
-        """Draw ``weight`` with a colour scale symmetric about 0 (None: clear), and a title."""
-        self.matrix.setTitle(title)
-        if weight is None:
-            self.image.clear()
-            return
-        top = max(float(np.abs(weight).max()), 1e-12)
-        self.image.setImage(weight, levels=(-top, top))
-        self.bar.setRect(QRectF(0, -top, 1, 2 * top))
-        self.scale.setRange(xRange=(0, 1), yRange=(-top, top), padding=0)
-        self.matrix.autoRange()
+Grid = Annotated[np.ndarray, Codec(_grid_from_rows, hf.grid_to_text)]
 
 
-def _joined(t, m, patterns) -> tuple[np.ndarray, np.ndarray]:
-    """The overlap curves of ``patterns`` one after the other, separated by NaN."""
-    if not patterns or not len(t):
-        return np.zeros(0), np.zeros(0)
-    gap = np.full((len(patterns), 1), np.nan)
-    x = np.hstack([np.tile(t, (len(patterns), 1)), gap])
-    return x.ravel(), np.hstack([m[:, patterns].T, gap]).ravel()
+@dataclasses.dataclass(frozen=True)
+class HopfieldView(TabView):
+    drawn: Annotated[tuple[Grid, ...], MaxItems(MAX_DRAWN)] = ()  # patterns drawn and stored
+    grid: Grid | None = None  # the grid as it is
 
 
 class HopfieldTab(ModelTab):
@@ -183,6 +63,9 @@ class HopfieldTab(ModelTab):
                                                                     flip_ratio=0.3)},
     }
     in_process = True
+    animated = True
+    traces_class = HopfieldPanel
+    View = HopfieldView
     auto_run = False  # a run is an animation the user starts; drawing must not start one
     exercises = """
 <ol>
@@ -204,19 +87,17 @@ pattern leave in w_ij?</li>
 </ol>"""
     tools = (
         Tool("capacity", "Capacity", "neurodynex_gui.models.hopfield:capacity_sweep",
-             hf.CapacityInputs,
+             hf.CapacityInputs, progress=True,
              tip="Retrieval rate against the number P of random patterns stored in N x N "
                  "neurons (the tab's N, fraction on, flipped fraction, max steps and seed), "
                  "averaged over trials; the book's limit 0.138 N² is marked"),
         Tool("error_correction", "Error correction",
              "neurodynex_gui.models.hopfield:error_correction_sweep", hf.ErrorCorrectionInputs,
-             tip="Retrieval rate against the fraction of flipped pixels in the start state, "
+             progress=True, tip="Retrieval rate against the fraction of flipped pixels in the start state, "
                  "for the tab's N and P random patterns"),
     )
 
     def __init__(self, runner=None, parent=None):
-        self.progress: dict[str, QProgressBar] = {}
-        super().__init__(runner, parent)
         self.drawn: list[np.ndarray] = []  # drawn patterns, each at the size it was drawn
         self._drawn_version = 0
         self._built = None
@@ -225,10 +106,9 @@ pattern leave in w_ij?</li>
         self._history: list[hf.Step] = []
         self._cue = 0
         self._partial_drawn_at = 0.0
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self._advance)
-        self._network_page()
-        self._weights_page()
+        super().__init__(runner, parent)
+        self.replay_bar.idle_step.connect(self.step)
+        self.pages.currentChanged.connect(lambda _: self._show_weights())
         self.param_forms["params"].changed.connect(self._params_changed)
         self.param_forms["animation"].changed.connect(self._set_speed)
         self.tool_ready.connect(self._tool_done)
@@ -237,12 +117,9 @@ pattern leave in w_ij?</li>
 
     # -- layout --------------------------------------------------------------------------------
 
-    def _network_page(self) -> None:
-        """Replace the plain traces page by the grid, its plots, controls and thumbnails."""
-        self.pages.removeTab(0)
-        sip.delete(self.traces)  # the base class's panel
-        self.traces = HopfieldPanel()
-        self.grid = self.traces.grid
+    def build_plots(self, panel: HopfieldPanel) -> None:
+        """The grid with its plots, controls and thumbnails, and the weights page."""
+        self.grid = panel.grid
         self.grid.edited.connect(self._grid_edited)
         self.thumbnails = PatternThumbnails()
         self.thumbnails.setMaximumHeight(150)
@@ -260,35 +137,19 @@ pattern leave in w_ij?</li>
             button.clicked.connect(slot)
             controls.addWidget(button)
         controls.addWidget(self.grid_info, 1)
-        page = QWidget()
-        column = QVBoxLayout(page)
+        self.network_page = QWidget()
+        column = QVBoxLayout(self.network_page)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.traces, 1)
+        column.addWidget(panel, 1)
         column.addLayout(controls)
         column.addWidget(QLabel("Stored patterns (click one to cue it; the grid can be drawn "
                                 "on with the mouse):"))
         column.addWidget(self.thumbnails)
-        self.pages.insertTab(0, page, "Network")
-        self.pages.setCurrentIndex(0)
-        self.step_button = QPushButton("Step")
-        self.step_button.setToolTip("One update; starts a paused run if none is shown")
-        self.step_button.clicked.connect(self.step)
-        self.run_bar.layout().insertWidget(2, self.step_button)
-
-    def _weights_page(self) -> None:
         self.weights = WeightPanel()
-        self.weights.export_requested.connect(self.traces.export_requested)
-        self.pages.addTab(self.weights, "Weights")
-        self.pages.currentChanged.connect(lambda _: self._show_weights())
 
-    def _tool_box(self, tool: Tool) -> QWidget:
-        box = super()._tool_box(tool)
-        bar = QProgressBar()
-        bar.setTextVisible(True)
-        bar.setValue(0)
-        box.layout().addWidget(bar)
-        self.progress[tool.key] = bar
-        return box
+    def build_pages(self) -> list[Page]:
+        return [Page("Network", self.network_page, self.traces),
+                Page("Analysis", self.analysis), Page("Weights", self.weights)]
 
     # -- the network ---------------------------------------------------------------------------
 
@@ -405,7 +266,7 @@ pattern leave in w_ij?</li>
         self.sync_network()
 
     def _set_speed(self, animation: hf.AnimationParams) -> None:
-        self.timer.setInterval(round(1000 / animation.speed))
+        self.replay.set_rate(animation.speed)
 
     # -- running -------------------------------------------------------------------------------
 
@@ -413,35 +274,33 @@ pattern leave in w_ij?</li>
         """Animate a run from the cue (or the grid) at the chosen speed."""
         if self._begin():
             self.run_bar.set_running("animating")
-            self._set_speed(self.param_forms["animation"].params())
-            self.timer.start()
+            self.replay.start()
 
     def step(self) -> None:
         """One update of the run shown (pausing it), or a new paused run at t = 0."""
         if self._steps is None:
             if self._begin():
+                self.replay.start(play=False)
                 self.run_bar.set_message("paused at t = 0")
             return
-        self.timer.stop()
         self.run_bar.set_running(None)
-        if self._advance():
+        if self.replay.step():
             self.run_bar.set_message(f"paused at t = {self._history[-1].t}")
 
     def stop(self) -> None:
-        if self._steps is not None:
-            self._end_run("stopped")
+        self._stop_animation()
         super().stop()
 
     def run_blocking(self):
         """The whole run at once (command line export)."""
         if self._begin(quiet=False):
-            while self._advance():
-                pass
+            self.replay.start(play=False)
+            self.replay.finish()
         return self.result
 
     def _begin(self, quiet: bool = True) -> bool:
-        """Set the start state and show t = 0; False (or ParamError) if it cannot start."""
-        if self._refuse_if_invalid():
+        """Set the start state for a run; False (or ParamError) if it cannot start."""
+        if self.refuse_if_invalid():
             return False
         self._stop_animation()
         self.sync_network()
@@ -462,16 +321,21 @@ pattern leave in w_ij?</li>
         self.traces.set_patterns(self._labels(), params.mu)
         self._steps = self.net.iterate(params.t_max)
         self._history = []
-        return self._advance()
+        return True
 
-    def _advance(self) -> bool:
-        """Show the next frame; False once the run has ended."""
-        step = next(self._steps)
-        self._history.append(step)
+    def advance_to(self, frame: int) -> bool:
+        """Update the network until t = ``frame`` and show it; False once the run has ended
+        (it converged or reached t_max)."""
+        while True:
+            step = next(self._steps)
+            self._history.append(step)
+            self.traces.append(step)
+            ended = (step.t > 0 and step.flips == 0) or step.t >= self.params.t_max
+            if ended or step.t >= frame:
+                break
         self._show_grid(step.state.reshape(self.net.N, self.net.N),
-                        f"the network after {step.t} updates")
-        self.traces.append(step)
-        if (step.t > 0 and step.flips == 0) or step.t >= self.params.t_max:
+                        f"the network after {_updates(step.t)}")
+        if ended:
             self._end_run("done")
             return False
         self.readout.setText(f"t = {step.t}: overlap with pattern {self._cue} "
@@ -484,34 +348,29 @@ pattern leave in w_ij?</li>
             self._end_run("stopped")
 
     def _end_run(self, how: str) -> None:
-        self.timer.stop()
+        self.replay.end()
         self._steps = None
         run = hf.HopfieldRun.from_steps(self._history)
-        self._finished(run)
+        self.finish_run(run)
         self.run_bar.set_running(None)
-        self.run_bar.set_message(f"{how} at t = {len(run.states) - 1}")
-        self.message.emit(f"{self.title}: run {how} after {len(run.states) - 1} updates")
+        updates = _updates(len(run.states) - 1)
+        self.run_bar.set_message(f"{how} after {updates}")
+        self.message.emit(f"{self.title}: run {how} after {updates}")
 
     def show_result(self, result: hf.HopfieldRun) -> None:
         self.traces.set_history(result.t, result.overlaps, result.energy)
         self._show_grid(result.states[-1].reshape(self.net.N, self.net.N),
-                        f"the network after {len(result.states) - 1} updates")
+                        f"the network after {_updates(len(result.states) - 1)}")
         self.readout.setText(result.describe(self._cue))
 
     # -- experiments ---------------------------------------------------------------------------
 
-    def run_tool(self, key: str) -> None:
-        self.progress[key].setValue(0)
-        super().run_tool(key)
-
     def tool_progress(self, key: str, chunk: dict) -> None:
-        self.progress[key].setValue(round(100 * chunk["fraction"]))
         if time.monotonic() - self._partial_drawn_at >= PARTIAL_INTERVAL_S:
             self._partial_drawn_at = time.monotonic()
             show_sweep(self.analysis, chunk["partial"])
 
     def _tool_done(self, key: str, result) -> None:
-        self.progress[key].setValue(100)
         below = result.x[result.columns["retrieval_rate"] < 0.5]
         name = "P" if key == "capacity" else "flipped fraction"
         summary = (f"the retrieval rate first falls below 50 % at {name} = {below[0]:g}"
@@ -521,29 +380,25 @@ pattern leave in w_ij?</li>
 
     # -- sessions and export -----------------------------------------------------------------
 
-    def state(self) -> dict:
-        state = super().state()
-        state["drawn"] = [hf.grid_to_text(grid) for grid in self.drawn]
-        state["grid"] = hf.grid_to_text(self.grid.state)
-        return state
+    def view_fields(self) -> dict:
+        return {"drawn": tuple(self.drawn), "grid": self.grid.state}
 
     def validate_state(self, state: dict):
+        """As the base, and the grid must be as large as the restored network."""
         parsed = super().validate_state(state)
-        _parse_drawings(state, parsed["params"].N)
+        grid, N = parsed.view.grid, parsed.forms["params"].N
+        if grid is not None and grid.shape != (N, N):
+            raise ParamError("view/grid", f"is {grid.shape[0]} x {grid.shape[1]}, the network "
+                                          f"{N} x {N}")
         return parsed
 
-    def restore(self, state: dict, results: dict | None = None) -> None:
-        """Apply a session state, drawn patterns and grid included (all checked first), then
-        the saved results onto the curves of the restored patterns."""
-        drawn, grid = _parse_drawings(state, self.validate_state(state)["params"].N)
-        super().restore(state)
-        self.drawn = drawn
+    def apply_view(self, view: HopfieldView) -> None:
+        """The drawn patterns and the grid; saved results are drawn onto them after this."""
+        self.drawn = list(view.drawn)
         self._drawn_version += 1
         self.sync_network()
-        if grid is not None:
-            self._set_grid(grid, "the grid")
-        if results:
-            self.restore_results(results)
+        if view.grid is not None:
+            self._set_grid(view.grid, "the grid")
 
     def restore_results(self, arrays: dict) -> None:
         """Saved tool results, and the saved run if it fits the stored patterns."""
@@ -565,33 +420,6 @@ pattern leave in w_ij?</li>
         super().set_value(name, text)
         self.sync_network()
 
-    def export_panel(self) -> PlotPanel:
-        current = self.pages.currentWidget()
-        return current if isinstance(current, PlotPanel) else self.traces
 
-
-def _parse_drawings(state: dict, N: int) -> tuple[list[np.ndarray], np.ndarray | None]:
-    """The drawn patterns and the grid of a session state; raises ParamError."""
-    drawn = state.get("drawn", [])
-    if not isinstance(drawn, list) or len(drawn) > MAX_DRAWN:
-        raise ParamError("drawn", f"must be a list of at most {MAX_DRAWN} patterns")
-    grids = [_parse_grid(rows, f"drawn pattern {i}") for i, rows in enumerate(drawn)]
-    grid = state.get("grid")
-    if grid is not None:
-        grid = _parse_grid(grid, "grid")
-        if grid.shape != (N, N):
-            raise ParamError("grid", f"is {grid.shape[0]} x {grid.shape[1]}, the network "
-                                     f"{N} x {N}")
-    return grids, grid
-
-
-def _parse_grid(rows, what: str) -> np.ndarray:
-    if not isinstance(rows, list) or not all(isinstance(row, str) for row in rows):
-        raise ParamError(what, "must be a list of rows of '#' and '.'")
-    try:
-        grid = hf.text_to_grid(rows)
-    except ValueError as error:
-        raise ParamError(what, str(error)) from None
-    if not 2 <= grid.shape[0] == grid.shape[1] <= 100:
-        raise ParamError(what, "must be square, 2 to 100 pixels on a side")
-    return grid
+def _updates(n: int) -> str:
+    return f"{n} update{'s' if n != 1 else ''}"

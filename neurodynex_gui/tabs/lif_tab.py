@@ -5,7 +5,8 @@ import numpy as np
 import pyqtgraph as pg
 
 from ..models import lif
-from .base import ModelTab, Tool
+from .base import ModelTab
+from .declarations import Tool
 
 VOLTAGE_PEN = pg.mkPen("#1f4e9c", width=2)
 CURRENT_PEN = pg.mkPen("#2a7d2a", width=2)

@@ -9,20 +9,23 @@ each neuron's nullclines, flow and fixed points at a chosen current with the run
 from __future__ import annotations
 
 import dataclasses
+from typing import Literal
 
 import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                             QStackedWidget, QVBoxLayout, QWidget)
+from PyQt5.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
+                             QVBoxLayout, QWidget)
 
 from ..models import neuron_type as nt
-from ..models.params import ParamError, Params, param
+from ..models.params import Params, param
+from ..view_state import TabView, ViewState
 from ..widgets.param_form import ParamForm
 from ..widgets.param_sliders import ParamSliders
-from ..widgets.phase_plane import PhasePlane
+from ..widgets.phase_plane import PhasePlane, PlaneView
 from ..widgets.plots import PlotPanel
-from .base import ModelTab, Tool
+from .base import ModelTab
+from .declarations import Form, Page, Section, Tool
 
 JOBS = "neurodynex_gui.models.neuron_type"
 NAMES = ("X", "Y")
@@ -45,6 +48,23 @@ class PhaseParams(Params):
                      decimals=4, help="constant current (pA) of the nullclines, flow, fixed "
                                       "points and click trajectories; choosing a run's "
                                       "trajectory sets it to that run's median current")
+
+
+Name = Literal["X", "Y"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PhaseView(ViewState):
+    """The phase-plane page: whose plane is shown, at which current, and each plane's view."""
+
+    neuron: Name = "X"
+    params: PhaseParams = PhaseParams()
+    planes: dict[Name, PlaneView] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class NeuronTypeView(TabView):
+    phase: PhaseView = PhaseView()
 
 
 class RunPhasePlane(PhasePlane):
@@ -70,7 +90,7 @@ class NeuronTypeTab(ModelTab):
     book_section = "Neuronal Dynamics, ch. 4.4 (type I and type II neuron models)"
     forms = (("stimulus", "Input current (the first amplitude)", nt.NeuronTypeStimulus),
              ("run", "Runs (amplitudes overlaid)", nt.TraceParams),
-             ("mystery", "Mystery", nt.MysteryParams))  # hidden: Shuffle and Reveal set it
+             Form("mystery", "Mystery", nt.MysteryParams, shown=False))  # Shuffle, Reveal set it
     presets = {
         "Steps around threshold (1 s from 100 ms)": {
             "stimulus": nt.NeuronTypeStimulus(),
@@ -84,6 +104,7 @@ class NeuronTypeTab(ModelTab):
             "run": nt.TraceParams(n_amplitudes=1, t_end=2200.0)},
     }
     simulate_path = f"{JOBS}:simulate"
+    View = NeuronTypeView
     exercises = """
 <p>Neurons X and Y are a type I and a type II model neuron, in an order drawn at random
 (book ch. 4.4; the exercise package's <code>neuron_type</code>).</p>
@@ -116,8 +137,8 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
     def __init__(self, runner=None, parent=None):
         self._rng = np.random.default_rng()
         self.planes: dict[str, RunPhasePlane] = {}
+        self._assignment_shown: dict[str, str] = {}
         super().__init__(runner, parent)
-        self.param_forms["mystery"].parentWidget().hide()
         self._set_mystery(self._draw())
 
     # -- building ------------------------------------------------------------------------------
@@ -134,7 +155,14 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         self._analysis_plots()
         self._mystery_box()
         self._phase_page()
-        self.pages.setTabText(self.pages.indexOf(self.analysis), "f-I curves")
+
+    def build_pages(self) -> list[Page]:
+        return [Page("Traces", self.traces), Page("f-I curves", self.analysis),
+                Page("Phase plane", self.phase_page,
+                     lambda: self.plane_stack.currentWidget().panel)]
+
+    def side_sections(self) -> list[Section]:
+        return [Section("Mystery: which neuron is which type?", self.mystery_box)]
 
     def _analysis_plots(self) -> None:
         fi = self.analysis.add_plot("fi", "firing rate", "Hz", x_label="step amplitude I",
@@ -174,12 +202,11 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         buttons = QHBoxLayout()
         buttons.addWidget(self.shuffle_button)
         buttons.addWidget(self.reveal_button)
-        box = QGroupBox("Mystery: which neuron is which type?")
-        column = QVBoxLayout(box)
+        self.mystery_box = QWidget()
+        column = QVBoxLayout(self.mystery_box)
+        column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.mystery_label)
         column.addLayout(buttons)
-        side = self.side_panel.widget().layout()
-        side.insertWidget(side.indexOf(self.param_forms["stimulus"].parentWidget()), box)
 
     def _phase_page(self) -> None:
         self.phase_form = ParamForm(PhaseParams)  # not shown: the slider types into it
@@ -212,7 +239,6 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         column.addLayout(controls)
         column.addWidget(self.plane_stack, 1)
         self.phase_page = page
-        self.pages.addTab(page, "Phase plane")
 
     # -- the mystery ---------------------------------------------------------------------------
 
@@ -247,6 +273,7 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
 
     def _show_mystery(self) -> None:
         mystery = self.mystery()
+        self._assignment_shown = mystery.assignment()
         if mystery.revealed:
             text = "; ".join(f"neuron {name} is <b>{_lower(kind)}</b>, "
                              f"{nt.SPECS[kind].description}"
@@ -312,9 +339,9 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
                 curve.append(chunk["t_ms"], values)
         self.readout.setText(f"running… neuron {name} at {chunk['t_ms'][-1]:.0f} ms")
 
-    def _finished(self, result) -> None:
-        if result.assignment == self.assignment():  # else run before a shuffle: not shown
-            super()._finished(result)
+    def accepts(self, result) -> bool:
+        """Runs and tool results computed before a shuffle are not shown."""
+        return result.assignment == self.assignment()
 
     def show_result(self, result: nt.PairResult) -> None:
         lines = []
@@ -371,10 +398,6 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
 
     # -- tools ---------------------------------------------------------------------------------
 
-    def _tool_finished(self, tool: Tool, result) -> None:
-        if result.assignment == self.assignment():  # else computed before a shuffle
-            super()._tool_finished(tool, result)
-
     def show_tool_result(self, key: str, result) -> None:
         if key == "threshold":
             self._show_thresholds(result)
@@ -416,29 +439,21 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             plane.stop()
         super().stop()
 
-    def state(self) -> dict:
-        state = super().state()
-        state["phase"] = {"neuron": NAMES[max(self.neuron_box.currentIndex(), 0)],
-                          "params": self.phase_form.params().to_dict(),
-                          "planes": {name: self._plane(name).state() for name in NAMES}}
-        return state
+    def view_fields(self) -> dict:
+        return {"phase": PhaseView(NAMES[max(self.neuron_box.currentIndex(), 0)],
+                                   self.phase_form.params(),
+                                   {name: self._plane(name).view() for name in NAMES})}
 
-    def validate_state(self, state: dict):
-        parsed = super().validate_state(state)
-        _parse_phase(state.get("phase", {}))
-        return parsed
-
-    def restore(self, state: dict, results: dict | None = None) -> None:
-        """Parameters, the mystery (assignment, revealed), saved results and the phase-plane
-        view."""
-        mystery = self.validate_state(state)["mystery"]  # all checked before any change
-        phase = _parse_phase(state.get("phase", {}))
-        self._set_mystery(mystery, clear=mystery.assignment() != self.assignment())
-        super().restore(state, results)
-        self.phase_form.set_params(phase["params"])
-        self.neuron_box.setCurrentIndex(NAMES.index(phase["neuron"]))
-        for name, plane_state in phase["planes"].items():
-            self._plane(name).restore(plane_state)
+    def apply_view(self, view: NeuronTypeView) -> None:
+        """The restored mystery (results of another assignment are cleared) and the phase
+        planes; saved results are drawn after this."""
+        if self.assignment() != self._assignment_shown:
+            self._clear_results()
+        self._show_mystery()
+        self.phase_form.set_params(view.phase.params)
+        self.neuron_box.setCurrentIndex(NAMES.index(view.phase.neuron))
+        for name, plane_view in view.phase.planes.items():
+            self._plane(name).apply_view(plane_view)
         self._phase_current_changed()
 
     def result_arrays(self) -> dict[str, np.ndarray]:
@@ -475,28 +490,6 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             found = nt.ThresholdResult(self.assignment(), brackets, "")
             self.tool_results["threshold"] = found
             self._show_thresholds(found)
-
-    def export_panel(self) -> PlotPanel:
-        if self.pages.currentWidget() is self.phase_page:
-            return self.plane_stack.currentWidget().panel
-        return super().export_panel()
-
-
-def _parse_phase(state) -> dict:
-    """The phase-plane part of a session, checked (ParamError) and completed."""
-    if not isinstance(state, dict):
-        raise ParamError("phase", "must be an object")
-    neuron = state.get("neuron", "X")
-    if neuron not in NAMES:
-        raise ParamError("phase", f"neuron '{neuron}' is not X or Y")
-    values = state.get("params", {})
-    if not isinstance(values, dict):
-        raise ParamError("phase", "params must be an object of parameter values")
-    planes = state.get("planes", {})
-    if not isinstance(planes, dict) or not set(planes) <= set(NAMES):
-        raise ParamError("phase", "planes must be an object with the keys X and Y")
-    return {"neuron": neuron, "params": PhaseParams.from_dict(values),
-            "planes": {name: PhasePlane.parse_state(s) for name, s in planes.items()}}
 
 
 def _split_key(key: str) -> tuple[str, str, str, str]:

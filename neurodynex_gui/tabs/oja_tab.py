@@ -7,20 +7,20 @@ error grow beside it. Runs can be overlaid, and the three rules compared on the 
 from __future__ import annotations
 
 import dataclasses
-import time
+from typing import Annotated
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt5.QtCore import Qt, QTimer, pyqtSignal
-from PyQt5.QtWidgets import QGraphicsItem, QGridLayout, QPushButton, QWidget
+from PyQt5.QtCore import Qt, pyqtSignal
+from PyQt5.QtWidgets import QGraphicsItem, QHBoxLayout, QPushButton, QWidget
 
 from ..models import oja
-from ..models.params import ParamError, Params, param
-from ..widgets.param_form import ParamForm
-from .base import ModelTab, group_box
+from ..models.params import Params, param
+from ..view_state import MaxItems, TabView
+from .base import ModelTab
+from .declarations import Page, Section
 
 SIMULATE_MANY = "neurodynex_gui.models.oja:simulate_many"
-FRAME_MS = 20          # animation timer: up to 50 frames per second
 MAX_RUNS = 20          # overlaid runs kept (the oldest go first)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
            "#17becf", "#bcbd22", "#7f7f7f")
@@ -42,6 +42,11 @@ class DisplayParams(Params):
     overlay: bool = param(False, "overlay runs",
                           help="Keep earlier runs when running again (Clear removes them), "
                                f"e.g. many random initial angles; at most {MAX_RUNS} are kept.")
+
+
+@dataclasses.dataclass(frozen=True)
+class OjaView(TabView):
+    runs: Annotated[tuple[oja.OjaParams, ...], MaxItems(MAX_RUNS)] = ()  # redone on restore
 
 
 class RunView:
@@ -127,7 +132,8 @@ class OjaTab(ModelTab):
     tab_id = "oja"
     title = "Oja's rule"
     book_section = "Neuronal Dynamics, ch. 19.2"
-    forms = (("params", "Data cloud and learning", oja.OjaParams),)
+    forms = (("params", "Data cloud and learning", oja.OjaParams),
+             ("display", "Display", DisplayParams))
     presets = {
         "Exercise example (200 points at 60°)": {"params": oja.OjaParams()},
         "Elongated cloud, 10,000 points": {"params": oja.OjaParams(
@@ -138,6 +144,8 @@ class OjaTab(ModelTab):
             n=2000, ratio=0.3, angle=-30.0, center_x=5.0, center_y=5.0, eta=0.005)},
     }
     in_process = True  # numpy, a few ms: on a thread of this process
+    animated = True
+    View = OjaView
     exercises = """
         <h3>Oja's rule (Neuronal Dynamics 19.2)</h3>
         <ol>
@@ -162,16 +170,10 @@ class OjaTab(ModelTab):
         self._run_count = 0
         self._rng = np.random.default_rng()
         super().__init__(runner, parent)
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._tick)
-        self._clock = (0.0, 0)  # (perf_counter at the start of the replay, its first index)
-        self._frame_index = 0
-        self.display_form = ParamForm(DisplayParams)
+        self.display_form = self.param_forms["display"]
         self.display_form.changed.connect(self._retime)
-        self._add_controls()
-        self.pages.setTabText(0, "Learning")
-        self.pages.setTabVisible(1, False)  # no analysis tools here
+        self.replay.state_changed.connect(self._replay_state)
+        self.replay_bar.idle_step.connect(lambda: self.replay_all(play=False))
 
     # -- screen --------------------------------------------------------------------------------
 
@@ -200,28 +202,28 @@ class OjaTab(ModelTab):
                       ignoreBounds=True)
         panel.plots["error"].setYRange(0, 90)
 
-    def _add_controls(self) -> None:
+    def build_pages(self) -> list[Page]:
+        return [Page("Learning", self.traces)]
+
+    def side_sections(self) -> list[Section]:
         buttons = QWidget()
-        grid = QGridLayout(buttons)
-        grid.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout(buttons)
+        row.setContentsMargins(0, 0, 0, 0)
         specs = (("compare", "Compare rules", self.compare_rules,
                   "Run Oja, plain Hebb and the covariance rule on the same cloud from the "
                   "same initial weight, and overlay them"),
-                 ("replay", "Replay", self.replay, "Animate the runs shown again"),
-                 ("skip", "Skip to end", self.finish_animation, "Show the end of the runs"),
+                 ("replay", "Replay", lambda: self.replay_all(),
+                  "Animate the runs shown again"),
                  ("clear", "Clear", self.clear_runs, "Remove every run from the plots"))
         self.buttons = {}
-        for index, (key, text, slot, tip) in enumerate(specs):
+        for key, text, slot, tip in specs:
             button = QPushButton(text)
             button.setObjectName(f"oja_{key}")
             button.setToolTip(tip)
             button.clicked.connect(slot)
-            grid.addWidget(button, *((0, 0, 1, 3) if index == 0 else (1, index - 1)))
+            row.addWidget(button)
             self.buttons[key] = button
-        column = self.side_panel.widget().layout()
-        column.insertWidget(column.indexOf(self.run_bar) + 1, buttons)
-        column.insertWidget(column.indexOf(self.run_bar) - 1,
-                            group_box("Display", self.display_form))
+        return [Section(None, buttons, "run")]
 
     # -- running -------------------------------------------------------------------------------
 
@@ -241,8 +243,8 @@ class OjaTab(ModelTab):
         return self.result
 
     def stop(self) -> None:
-        super().stop()
         self.finish_animation()
+        super().stop()
 
     def _concrete(self, params: oja.OjaParams) -> oja.OjaParams:
         """``params`` with a random initial angle drawn now, so that the run can be redone."""
@@ -252,15 +254,10 @@ class OjaTab(ModelTab):
         return params.replace(random_initial=False, initial_angle=angle)
 
     def _launch(self, runs, what: str) -> None:
-        if self._refuse_if_invalid():
+        if self.refuse_if_invalid():
             return
-        self._compute(runs, what, lambda results: self._show_batch(runs, results))
-
-    def _compute(self, runs, what: str, on_done) -> None:
-        if self.runner is None:  # command line: no event loop to deliver a job's result
-            on_done(oja.simulate_many(runs))
-            return
-        self._submit(SIMULATE_MANY, {"runs": runs}, what, on_done=on_done)
+        self.submit(SIMULATE_MANY, {"runs": runs}, what,
+                    on_done=lambda results: self._show_batch(runs, results))
 
     # -- showing runs ----------------------------------------------------------------------------
 
@@ -280,7 +277,7 @@ class OjaTab(ModelTab):
         self._show_cloud(results[-1])
         self._frame_time_plots()
         if saved_view is not None:
-            self.set_view_state(saved_view)
+            self.show_view(saved_view)
         self.result = results
         self.readout.setText("\n".join(
             [f"principal axis of the cloud at {_direction(results[-1].axis):.1f}°"]
@@ -331,115 +328,83 @@ class OjaTab(ModelTab):
         norm = _drawable(view.result.w_norm for view in bounded)
         plots["norm"].setYRange(min(norm.min(), 0.0), norm.max(), padding=0.05)
 
-    def _tick(self) -> None:
-        """One animation frame: the index follows the clock, so slow frames do not slow it."""
-        started, first = self._clock
-        n = max(len(view) for view in self._animated)
-        elapsed = time.perf_counter() - started
-        index = first + int(elapsed / self.display_form.params().duration * n)
-        self._draw_frame(min(index, n - 1))
-        if index >= n - 1:
-            self._end_replay()
+    def advance_to(self, frame: int) -> bool:
+        """Replay frame: every animated run up to point ``frame``."""
+        last = max(len(view) for view in self._animated) - 1
+        self._draw_frame(min(frame, last))
+        return frame < last
 
     def _draw_frame(self, index: int) -> None:
-        self._frame_index = index
         for view in self._animated:
             view.show_until(index)
         self.traces.flush()
         self.frame_shown.emit(index)
 
+    def _rate(self, display: DisplayParams) -> float:
+        """Points per second for the replay to last ``display.duration``."""
+        return max(len(view) for view in self._animated) / display.duration
+
     def _retime(self, display: DisplayParams) -> None:
         """Keep the replay going from where it is at the new speed."""
-        if self._timer.isActive():
+        if self.replay.playing:
             if display.duration <= 0:
                 self.finish_animation()
             else:
-                self._clock = (time.perf_counter(), self._frame_index)
+                self.replay.set_rate(self._rate(display))
 
-    def replay(self) -> None:
-        """Animate every run shown again from its first point."""
-        if not self.views or self.display_form.params().duration <= 0:
+    def replay_all(self, play: bool = True) -> None:
+        """Animate every run shown again from its first point (or stand there, paused)."""
+        if not self.views or (play and self.display_form.params().duration <= 0):
             return
         self.finish_animation()
         self._animated = list(self.views)
-        self._start_replay()
+        self._start_replay(play)
 
     def finish_animation(self) -> None:
-        """Jump a running replay to its end."""
-        if not self._animated:
-            return
-        self._draw_frame(max(len(view) for view in self._animated) - 1)
-        self._end_replay()
+        """Show the end of the runs being (or about to be) replayed at once."""
+        if self._animated:
+            if not self.replay.active:
+                self.replay.start(play=False)
+            self.replay.finish()
 
-    def _start_replay(self) -> None:
+    def _start_replay(self, play: bool = True) -> None:
         """Replay the runs in ``_animated`` from their first point."""
         for view in self.views:
             view.set_cached(view not in self._animated)
-        self._clock = (time.perf_counter(), 0)
-        self._timer.start()
-        self._tick()
+        duration = self.display_form.params().duration
+        self.replay.set_rate(self._rate(self.display_form.params()) if duration > 0 else 1.0)
+        self.replay.start(play)
 
-    def _end_replay(self) -> None:
-        self._timer.stop()
-        for view in self.views:
-            view.set_cached(False)
-        self._animated = []
-        self.animation_finished.emit()
+    def _replay_state(self, state: str) -> None:
+        if state == "ended":
+            for view in self.views:
+                view.set_cached(False)
+            self._animated = []
+            self.animation_finished.emit()
 
     def clear_runs(self) -> None:
         """Remove every run (the cloud stays)."""
-        self._timer.stop()
+        self.replay.end()
         self._animated = []
         for view in self.views:
             view.remove()
         self.views = []
         self._run_count = 0
 
-    # -- parameters and sessions ---------------------------------------------------------------
+    # -- sessions ------------------------------------------------------------------------------
 
-    def reset_defaults(self) -> None:
-        super().reset_defaults()
-        self.display_form.reset_defaults()
+    def view_fields(self) -> dict:
+        return {"runs": tuple(view.params for view in self.views)}
 
-    def state(self) -> dict:
-        state = super().state()
-        state["view"]["display"] = self.display_form.params().to_dict()
-        state["runs"] = [view.params.to_dict() for view in self.views]
-        return state
-
-    def validate_state(self, state: dict):
-        parsed = super().validate_state(state)
-        _parse_extras(state)
-        return parsed
-
-    def restore(self, state: dict, results: dict | None = None) -> None:
-        """Apply parameters and view, then redo the runs that were shown (at once, no replay;
-        they are exact and take milliseconds, so saved ``results`` are not needed for them)."""
-        super().restore(state, results)  # validates everything first, through validate_state
-        display, runs = _parse_extras(state)
-        self.display_form.set_params(display)
+    def apply_view(self, view: OjaView) -> None:
+        """Redo the runs that were shown (at once, no replay; they are exact and take
+        milliseconds, so saved results are not needed for them), then show the saved view."""
         self.clear_runs()
-        if runs:
-            view = state.get("view", {})
-            self._compute(runs, "restoring runs",
-                          lambda done: self._show_batch(runs, done, animate=False, keep=False,
-                                                        saved_view=view))
-
-
-def _parse_extras(state: dict) -> tuple[DisplayParams, list[oja.OjaParams]]:
-    """The display settings and the runs of a session state; raises ParamError."""
-    view = state.get("view", {})
-    if not isinstance(view, dict):
-        raise ParamError("view", "must be an object")
-    display = view.get("display", {})
-    if not isinstance(display, dict):
-        raise ParamError("view/display", "must be an object of parameter values")
-    runs = state.get("runs", [])
-    if not isinstance(runs, list) or not all(isinstance(run, dict) for run in runs):
-        raise ParamError("runs", "must be a list of parameter objects")
-    if len(runs) > MAX_RUNS:
-        raise ParamError("runs", f"at most {MAX_RUNS} runs, got {len(runs)}")
-    return DisplayParams.from_dict(display), [oja.OjaParams.from_dict(run) for run in runs]
+        if view.runs:
+            runs = list(view.runs)
+            self.submit(SIMULATE_MANY, {"runs": runs}, "restoring runs",
+                        on_done=lambda done: self._show_batch(runs, done, animate=False,
+                                                              keep=False, saved_view=view))
 
 
 def _drawable(arrays) -> np.ndarray:

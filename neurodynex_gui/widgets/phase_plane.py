@@ -4,33 +4,36 @@ Nullclines, flow arrows and fixed points (marked by kind, with eigenvalues and J
 readout) are recomputed for the visible range whenever the parameters or the view change.
 A left click starts a trajectory there, drawn piece by piece as it is integrated (in the GUI
 thread: a piece costs well under a millisecond), forward and optionally backward in time; the
-time course of the last one is plotted beside the plane once it is complete. The bifurcation
-view of a one-parameter scan is drawn by :func:`show_bifurcation`.
+time course of the last one is plotted beside the plane once it is complete (animated by the
+shared :class:`~neurodynex_gui.widgets.replay.Replay`). What a session keeps of it is the
+:class:`PlaneView`.
 """
 from __future__ import annotations
 
 import dataclasses
 import math
 import time
+import typing
 from itertools import islice
-from typing import Iterator
+from typing import Annotated, Iterator, Literal
 
 import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import Qt, QTimer, pyqtSignal
-from PyQt5.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget,
-                             QVBoxLayout, QWidget)
+from PyQt5.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
+                             QWidget)
 
 from ..models import planar
-from ..models.params import ParamError
-from ..models.sweep import SweepResult
+from ..view_state import MaxItems, Range, ViewState
 from .plots import LiveCurve, PlotPanel
+from .replay import Replay
 
-FLOW_MODES = ("normalised", "proportional to speed")
+FlowMode = Literal["normalised", "proportional to speed"]
+FLOW_MODES = typing.get_args(FlowMode)
 FLOW_GRID = 20                # arrows per axis
 NULLCLINE_POINTS = 300
-ANIMATION_FRAMES = 5          # a trajectory is drawn in this many steps...
-FRAME_MS = 0                  # ...the next as soon as the last one is painted
+ANIMATION_FRAMES = 5          # a trajectory is drawn in this many steps, one per painted frame
+MAX_TRAJECTORIES = 200        # kept in a session
 PIECE = 250                   # samples per integrated piece, animated or not (same numbers)
 RECOMPUTE_MS = 120            # trajectories follow parameter changes after this pause
 BOX_MARGIN = 2.0              # trajectories end this many view sizes outside the view
@@ -41,15 +44,15 @@ FLOW_PEN = pg.mkPen("#a0a0a0", width=1)
 TIME_PENS = (pg.mkPen("#1f4e9c", width=1.5), pg.mkPen("#c05000", width=1.5))
 TRAJECTORY_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                       "#7f7f7f", "#bcbd22")
-_DARK = "#202020"
+DARK = "#202020"
 _RIM = pg.mkPen("w", width=1.5)  # keeps the filled markers visible on a dark background
 FIXED_POINT_STYLES = {  # filled: stable, open: unstable; circle: node, diamond: focus
-    "stable node": dict(symbol="o", symbolBrush=_DARK, symbolPen=_RIM),
-    "unstable node": dict(symbol="o", symbolBrush="w", symbolPen=pg.mkPen(_DARK, width=2)),
-    "stable focus": dict(symbol="d", symbolBrush=_DARK, symbolPen=_RIM),
-    "unstable focus": dict(symbol="d", symbolBrush="w", symbolPen=pg.mkPen(_DARK, width=2)),
-    "saddle": dict(symbol="s", symbolBrush="#909090", symbolPen=pg.mkPen(_DARK, width=2)),
-    "center": dict(symbol="star", symbolBrush="#909090", symbolPen=_DARK),
+    "stable node": dict(symbol="o", symbolBrush=DARK, symbolPen=_RIM),
+    "unstable node": dict(symbol="o", symbolBrush="w", symbolPen=pg.mkPen(DARK, width=2)),
+    "stable focus": dict(symbol="d", symbolBrush=DARK, symbolPen=_RIM),
+    "unstable focus": dict(symbol="d", symbolBrush="w", symbolPen=pg.mkPen(DARK, width=2)),
+    "saddle": dict(symbol="s", symbolBrush="#909090", symbolPen=pg.mkPen(DARK, width=2)),
+    "center": dict(symbol="star", symbolBrush="#909090", symbolPen=DARK),
 }
 
 
@@ -102,6 +105,26 @@ def describe_fixed_point(model: planar.PlanarModel, fp: planar.FixedPoint) -> st
     J = ", ".join("[" + ", ".join(f"{v:.4g}" for v in row) + "]" for row in fp.jacobian)
     return (f"<b>{fp.kind}</b> at {model.x_label} = {fp.x:.4f}, {model.y_label} = {fp.y:.4f}; "
             f"eigenvalues λ = {eig}; Jacobian J = [{J}]")
+
+
+@dataclasses.dataclass(frozen=True)
+class Start(ViewState):
+    """Where a trajectory starts, and whether it also runs backward in time."""
+
+    x0: float
+    y0: float
+    backward: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class PlaneView(ViewState):
+    """What a session keeps of a phase plane (trajectories are recomputed from their starts)."""
+
+    trajectories: Annotated[tuple[Start, ...], MaxItems(MAX_TRAJECTORIES)] = ()
+    flow: FlowMode = "normalised"
+    backward: bool = False
+    x_range: Range | None = None
+    y_range: Range | None = None
 
 
 @dataclasses.dataclass
@@ -158,7 +181,7 @@ class PhasePlane(QWidget):
         self.fixed_points: list[planar.FixedPoint] = []
         self._controls()
         self._plots()
-        self._animation = _timer(self, FRAME_MS, self._advance, single=False)
+        self.replay = Replay(self._advance, parent=self)
         self._recompute = _timer(self, RECOMPUTE_MS, self._follow_params)
         self.plane.vb.sigRangeChanged.connect(self.redraw)
         self.plane.vb.sigStateChanged.connect(self._no_auto_range)
@@ -315,12 +338,11 @@ class PhasePlane(QWidget):
                               pending, {d: [] for d in directions}, time.perf_counter())
         self.trajectories.append(run)
         self.trajectory_started.emit(run)
-        self._step(run)
-        if animate:
-            self._animation.start()
-        else:
+        if not animate:
             while not run.done:
                 self._step(run)
+        elif not self.replay.playing:
+            self.replay.start()
         return run
 
     def _trajectory_curve(self, name: str, colour: str, backward: bool) -> LiveCurve:
@@ -334,12 +356,12 @@ class PhasePlane(QWidget):
         dx, dy = BOX_MARGIN * (x1 - x0), BOX_MARGIN * (y1 - y0)
         return (x0 - dx, x1 + dx), (y0 - dy, y1 + dy)
 
-    def _advance(self) -> None:
+    def _advance(self, _frame: int) -> bool:
+        """One animation frame: the next pieces of every running trajectory."""
         active = [run for run in self.trajectories if not run.done]
         for run in active:
             self._step(run)
-        if all(run.done for run in active):
-            self._animation.stop()
+        return any(not run.done for run in active)
 
     def _step(self, run: PlaneTrajectory) -> None:
         """Compute and draw the next pieces of every direction still running (the first time
@@ -368,7 +390,7 @@ class PhasePlane(QWidget):
 
     def stop(self) -> None:
         """End the animation: trajectories keep what is drawn."""
-        self._animation.stop()
+        self.replay.end()
         for run in self.trajectories:
             run.pending.clear()
 
@@ -408,53 +430,20 @@ class PhasePlane(QWidget):
 
     # -- session -------------------------------------------------------------------------------
 
-    def state(self) -> dict:
+    def view(self) -> PlaneView:
         """Trajectory start points, the controls and the plane's axis ranges."""
         (x0, x1), (y0, y1) = self.view_limits()
-        return {"trajectories": [{"x0": x, "y0": y, "backward": b} for x, y, b in self.starts()],
-                "flow": self.flow_mode, "backward": self.backward_box.isChecked(),
-                "x_range": [x0, x1], "y_range": [y0, y1]}
+        return PlaneView(tuple(Start(*start) for start in self.starts()), self.flow_mode,
+                         self.backward_box.isChecked(), (x0, x1), (y0, y1))
 
-    @staticmethod
-    def parse_state(state) -> dict:
-        """A state from a session, checked (ParamError) and completed with defaults."""
-        if not isinstance(state, dict):
-            raise ParamError("plane", "must be an object")
-        starts = state.get("trajectories", [])
-        if not isinstance(starts, list) or not all(_is_start(s) for s in starts):
-            raise ParamError("trajectories", "must be a list of {x0, y0, backward} with finite "
-                                             "numbers x0, y0 and true/false backward")
-        if not isinstance(state.get("backward", False), bool):
-            raise ParamError("backward", "must be true or false")
-        flow = state.get("flow", FLOW_MODES[0])
-        if flow not in FLOW_MODES:
-            raise ParamError("flow", f"'{flow}' is not one of {', '.join(FLOW_MODES)}")
-        ranges = {key: state.get(key) for key in ("x_range", "y_range")}
-        for key, value in ranges.items():
-            if value is not None and not _is_range(value):
-                raise ParamError(key, "must be [low, high] with finite numbers, low < high")
-        return {"trajectories": [(float(s["x0"]), float(s["y0"]), bool(s.get("backward")))
-                                 for s in starts],
-                "flow": flow, "backward": state.get("backward", False), **ranges}
-
-    def restore(self, parsed: dict) -> None:
-        """Apply a state returned by :meth:`parse_state`; trajectories are recomputed."""
-        self.flow_box.setCurrentText(parsed["flow"])
-        self.backward_box.setChecked(parsed["backward"])
+    def apply_view(self, view: PlaneView) -> None:
+        """Show ``view``; its trajectories are recomputed."""
+        self.flow_box.setCurrentText(view.flow)
+        self.backward_box.setChecked(view.backward)
         (x0, x1), (y0, y1) = self.view_limits()
-        self.plane.setRange(xRange=parsed["x_range"] or (x0, x1),
-                            yRange=parsed["y_range"] or (y0, y1), padding=0)
-        self.set_starts(parsed["trajectories"])
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
-        value)
-
-
-def _is_start(start) -> bool:
-    return (isinstance(start, dict) and _is_number(start.get("x0"))
-            and _is_number(start.get("y0")) and isinstance(start.get("backward", False), bool))
+        self.plane.setRange(xRange=view.x_range or (x0, x1), yRange=view.y_range or (y0, y1),
+                            padding=0)
+        self.set_starts([(s.x0, s.y0, s.backward) for s in view.trajectories])
 
 
 def _unlisted_curve(panel: PlotPanel, plot: str, name: str, **style) -> LiveCurve:
@@ -472,67 +461,10 @@ def _draw_as_segments(curve: LiveCurve) -> None:
     curve.item.curve.setSegmentedLineMode("on")
 
 
-def _is_range(value) -> bool:
-    return (isinstance(value, list) and len(value) == 2 and all(map(_is_number, value))
-            and value[0] < value[1])
-
-
-def _timer(parent, ms: int, slot, single: bool = True) -> QTimer:
+def _timer(parent, ms: int, slot) -> QTimer:
+    """A single-shot timer."""
     timer = QTimer(parent)
     timer.setInterval(ms)
-    timer.setSingleShot(single)
+    timer.setSingleShot(True)
     timer.timeout.connect(slot)
     return timer
-
-
-def adopt_traces_page(pages: QTabWidget, plane: PhasePlane, title: str = "Phase plane") -> None:
-    """Put ``plane`` (built around the page's PlotPanel) in that page's place."""
-    index = pages.indexOf(plane.panel)
-    if index >= 0:
-        pages.removeTab(index)
-    pages.insertTab(max(index, 0), plane, title)
-    pages.setCurrentIndex(max(index, 0))
-
-
-# ---------------------------------------------------------------- bifurcation view
-
-def show_bifurcation(panel: PlotPanel, model: planar.PlanarModel, sweep: SweepResult) -> None:
-    """Draw a :class:`~neurodynex_gui.models.planar.BifurcationSweep` on one plot against the
-    scanned parameter: real and imaginary parts of the fixed point's eigenvalues and the
-    attractor's extent in x (the fixed point where it is stable, the limit cycle's min and max
-    where not), with the critical values marked (found again from the sign of re_lambda1 for a
-    sweep restored from a session, which keeps only the columns)."""
-    panel.clear()
-    panel.plots.clear()
-    panel.curves.clear()
-    x = model.x_label
-    units = (f"λ in 1/{model.t_unit}, {x} in {model.x_unit}"
-             if model.t_unit != model.x_unit else model.x_unit)
-    label, _, unit = sweep.x_label.partition(" (")
-    plot = panel.add_plot("bifurcation", f"Re λ, Im λ, {x} min/max", units, x_label=label,
-                          x_unit=unit.rstrip(")"), legend=True)
-    plot.setTitle("bifurcation view: stability of the fixed point and size of the attractor")
-    blue = "#1f77b4"
-    styles = (("re_lambda1", "Re λ1", pg.mkPen(blue, width=2.5)),
-              ("re_lambda2", "Re λ2", pg.mkPen(blue, width=1.5, style=Qt.DashLine)),
-              ("im_lambda", "|Im λ|", pg.mkPen("#2ca02c", width=2)),
-              (f"{x}_max", f"{x} max", pg.mkPen(_DARK, width=3)),
-              (f"{x}_min", f"{x} min", pg.mkPen("#707070", width=3)))
-    for column, name, pen in styles:
-        panel.add_curve("bifurcation", name, pen=pen).set(sweep.x, sweep.columns[column])
-    plot.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen("#909090", width=1)))
-    critical = getattr(sweep, "critical", None)
-    if critical is None:
-        critical = _crossings(sweep.x, sweep.columns["re_lambda1"])
-    for value in critical:
-        plot.addItem(pg.InfiniteLine(value, angle=90, pen=pg.mkPen("#d62728", width=2,
-                                                                   style=Qt.DashLine),
-                                     label=f"{label} = {value:.4f}",
-                                     labelOpts={"position": 0.92, "color": "#d62728"}))
-    panel.flush()
-
-
-def _crossings(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Where ``y`` changes sign, by linear interpolation."""
-    k = np.flatnonzero(np.sign(y[:-1]) * np.sign(y[1:]) < 0)
-    return x[k] - y[k] * (x[k + 1] - x[k]) / (y[k + 1] - y[k])
