@@ -267,3 +267,23 @@ def test_a_tab_shows_its_default_run_the_first_time_it_is_shown(qtbot, runner):
         window.tab_widget.setCurrentWidget(oja_tab)
     for tab in window._tabs.values():
         tab.stop()
+
+
+def test_space_and_ctrl_e_work_while_a_parameter_field_has_focus(qtbot, window, tmp_path,
+                                                                  monkeypatch):
+    tab = window.tabs["lif"]
+    tab.param_forms["params"].set_value("tend", "20000")
+    window.activateWindow()
+    field = tab.param_forms["params"].editor("membrane_time_scale")
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=2000)
+    qtbot.keyClick(field, Qt.Key_Space)
+    qtbot.waitUntil(lambda: window.runner.busy("lif"), timeout=3000)
+    assert field.text() == "1"  # the space did not go into the number
+    with qtbot.waitSignal(tab.job.stopped, timeout=3000):
+        qtbot.keyClick(field, Qt.Key_Space)
+    asked = []
+    monkeypatch.setattr(window, "export_dialog", lambda kind="figure": asked.append(kind))
+    qtbot.keyClick(field, Qt.Key_E, Qt.ControlModifier)
+    qtbot.keyClick(field, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
+    assert asked == ["figure", "data"]

@@ -6,7 +6,7 @@ answering the last valid parameter set.
 """
 from __future__ import annotations
 
-from PyQt5.QtCore import QSize, Qt, pyqtSignal
+from PyQt5.QtCore import QEvent, QSize, Qt, pyqtSignal
 from PyQt5.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                              QVBoxLayout, QWidget)
 
@@ -14,6 +14,10 @@ from ..models.params import ParamError, Params, coerce
 
 ERROR_STYLE = "color: #b00020;"
 UNIT_WIDTH = 52  # unit labels share a column, so the fields line up
+WINDOW_KEYS = {(Qt.Key_Space, Qt.NoModifier), (Qt.Key_E, Qt.ControlModifier),
+               (Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier),
+               (Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)}
+"""Keys a number field leaves to the window's shortcuts (run/stop, export, copy figure)."""
 
 
 class NumberEdit(QLineEdit):
@@ -29,6 +33,15 @@ class NumberEdit(QLineEdit):
         """Room for about ten digits in the current font (not Qt's default of 17)."""
         hint = super().sizeHint()
         return QSize(self.fontMetrics().horizontalAdvance("0") * 11 + 12, hint.height())
+
+    def event(self, event) -> bool:
+        """Space and the export keys reach the window's shortcuts: a number has no spaces,
+        and Ctrl+E is only the line edit's 'end of line'."""
+        if event.type() == QEvent.ShortcutOverride and (
+                event.key(), int(event.modifiers() & ~Qt.KeypadModifier)) in WINDOW_KEYS:
+            event.ignore()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event):
         if event.key() in (Qt.Key_Up, Qt.Key_Down) and self.step:
