@@ -10,7 +10,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PyQt5.QtWidgets import QApplication, QFileDialog, QInputDialog
 
-from . import export
+from . import dialog_folder, export
 
 
 class ExportActions:
@@ -23,9 +23,11 @@ class ExportActions:
         filters = ("PNG image (*.png);;SVG drawing (*.svg)" if kind == "figure"
                    else "CSV table (*.csv);;NumPy arrays (*.npz)")
         name = f"{self.current_tab.tab_id}.{'png' if kind == 'figure' else 'csv'}"
-        path, chosen = QFileDialog.getSaveFileName(self, f"Export {kind}", name, filters)
+        path, chosen = QFileDialog.getSaveFileName(self, f"Export {kind}",
+                                                   dialog_folder.start_path(name), filters)
         if not path:
             return
+        dialog_folder.remember(path)
         if not Path(path).suffix:
             path += "." + chosen.split("*.")[1].rstrip(")")
         width = None
@@ -55,8 +57,10 @@ class ExportActions:
         return written
 
     def export_all_dialog(self, all_tabs: bool) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export all plots into")
+        folder = QFileDialog.getExistingDirectory(self, "Export all plots into",
+                                                  str(dialog_folder.start_folder()))
         if folder:
+            dialog_folder.remember(folder)
             try:
                 self.export_all(folder, all_tabs)
             except OSError as error:

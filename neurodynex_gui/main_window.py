@@ -18,6 +18,8 @@ from .session_actions import SessionActions
 from .widgets.plots import PlotPanel
 
 SCALES = (1.5, 2.0, 2.5)
+EXERCISE_MIN_WIDTH, EXERCISE_WIDTH = 300, 420  # px of the exercise panel (F1)
+WELCOME = "Ready. Ctrl+R or Space runs the current tab, Esc stops it, F5 presentation mode."
 
 
 class MainWindow(SessionActions, ExportActions, QMainWindow):
@@ -48,6 +50,8 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         self.setCentralWidget(self.tab_widget)
         self.tab_ids = list(tab_ids or registry.tab_ids())
         self._tabs = {}
+        self._tab_messages: dict[str, str] = {}  # each tab's last status-bar message
+        self._exercises_sized = False
         for tab_id in self.tab_ids:
             title = registry.tab_title(tab_id)
             self.tab_widget.addTab(QLabel(f"Loading {title}…", alignment=Qt.AlignCenter), title)
@@ -66,8 +70,7 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         else:
             self.build_all_tabs()
         QTimer.singleShot(0, lambda: self._tab_changed(self.tab_widget.currentIndex()))
-        self.show_message("Ready. Ctrl+R or Space runs the current tab, Esc stops it, "
-                          "F5 presentation mode.")
+        self.show_message(WELCOME)
         self._autosave_timer = None
         if autosave:
             self._start_autosave()
@@ -98,7 +101,7 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         """Create a tab in place of its placeholder, with the window's current settings."""
         tab = registry.tab_class(tab_id)(self.runner)
         self._tabs[tab_id] = tab
-        tab.message.connect(self.show_message)
+        tab.message.connect(lambda text, t=tab: self._tab_message(t, text))
         tab.run_failed.connect(self._run_failed)
         tab.result_ready.connect(lambda _result, t=tab: presentation.refresh(t))
         tab.tool_ready.connect(lambda _key, _result, t=tab: presentation.refresh(t))
@@ -213,9 +216,17 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         self.exercise_dock = QDockWidget("Exercises", self)
         self.exercise_dock.setObjectName("exercises")
         self.exercise_dock.setWidget(self.exercise_text)
+        self.exercise_text.setMinimumWidth(EXERCISE_MIN_WIDTH)
         self.addDockWidget(Qt.RightDockWidgetArea, self.exercise_dock)
         self.exercise_dock.hide()
+        self.exercise_dock.visibilityChanged.connect(self._exercises_shown)
         self._show_exercises()
+
+    def _exercises_shown(self, visible: bool) -> None:
+        """Open the panel at a width that reads well (it remembers a width dragged later)."""
+        if visible and not self.exercise_dock.isFloating() and not self._exercises_sized:
+            self._exercises_sized = True
+            self.resizeDocks([self.exercise_dock], [EXERCISE_WIDTH], Qt.Horizontal)
 
     def _show_exercises(self) -> None:
         tab = self.current_tab
@@ -228,10 +239,10 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         if tab_id not in self._tabs:
             self._build(tab_id)
         tab = self._tabs[tab_id]
-        if self._run_on_first_view and tab_id not in self._viewed and tab.auto_run \
-                and tab.result is None:
-            tab.run()
+        if self._run_on_first_view and tab_id not in self._viewed:
+            tab.show_default_run()
         self._viewed.add(tab_id)
+        self.show_message(self._tab_messages.get(tab_id, WELCOME))
         self._show_exercises()
         presentation.refresh(self.current_tab)
 
@@ -239,6 +250,12 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text)
+
+    def _tab_message(self, tab, text: str) -> None:
+        """A tab's news: shown if it is the current tab, kept for when it becomes current."""
+        self._tab_messages[tab.tab_id] = text
+        if tab is self.current_tab:
+            self.show_message(text)
 
     def show_error(self, title: str, text: str, details: str = "") -> QMessageBox:
         """A non-blocking message box (and the status bar); details get a Copy button."""

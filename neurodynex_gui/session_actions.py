@@ -10,7 +10,7 @@ from pathlib import Path
 from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtWidgets import QFileDialog, QMessageBox
 
-from . import presentation, recovery, session
+from . import dialog_folder, presentation, recovery, session
 from .models.params import ParamError
 
 AUTOSAVE_MS = 60_000
@@ -69,19 +69,22 @@ class SessionActions:
         return True
 
     def open_session_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open session", "",
+        path, _ = QFileDialog.getOpenFileName(self, "Open session",
+                                              str(dialog_folder.start_folder()),
                                               f"Sessions (*{session.SUFFIX});;All files (*)")
         if path:
+            dialog_folder.remember(path)
             self.open_session(path)
 
     def save_session_dialog(self, ask: bool = False) -> None:
         path = self.session_path
         if ask or path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Save session", "session"
-                                                    + session.SUFFIX,
-                                                    f"Sessions (*{session.SUFFIX})")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Save session", dialog_folder.start_path("session" + session.SUFFIX),
+                f"Sessions (*{session.SUFFIX})")
             if not chosen:
                 return
+            dialog_folder.remember(chosen)
             path = Path(chosen if chosen.endswith(session.SUFFIX) else chosen + session.SUFFIX)
         try:
             self.save_session(path)

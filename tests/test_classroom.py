@@ -287,3 +287,49 @@ def test_space_and_ctrl_e_work_while_a_parameter_field_has_focus(qtbot, window, 
     qtbot.keyClick(field, Qt.Key_E, Qt.ControlModifier)
     qtbot.keyClick(field, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
     assert asked == ["figure", "data"]
+
+
+def test_visiting_every_tab_keeps_the_window_size(qtbot, make_window):
+    """No tab (with its default run shown) needs a window wider than the default 1280 px."""
+    window = make_window()
+    window.resize(1280, 820)
+    for index, tab in enumerate(window.tabs.values()):
+        window.tab_widget.setCurrentIndex(index)
+        if tab.auto_run:
+            with qtbot.waitSignal(tab.result_ready, timeout=30000):
+                tab.show_default_run()
+        else:
+            tab.show_default_run()
+        qtbot.wait(20)
+        assert window.minimumSizeHint().width() <= 1280, tab.tab_id
+        assert window.width() == 1280, tab.tab_id
+
+
+def test_exercise_panel_reads_well_and_units_use_the_micro_sign(qtbot, make_window):
+    window = make_window()
+    window.resize(1280, 820)
+    window.exercise_dock.show()
+    qtbot.wait(50)
+    assert window.exercise_dock.width() >= 300
+    from PyQt5.QtWidgets import QLabel
+
+    for tab in window.tabs.values():
+        for form in [*tab.param_forms.values(), *tab.tool_forms.values()]:
+            units = {label.text() for label in form.findChildren(QLabel)}
+            assert not units & {"uA", "uF", "uS", "um", "uV", "us"}, tab.tab_id
+    hh_units = {label.text() for label in window.tabs["hh"].param_forms["stimulus"]
+                .findChildren(QLabel)}
+    assert "µA" in hh_units
+
+
+def test_file_dialogs_open_in_documents_then_in_the_last_folder(tmp_path):
+    from PyQt5.QtCore import QStandardPaths
+
+    from neurodynex_gui import dialog_folder
+
+    documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    expected = Path(documents) if Path(documents).is_dir() else Path.home()
+    assert dialog_folder.start_folder() == expected
+    assert Path(dialog_folder.start_folder()) != Path(__file__).resolve().parents[1]
+    dialog_folder.remember(tmp_path / "lecture.ndx.json")
+    assert dialog_folder.start_path("x.png") == str(tmp_path / "x.png")

@@ -218,3 +218,23 @@ def test_command_line_export_writes_overlaps_energy_and_grid(tmp_path, main_py):
     assert png.read_bytes().startswith(b"\x89PNG")
     refused = main_py("--tab", "hopfield", "--set", "mu=5", "--export", str(png))
     assert refused.returncode == 2 and "mu" in refused.stderr  # only 3 patterns stored
+
+
+def test_the_default_run_is_shown_and_counted_in_words(tab):
+    assert tab.result is None
+    tab.show_default_run()  # what the window does the first time the tab is shown
+    run = tab.result
+    t, m = overlap_data(tab, 0)
+    assert len(t) == len(run.states) and m[-1] == 1.0  # pattern 0 retrieved
+    updates = len(run.states) - 1
+    assert tab.run_bar.state.text() == f"done after {updates} update{'s' * (updates != 1)}"
+    assert "1 updates" not in tab.traces.caption.text
+
+
+def test_the_grid_stays_in_place_when_its_caption_changes(qtbot, tab):
+    tab.show_default_run()
+    qtbot.wait(20)
+    where = tab.grid.mapToScene(0, 0)
+    tab.traces.caption.setText("a much longer caption than before, " * 4)
+    qtbot.wait(20)
+    assert tab.grid.mapToScene(0, 0) == where

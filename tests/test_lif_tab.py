@@ -129,3 +129,49 @@ def test_presets(qtbot, window):
     assert params.abs_refractory_period == 2.0
     tab.reset_defaults()
     assert tab.param_forms["params"].params().v_rest == 0.0
+
+
+def test_every_bad_field_is_listed_at_once_and_no_field_moves(qtbot, window):
+    tab = lif_tab(window)
+    form = tab.param_forms["params"]
+    fields = [form.editor(name) for name in form.params_class.names()]
+    before = [field.mapTo(tab, field.rect().topLeft()) for field in fields]
+    assert not form.set_value("membrane_time_scale", "-3")
+    assert not form.set_value("firing_threshold", "abc")
+    assert "at least 0.01 ms" in form.error("membrane_time_scale")
+    assert "not a number" in form.error("firing_threshold")  # both flagged, not only the first
+    text = tab.problems.text()
+    assert tab.problems.isVisibleTo(tab)
+    assert "membrane time constant tau" in text and "not a number" in text
+    assert [field.mapTo(tab, field.rect().topLeft()) for field in fields] == before
+    assert "at least 0.01 ms" in form.editor("membrane_time_scale").toolTip()
+    assert form.set_value("membrane_time_scale", "2") is False  # the other is still refused
+    assert form.error("membrane_time_scale") == "" and form.has_errors()
+    assert form.set_value("firing_threshold", "1")
+    assert not tab.problems.isVisibleTo(tab) and not form.has_errors()
+
+
+def test_status_bar_speaks_of_the_current_tab_only(qtbot, make_window, run_and_wait):
+    window = make_window("lif", "hh")
+    lif_tab, hh_tab = window.tabs["lif"], window.tabs["hh"]
+    window.tab_widget.setCurrentWidget(lif_tab)
+    lif_tab.param_forms["params"].set_value("tend", "20000")
+    lif_tab.run()
+    assert "running" in window.statusBar().currentMessage()
+    hh_tab.message.emit("Hodgkin-Huxley: something happened")
+    assert "Leaky" in window.statusBar().currentMessage()
+    lif_tab.stop()
+    window.tab_widget.setCurrentWidget(hh_tab)
+    assert window.statusBar().currentMessage() == "Hodgkin-Huxley: something happened"
+    window.tab_widget.setCurrentWidget(lif_tab)
+    assert window.statusBar().currentMessage().startswith("Leaky integrate-and-fire:")
+
+
+def test_run_and_stop_are_visible_without_scrolling_on_every_tab(qtbot, window):
+    window.resize(1280, 820)
+    for index, tab in enumerate(window.tabs.values()):
+        window.tab_widget.setCurrentIndex(index)
+        qtbot.wait(10)
+        for button in (tab.run_bar.run_button, tab.run_bar.stop_button):
+            corner = button.mapTo(window, button.rect().bottomRight())
+            assert button.isVisibleTo(window) and window.rect().contains(corner), tab.tab_id

@@ -234,3 +234,27 @@ def test_command_line_export(qtbot, tab, window, tmp_path):
     # the three compared runs of the session, and the form's run added (overlay on)
     assert [f"#{i} {rule}" in header for i, rule in
             enumerate(("oja", "hebb", "covariance", "oja"), 1)] == [True] * 4
+
+
+def test_compared_rules_all_fit_and_the_covariance_twin_is_told(qtbot, tab):
+    set_values(tab.param_forms["params"], n=1000, eta=0.01, ratio=0.3, angle=60,
+               initial_angle=-20)
+    set_values(tab.display_form, duration=0.5)
+    click(qtbot, tab, tab.buttons["compare"])
+    assert "learning…" in tab.readout.text()  # no final numbers while the replay runs
+    qtbot.waitSignal(tab.animation_finished, timeout=5000).wait()
+    assert "|w| = " in tab.readout.text()
+    oja_run, hebb, covariance = tab.views
+    # on this centred cloud the covariance rule learns exactly Oja's weights: said, and drawn
+    # dotted over Oja's curve so that both show
+    assert "(≈ #1" in covariance.label and "≈" not in hebb.label
+    assert covariance.curves["trail"].item.opts["pen"].style() == Qt.DotLine
+    assert oja_run.curves["trail"].item.opts["pen"].style() == Qt.SolidLine
+    plots = tab.traces.plots
+    (_, _), (w_low, w_high) = plots["weights"].vb.viewRange()
+    for view in tab.views:  # Hebb's growing weights too stay inside the frame
+        assert w_low <= view.result.w.min() and view.result.w.max() <= w_high
+    assert plots["norm"].ctrl.logYCheck.isChecked()  # |w| of Hebb and Oja on a log axis
+    (_, _), (n_low, n_high) = plots["norm"].vb.viewRange()
+    assert n_low <= np.log10(oja_run.result.w_norm.min())
+    assert np.log10(hebb.result.w_norm.max()) <= n_high

@@ -64,6 +64,12 @@ class ModelTab(QWidget):
         self.readout = QLabel()
         self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.readout.setWordWrap(True)
+        self.problems = QLabel()  # every refused value, where it moves no field
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b00020;")
+        self.problems.hide()
+        for form in [*self.param_forms.values(), *self.tool_forms.values()]:
+            form.problems_changed.connect(self._show_problems)
         self.run_bar = RunBar()
         self.run_bar.run.connect(self.run)
         self.run_bar.stop.connect(self.stop)
@@ -96,6 +102,11 @@ class ModelTab(QWidget):
     def side_sections(self) -> list[Section]:
         """Boxes of the tab's own controls for the side panel (after build_pages)."""
         return []
+
+    def show_default_run(self) -> None:
+        """Called the first time the tab is shown, so that no plot greets a user empty."""
+        if self.auto_run and self.result is None:
+            self.run()
 
     def start_run(self) -> None:
         """Clear what a new run replaces."""
@@ -175,6 +186,7 @@ class ModelTab(QWidget):
         for section in by_place["run"]:
             outer_column.addWidget(_boxed(section))
         outer_column.addWidget(scroll, 1)
+        outer_column.addWidget(self.problems)  # below the fields: it moves none of them
         self.side_panel = panel
         self.fit_side_panel()
         splitter = QSplitter(Qt.Horizontal)
@@ -265,6 +277,7 @@ class ModelTab(QWidget):
         job.started_at = time.perf_counter()
         self.job = job
         self.run_bar.set_running(what)
+        self.message.emit(f"{self.title}: {what}…")
         # bound methods of this QObject: Qt drops the connections if the tab goes away first
         job.chunk.connect(self._job_chunk)
         job.finished.connect(self._job_finished)
@@ -333,6 +346,13 @@ class ModelTab(QWidget):
         self.message.emit(f"{self.title}: {job.what} failed: {summary}")
         self.readout.setText(f"<span style='color:#b00020'>Run failed: {summary}</span>")
         self.run_failed.emit(text)
+
+    def _show_problems(self) -> None:
+        problems = [p for form in [*self.param_forms.values(), *self.tool_forms.values()]
+                    for p in form.problems()]
+        self.problems.setText("Not accepted (fix to run): "
+                              + "; ".join(problems) if problems else "")
+        self.problems.setVisible(bool(problems))
 
     def _parameter_changed(self, _params) -> None:
         if self.auto_run_enabled and self.auto_run:

@@ -125,6 +125,7 @@ pattern leave in w_ij?</li>
         self.thumbnails.setMaximumHeight(150)
         self.thumbnails.selected.connect(self.select_pattern)
         self.grid_info = QLabel()
+        self.grid_info.setWordWrap(True)
         controls = QHBoxLayout()
         for text, tip, slot in (
                 ("Store grid as pattern", "Add the grid as it is now to the stored patterns",
@@ -142,8 +143,10 @@ pattern leave in w_ij?</li>
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(panel, 1)
         column.addLayout(controls)
-        column.addWidget(QLabel("Stored patterns (click one to cue it; the grid can be drawn "
-                                "on with the mouse):"))
+        hint = QLabel("Stored patterns (click one to cue it; the grid can be drawn on with "
+                      "the mouse):")
+        hint.setWordWrap(True)
+        column.addWidget(hint)
         column.addWidget(self.thumbnails)
         self.weights = WeightPanel()
 
@@ -275,6 +278,12 @@ pattern leave in w_ij?</li>
         if self._begin():
             self.run_bar.set_running("animating")
             self.replay.start()
+
+    def show_default_run(self) -> None:
+        """The default recall, shown whole (Run animates it)."""
+        if self.result is None and self._begin():
+            self.replay.start(play=False)
+            self.replay.finish()
 
     def step(self) -> None:
         """One update of the run shown (pausing it), or a new paused run at t = 0."""

@@ -53,12 +53,14 @@ class RunView:
     """What one learning run draws: trail and arrow on the cloud, time courses beside it."""
 
     def __init__(self, panel, params: oja.OjaParams, result: oja.OjaResult, label: str,
-                 color: str):
+                 color: str, dotted: bool = False):
         self.params, self.result, self.label = params, result, label
         self.panel = panel
         self.t = np.arange(len(result.w))
         width = 2 if len(self.t) <= SMALL_RUN else 1  # 1 px: 10,000 points in 1 ms, not 20
-        pen = pg.mkPen(color, width=width)
+        # dotted, a bit wider: drawn over an identical run, both colours stay visible
+        pen = pg.mkPen(color, width=width + 1, style=Qt.DotLine) if dotted else \
+            pg.mkPen(color, width=width)
         self.curves = {
             "trail": panel.add_curve("cloud", label, pen=pen),
             "w1": panel.add_curve("weights", f"{label} w1", pen=pen),
@@ -168,6 +170,7 @@ class OjaTab(ModelTab):
         self.views: list[RunView] = []
         self._animated: list[RunView] = []
         self._run_count = 0
+        self._summary = ""  # the readout once the replay has ended
         self._rng = np.random.default_rng()
         super().__init__(runner, parent)
         self.display_form = self.param_forms["display"]
@@ -279,9 +282,11 @@ class OjaTab(ModelTab):
         if saved_view is not None:
             self.show_view(saved_view)
         self.result = results
-        self.readout.setText("\n".join(
+        self._summary = "\n".join(
             [f"principal axis of the cloud at {_direction(results[-1].axis):.1f}°"]
-            + [run.summary() for run in new]))
+            + [run.summary() for run in new])
+        self.readout.setText("learning… (the final weights are given when the replay ends; "
+                             "To end skips there)")
         self._animated = new
         if animate and self.display_form.params().duration > 0:
             self._start_replay()
@@ -290,11 +295,17 @@ class OjaTab(ModelTab):
         self.result_ready.emit(results)
 
     def _add_view(self, params, result) -> RunView:
+        """A view of a new run; one whose weights a run shown already drew to within 1 % of
+        their size (the covariance rule on a centred cloud is nearly Oja's rule) says so and
+        is dotted over it, so that both show."""
         self._run_count += 1
         start = _direction(result.w[0])
         label = f"#{self._run_count} {params.rule} from {start:.0f}°"
+        twin = next((view for view in self.views if _coincide(view.result.w, result.w)), None)
+        if twin is not None:
+            label += f" (≈ {twin.label.split()[0]}, within 1 %)"
         view = RunView(self.traces, params, result, label,
-                       PALETTE[(self._run_count - 1) % len(PALETTE)])
+                       PALETTE[(self._run_count - 1) % len(PALETTE)], dotted=twin is not None)
         self.views.append(view)
         return view
 
@@ -317,16 +328,23 @@ class OjaTab(ModelTab):
     def _frame_time_plots(self) -> None:
         """Fix the time plots' ranges to the whole runs, so that the replay fills a still frame.
 
-        Diverging runs (plain Hebb's, or too large an eta) leave the frame of the others.
+        Every run fits; with a diverging one (plain Hebb's, or too large an eta) |w| is drawn
+        on a logarithmic axis, so that the bounded runs stay readable beside it.
         """
         n = max(len(view) for view in self.views)
-        bounded = [v for v in self.views if not v.diverges()] or self.views
         plots = self.traces.plots
         plots["weights"].setXRange(0, n, padding=0.02)
-        w = _drawable(view.result.w for view in bounded)
+        w = _drawable(view.result.w for view in self.views)
         plots["weights"].setYRange(w.min(), w.max(), padding=0.05)
-        norm = _drawable(view.result.w_norm for view in bounded)
-        plots["norm"].setYRange(min(norm.min(), 0.0), norm.max(), padding=0.05)
+        norm = _drawable(view.result.w_norm for view in self.views)
+        diverging = any(view.diverges() for view in self.views)
+        plots["norm"].setLogMode(y=diverging)
+        if diverging:
+            positive = norm[norm > 0]
+            plots["norm"].setYRange(np.log10(positive.min()), np.log10(positive.max()),
+                                    padding=0.05)
+        else:
+            plots["norm"].setYRange(min(norm.min(), 0.0), norm.max(), padding=0.05)
 
     def advance_to(self, frame: int) -> bool:
         """Replay frame: every animated run up to point ``frame``."""
@@ -380,6 +398,7 @@ class OjaTab(ModelTab):
             for view in self.views:
                 view.set_cached(False)
             self._animated = []
+            self.readout.setText(self._summary)
             self.animation_finished.emit()
 
     def clear_runs(self) -> None:
@@ -405,6 +424,13 @@ class OjaTab(ModelTab):
             self.submit(SIMULATE_MANY, {"runs": runs}, "restoring runs",
                         on_done=lambda done: self._show_batch(runs, done, animate=False,
                                                               keep=False, saved_view=view))
+
+
+def _coincide(w: np.ndarray, other: np.ndarray) -> bool:
+    """Whether two weight courses are the same to within 1 % of their largest weight."""
+    if w.shape != other.shape or not (np.isfinite(w).all() and np.isfinite(other).all()):
+        return False
+    return bool(np.abs(w - other).max() <= 0.01 * np.abs(w).max())
 
 
 def _drawable(arrays) -> np.ndarray:

@@ -1,18 +1,19 @@
 """A form generated from a :class:`~neurodynex_gui.models.params.Params` class.
 
-Numbers are typed into line edits (Up/Down step them, Shift for ten steps); a value that is
-refused is shown in red with the reason beside its field, and :meth:`ParamForm.params` keeps
-answering the last valid parameter set.
+Numbers are typed into line edits (Up/Down step them, Shift for ten steps); every value that
+is refused is framed in red with the reason in its tooltip and in :meth:`ParamForm.problems`
+(the tab lists them where they move no field), and :meth:`ParamForm.params` keeps answering
+the last valid parameter set.
 """
 from __future__ import annotations
 
 from PyQt5.QtCore import QEvent, QSize, Qt, pyqtSignal
 from PyQt5.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                             QVBoxLayout, QWidget)
+                             QWidget)
 
 from ..models.params import ParamError, Params, coerce
 
-ERROR_STYLE = "color: #b00020;"
+ERROR_BORDER = "border: 2px solid #b00020;"
 UNIT_WIDTH = 52  # unit labels share a column, so the fields line up
 WINDOW_KEYS = {(Qt.Key_Space, Qt.NoModifier), (Qt.Key_E, Qt.ControlModifier),
                (Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier),
@@ -57,6 +58,13 @@ class NumberEdit(QLineEdit):
         return super().keyPressEvent(event)
 
 
+def display_unit(unit: str) -> str:
+    """A unit as shown on screen: 'uA' -> 'µA' (the scripting API keeps plain ASCII)."""
+    micro = unit[:1] == "u" and unit[1:2] in ("A", "F", "S", "m", "V", "s") and (
+        len(unit) == 2 or not unit[2].isalpha())
+    return "µ" + unit[1:] if micro else unit
+
+
 def format_number(value, decimals: int = 4) -> str:
     if isinstance(value, int):
         return str(value)
@@ -67,41 +75,35 @@ class ParamForm(QWidget):
     """Fields for every parameter of ``params_class``; ``changed`` fires on a valid edit."""
 
     changed = pyqtSignal(object)
+    problems_changed = pyqtSignal()
 
     def __init__(self, params_class: type[Params], parent=None):
         super().__init__(parent)
         self.params_class = params_class
         self._current = params_class()
         self._editors: dict[str, QWidget] = {}
-        self._errors: dict[str, QLabel] = {}
+        self._errors: dict[str, str] = {}   # field -> why its value is refused
+        self._tips: dict[str, str] = {}
         self._rows: dict[str, tuple[QLabel, QWidget]] = {}
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         layout.setContentsMargins(0, 0, 0, 0)
         for name, default, meta in params_class.specs():
             editor = self._make_editor(name, default, meta)
-            error = QLabel()
-            error.setStyleSheet(ERROR_STYLE)
-            error.setWordWrap(True)
-            error.hide()
             field = QWidget()
-            column = QVBoxLayout(field)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(1)
-            row = QHBoxLayout()
+            row = QHBoxLayout(field)
+            row.setContentsMargins(0, 0, 0, 0)
             row.addWidget(editor, 1)
-            unit = QLabel(meta.unit)
+            unit = QLabel(display_unit(meta.unit))
             unit.setMinimumWidth(UNIT_WIDTH)
             row.addWidget(unit)
-            column.addLayout(row)
-            column.addWidget(error)
             label = QLabel(meta.label)
-            tip = self._tooltip(name, meta)
+            tip = self._tips[name] = self._tooltip(name, meta)
             for widget in (label, editor):
                 widget.setToolTip(tip)
             label.setBuddy(editor)
             layout.addRow(label, field)
-            self._editors[name], self._errors[name] = editor, error
+            self._editors[name] = editor
             self._rows[name] = (label, field)
         self.set_params(self._current)
 
@@ -146,12 +148,16 @@ class ParamForm(QWidget):
         return self._editors[name]
 
     def error(self, name: str) -> str:
-        """The message shown beside ``name`` ('' if none)."""
-        label = self._errors[name]
-        return label.text() if not label.isHidden() else ""
+        """Why the value of ``name`` is refused ('' if it is not)."""
+        return self._errors.get(name, "")
 
     def has_errors(self) -> bool:
-        return any(self.error(name) for name in self._errors)
+        return bool(self._errors)
+
+    def problems(self) -> list[str]:
+        """'label: why' for every refused value, in the form's order."""
+        return [f"{self.params_class.meta(name).label}: {message}"
+                for name, message in self._errors.items()]
 
     # -- building ------------------------------------------------------------------------------
 
@@ -202,17 +208,18 @@ class ParamForm(QWidget):
             self._show_error(name, None)
 
     def _commit(self, name: str) -> bool:
-        """Validate the whole form after an edit of ``name``; adopt it if valid."""
+        """Validate the whole form after an edit of ``name`` (every field, then the rules
+        between fields); adopt it if valid."""
         values = {n: self._text(n) for n in self._editors}
+        for field in self._editors:
+            self._check_only(field)
+        if self._errors:
+            return False
         try:
             params = self.params_class.from_dict(values)
         except ParamError as error:
-            for other in self._errors:
-                self._show_error(other, None)
-            self._show_error(error.name if error.name in self._errors else name, error.message)
+            self._show_error(error.name if error.name in self._editors else name, error.message)
             return False
-        for other in self._errors:
-            self._show_error(other, None)
         changed = params != self._current
         self._current = params
         self._update_visibility()
@@ -221,10 +228,17 @@ class ParamForm(QWidget):
         return True
 
     def _show_error(self, name: str, message: str | None) -> None:
-        label, editor = self._errors[name], self._editors[name]
-        label.setText(message or "")
-        label.setVisible(bool(message))
-        editor.setStyleSheet("border: 1px solid #b00020;" if message else "")
+        if self._errors.get(name) == message:
+            return
+        if message:
+            self._errors[name] = message
+        else:
+            self._errors.pop(name, None)
+        editor = self._editors[name]
+        editor.setStyleSheet(ERROR_BORDER if message else "")
+        editor.setToolTip(f"{message}\n\n{self._tips[name]}" if message else self._tips[name])
+        self._errors = {n: self._errors[n] for n in self._editors if n in self._errors}
+        self.problems_changed.emit()
 
     def _update_visibility(self) -> None:
         values = self._current.to_dict()
