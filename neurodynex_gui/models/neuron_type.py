@@ -580,16 +580,26 @@ def get_spiketimes(t, v, v_th=V_TH_MV, do_plot=False) -> np.ndarray:
     return spikes.get_spiketimes(t, v, v_th)
 
 
-class NeuronAbstract:
+class _NeuronClass(type):
+    """Neuron classes print readably: ``str(NeuronTypeOne)`` is "NeuronTypeOne (Type I)";
+    a mystery class prints only its name."""
+
+    def __str__(cls) -> str:
+        revealed = cls.__dict__.get("revealed", False)
+        return f"{cls.__name__} ({cls.neuron_type})" if revealed else cls.__name__
+
+
+class NeuronAbstract(metaclass=_NeuronClass):
     """A neuron of one type, as in the exercise package (``do_plot`` is accepted and ignored:
     plot the returned arrays, or use the application)."""
 
     neuron_type = ""
 
     @classmethod
-    def get_neuron_type(cls) -> str:
-        """"Type I" or "Type II"."""
-        return cls.neuron_type
+    def get_neuron_type(cls) -> type["NeuronAbstract"]:
+        """The revealed class, ``NeuronTypeOne`` or ``NeuronTypeTwo`` (as the exercise
+        package: compare with ``is`` or ``==``); its ``neuron_type`` is "Type I" or "Type II"."""
+        return REVEALED[cls.neuron_type]
 
     def step(self, t_end=300., I_tstart=20, I_tend=270, I_amp=0.5, do_plot=False):
         """A step of ``I_amp`` pA from I_tstart to I_tend (ms); returns (t, v, w, I) arrays in
@@ -609,16 +619,22 @@ class NeuronTypeOne(NeuronAbstract):
     """The type I neuron (revealed)."""
 
     neuron_type = TYPE_ONE
+    revealed = True
 
 
 class NeuronTypeTwo(NeuronAbstract):
     """The type II neuron (revealed)."""
 
     neuron_type = TYPE_TWO
+    revealed = True
+
+
+REVEALED = {TYPE_ONE: NeuronTypeOne, TYPE_TWO: NeuronTypeTwo}
+"""The revealed class of each type name."""
 
 
 def _mystery_class(name: str, neuron_type: str) -> type[NeuronAbstract]:
-    return type(name, (NeuronAbstract,), {"neuron_type": neuron_type, "__module__": __name__,
+    return _NeuronClass(name, (NeuronAbstract,), {"neuron_type": neuron_type, "__module__": __name__,
                                           "__doc__": "A neuron of unknown type: find out!"})
 
 
