@@ -99,8 +99,10 @@ def run_window(args) -> int:
         window.first_paint.connect(lambda: print("window shown", flush=True))
         window.first_paint.connect(lambda: QTimer.singleShot(0, window.close))
     sys.excepthook = window.report_exception
-    if args.session:
-        window.open_session(args.session)
+    if args.session:  # from the event loop: whatever happens, a dialog, never a crash
+        from PyQt5.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: window.open_session(args.session))
     return exec_window(app, window)
 
 
@@ -153,9 +155,11 @@ def _render(app, tab, args, fail) -> int:
 
     try:
         if args.session:
-            state = session.load(args.session)["tabs"].get(args.tab)
-            if state is not None:
-                tab.restore(state)
+            doc = session.load(args.session)
+            for note in session.check_states(doc, {args.tab: tab}, args.session):
+                print(f"neurodynex-gui: note: {note}", file=sys.stderr)
+            if args.tab in doc["tabs"]:
+                tab.restore(doc["tabs"][args.tab])
         for assignment in args.set:
             name, sep, value = assignment.partition("=")
             if not sep:
