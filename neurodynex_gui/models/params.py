@@ -99,7 +99,7 @@ def coerce(cls: type[Params], name: str, raw: Any) -> Any:
     if meta.choices is not None:
         value = str(raw)
         if value not in meta.choices:
-            raise ParamError(name, f"'{value}' is not one of {', '.join(meta.choices)}")
+            raise ParamError(name, f"'{_shown(value)}' is not one of {', '.join(meta.choices)}")
         return value
     if isinstance(default, bool):
         if isinstance(raw, str):
@@ -107,15 +107,15 @@ def coerce(cls: type[Params], name: str, raw: Any) -> Any:
                 return True
             if raw.strip().lower() in ("0", "false", "no", "off"):
                 return False
-            raise ParamError(name, f"'{raw}' is not true or false")
+            raise ParamError(name, f"'{_shown(raw)}' is not true or false")
         return bool(raw)
     kind = int if isinstance(default, int) else float
     try:
         value = kind(raw.strip() if isinstance(raw, str) else raw)
         if kind is int and not isinstance(raw, str) and value != raw:
             raise ValueError("not integral")  # 1.7 is refused, not truncated to 1
-    except (TypeError, ValueError):
-        raise ParamError(name, f"'{raw}' is not a{'n integer' if kind is int else ' number'}")
+    except (TypeError, ValueError, OverflowError):
+        raise ParamError(name, f"'{_shown(raw)}' is not a{'n integer' if kind is int else ' number'}")
     _check_field_value(name, meta, value)
     return value
 
@@ -130,11 +130,22 @@ def _check_field(field: dataclasses.Field, value: Any) -> None:
         _check_field_value(field.name, meta, value)
 
 
+def _shown(raw: Any, limit: int = 40) -> str:
+    """A value as a message quotes it: cut to ``limit`` characters."""
+    text = str(raw)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _check_field_value(name: str, meta: Meta, value: float) -> None:
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):  # ints of any size compare exactly
         raise ParamError(name, "must be a finite number")
     unit = f" {meta.unit}" if meta.unit else ""
     if meta.min is not None and value < meta.min:
-        raise ParamError(name, f"must be at least {meta.min:g}{unit}")
+        raise ParamError(name, f"must be at least {_bound(meta.min)}{unit}")
     if meta.max is not None and value > meta.max:
-        raise ParamError(name, f"must be at most {meta.max:g}{unit}")
+        raise ParamError(name, f"must be at most {_bound(meta.max)}{unit}")
+
+
+def _bound(value: float) -> str:
+    """A bound as a message shows it: whole numbers in full (2147483647, not 2.14748e+09)."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else f"{value:g}"
