@@ -111,19 +111,17 @@ def run_window(args) -> int:
               "the command line export works without one: --help", file=sys.stderr)
         return 1
     app = make_application(sys.argv[:1])
+    from PyQt5.QtCore import QTimer
+
     from .main_window import MainWindow
 
     window = MainWindow(autosave=True, lazy=True, run_on_first_view=True)
     window.show()
     if args.exit_after_show:  # start-up benchmark: report the first paint, then leave
-        from PyQt5.QtCore import QTimer
-
         window.first_paint.connect(lambda: print("window shown", flush=True))
         window.first_paint.connect(lambda: QTimer.singleShot(0, window.close))
     sys.excepthook = window.report_exception
     if args.session:  # from the event loop: whatever happens, a dialog, never a crash
-        from PyQt5.QtCore import QTimer
-
         QTimer.singleShot(0, lambda: window.open_session(args.session))
     return exec_window(app, window)
 

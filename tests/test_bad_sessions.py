@@ -1,5 +1,4 @@
 """Malformed sessions are refused with one clear message; nothing changes, nothing crashes."""
-import json
 import zipfile
 
 import numpy as np
