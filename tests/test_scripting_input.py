@@ -164,6 +164,9 @@ def test_any_refused_value_raises_a_param_error_naming_the_argument(no_simulatio
     (lambda: hh.HH_Sinus(dt=-1), "dt"),
     (lambda: fhn.get_trajectory(I=math.nan), "I"),
     (lambda: fhn.get_fixed_point(I_ext="x"), "I_ext"),
+    (lambda: fhn.get_flow(n=10 ** 5), "n"),  # 10^10 grid points: a MemoryError
+    (lambda: lif.min_step_amplitude(neurons=2), "neurons"),  # would never narrow: a hang
+    (lambda: nt.threshold(nt.TYPE_ONE, neurons=1), "neurons"),
 ])
 def test_the_reported_nonsense_is_refused(no_simulation, make_call, argument):
     with pytest.raises(ValueError, match=f"^{argument}: "):

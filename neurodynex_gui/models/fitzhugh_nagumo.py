@@ -59,6 +59,14 @@ class BifurcationInputs(Params):
             raise ParamError("I_max", "must be larger than 'from I'")
 
 
+@dataclasses.dataclass(frozen=True)
+class FlowInputs(Params):
+    """The grid of :func:`get_flow`."""
+
+    n: int = param(20, "arrows per axis", min=2, max=500, step=1,
+                   help="the flow is computed on an n x n grid")
+
+
 def _rhs(v, w, p):
     return v * (1.0 - v * v) - w + p.I_ext, p.eps * (v - 0.5 * w + 0.5 * p.a)
 
@@ -150,7 +158,7 @@ def get_jacobian(v0, w0, eps=0.1):
     return np.array(_jacobian(v0, w0, FHNParams(eps=eps)), float)
 
 
-@checked(FHNParams, I="I_ext", vlim="v0", wlim="w0")
+@checked(FHNParams, FlowInputs, I="I_ext", vlim="v0", wlim="w0")
 def get_flow(I=0., eps=0.1, a=2.0, vlim=V_LIM, wlim=W_LIM, n=20, *, I_ext=None):
     """Flow field on an n x n grid: (V, W, dV, dW) arrays, as drawn by the seed's plot_flow."""
     return flow_field(FHN, FHNParams(I_ext=_current(I, I_ext), eps=eps, a=a), vlim, wlim, n)

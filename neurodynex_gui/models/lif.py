@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from .params import ParamError, Params, checked, param
-from .search import lowest_firing
+from .search import SearchInputs, lowest_firing
 from .spikes import get_spiketimes, rate_from_isi
 from .stimulus import stimulus_class
 from .sweep import SweepResult
@@ -178,7 +178,7 @@ def _spike_counts(params, stimulus, amplitudes, duration_ms, should_stop=None):
     return np.asarray(built.spikes.count[:]), built
 
 
-@checked("MinAmplitudeInputs")
+@checked("MinAmplitudeInputs", SearchInputs)
 def min_step_amplitude(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *,
                        resolution_nA: float = 0.001, neurons: int = 101, on_chunk=None,
                        should_stop=None) -> SweepResult:

@@ -35,7 +35,7 @@ from scipy.optimize import brentq
 from . import spikes
 from .params import ParamError, Params, checked, param
 from .planar import PlanarModel
-from .search import lowest_firing
+from .search import SearchInputs, lowest_firing
 from .stimulus import stimulus_class
 
 __all__ = ["TYPE_ONE", "TYPE_TWO", "TypeOneParams", "TypeTwoParams", "TYPE_ONE_MODEL",
@@ -483,7 +483,7 @@ def _all_neurons(built, on_chunk):
     return forward
 
 
-@checked(ThresholdInputs)
+@checked(ThresholdInputs, SearchInputs)
 def threshold(neuron_type: str, resolution: float = 0.01, I_max: float = 2.0,
               t_end: float = 1000.0, *, neurons: int = 41, should_stop=None
               ) -> tuple[float, float]:
