@@ -20,10 +20,31 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 __version__ = "0.1.0"
 
 
+MIN_WIDTH, MAX_WIDTH = 100, 20000
+"""PNG widths (pixels) that --export accepts, as the window's export dialog."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad flags and values: one line and exit status 2 (``--help`` shows the usage)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _width(text: str) -> int:
+    try:
+        width = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a whole number of pixels")
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(f"{text[:20]} pixels is outside {MIN_WIDTH} to "
+                                         f"{MAX_WIDTH}")
+    return width
+
+
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="neurodynex-gui",
-                                     description="The models of the book Neuronal Dynamics, "
-                                                 "live.")
+    parser = _Parser(prog="neurodynex-gui",
+                     description="The models of the book Neuronal Dynamics, live.")
     parser.add_argument("--list-tabs", action="store_true", help="print the tab ids and exit")
     parser.add_argument("--tab", help="tab id for --export (see --list-tabs)")
     parser.add_argument("--session", help="session file (*.ndx.json) to load first")
@@ -32,7 +53,8 @@ def parse_args(argv):
     parser.add_argument("--export", metavar="OUT",
                         help="run the tab's simulation and write OUT (.png .svg .csv .npz) "
                              "without showing a window")
-    parser.add_argument("--width", type=int, help="PNG width in pixels for --export")
+    parser.add_argument("--width", type=_width,
+                        help=f"PNG width in pixels for --export ({MIN_WIDTH}-{MAX_WIDTH})")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--install-desktop", action="store_true",
                         help="add a menu entry, a desktop shortcut and icons for this user")
@@ -89,18 +111,18 @@ def run_window(args) -> int:
               "the command line export works without one: --help", file=sys.stderr)
         return 1
     app = make_application(sys.argv[:1])
+    from PyQt5.QtCore import QTimer
+
     from .main_window import MainWindow
 
     window = MainWindow(autosave=True, lazy=True, run_on_first_view=True)
     window.show()
     if args.exit_after_show:  # start-up benchmark: report the first paint, then leave
-        from PyQt5.QtCore import QTimer
-
         window.first_paint.connect(lambda: print("window shown", flush=True))
         window.first_paint.connect(lambda: QTimer.singleShot(0, window.close))
     sys.excepthook = window.report_exception
-    if args.session:
-        window.open_session(args.session)
+    if args.session:  # from the event loop: whatever happens, a dialog, never a crash
+        QTimer.singleShot(0, lambda: window.open_session(args.session))
     return exec_window(app, window)
 
 
@@ -120,7 +142,8 @@ def export_headless(args) -> int:
     from .tabs import tab_ids
 
     def fail(message: str) -> int:
-        print(f"neurodynex-gui: error: {message}", file=sys.stderr)
+        one_line = " ".join(message.split())  # a quoted value may hold line breaks
+        print(f"neurodynex-gui: error: {one_line}", file=sys.stderr)
         return 2
 
     if not args.tab or not args.export:
@@ -131,6 +154,7 @@ def export_headless(args) -> int:
     if suffix not in FORMATS:
         return fail(f"cannot export '.{suffix}': use .png, .svg, .csv or .npz")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _quiet_qt()
     app = make_application()
     from PyQt5 import sip
 
@@ -145,6 +169,18 @@ def export_headless(args) -> int:
         sip.delete(tab)  # now, while Python is whole: Qt's clean-up at exit crashed on it
 
 
+def _quiet_qt() -> None:
+    """Only Qt's critical messages reach the terminal: off screen, its warnings (e.g. "This
+    plugin does not support propagateSizeHints()") would bury the one line the export prints."""
+    from PyQt5.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind, _context, message):
+        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            print(f"Qt: {message}", file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def _render(app, tab, args, fail) -> int:
     from . import export, session
     from .export import ExportError
@@ -153,9 +189,11 @@ def _render(app, tab, args, fail) -> int:
 
     try:
         if args.session:
-            state = session.load(args.session)["tabs"].get(args.tab)
-            if state is not None:
-                tab.restore(state)
+            doc = session.load(args.session)
+            for note in session.check_states(doc, {args.tab: tab}, args.session):
+                print(f"neurodynex-gui: note: {note}", file=sys.stderr)
+            if args.tab in doc["tabs"]:
+                tab.restore(doc["tabs"][args.tab])
         for assignment in args.set:
             name, sep, value = assignment.partition("=")
             if not sep:

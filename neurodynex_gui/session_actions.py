@@ -41,9 +41,7 @@ class SessionActions:
         """Load a session; on any problem show why and change nothing."""
         try:
             doc = session.load(path)
-            for tab_id, state in doc["tabs"].items():
-                if tab_id in self.tabs:
-                    self.tabs[tab_id].validate_state(state)
+            notes = session.check_states(doc, self.tabs, Path(path).name)
             results = session.load_results(path, doc)
         except (session.SessionError, ParamError) as error:
             self.show_error("Cannot open session", str(error))
@@ -65,7 +63,7 @@ class SessionActions:
         presentation.refresh(self)
         skipped = sorted(set(doc["tabs"]) - set(self.tabs))
         note = f" (tabs not in this version skipped: {', '.join(skipped)})" if skipped else ""
-        self.show_message(f"Session opened from {path}{note}")
+        self.show_message(f"Session opened from {path}{note}" + "".join(f"; {n}" for n in notes))
         return True
 
     def open_session_dialog(self) -> None:

@@ -136,7 +136,7 @@ def test_step_response_matches_solve_ivp(neuron_class):
     t, v, w, current = neuron_class().step(I_amp=0.5)
     assert len(t) == 3000 and t[0] == 0 and t[-1] == pytest.approx(299.9)
     assert np.array_equal(current, np.where((t >= 20) & (t < 270), 0.5, 0.0))
-    t_ref, v_ref, trains = scipy_spike_times(neuron_class.get_neuron_type(), [0.5], 300.0,
+    t_ref, v_ref, trains = scipy_spike_times(neuron_class.neuron_type, [0.5], 300.0,
                                              start=20.0, stop=270.0)
     assert np.allclose(t, t_ref)
     spikes = nt.get_spiketimes(t, v)
@@ -167,10 +167,23 @@ def test_shuffle_permutes_and_is_reproducible():
         x, y = nt.shuffle(seed)
         assert (x.__name__, y.__name__) == ("NeuronX", "NeuronY")
         assert (nt.NeuronX, nt.NeuronY) == (x, y)
-        assert {x.get_neuron_type(), y.get_neuron_type()} == {nt.TYPE_ONE, nt.TYPE_TWO}
+        assert {x.get_neuron_type(), y.get_neuron_type()} == {nt.NeuronTypeOne,
+                                                              nt.NeuronTypeTwo}
         seen.add(x.get_neuron_type())
-    assert seen == {nt.TYPE_ONE, nt.TYPE_TWO}
+    assert seen == {nt.NeuronTypeOne, nt.NeuronTypeTwo}
     assert nt.shuffle(7)[0].get_neuron_type() == nt.shuffle(7)[0].get_neuron_type()
+
+
+def test_get_neuron_type_returns_the_revealed_class_as_the_exercise_package():
+    for neuron_class in (nt.NeuronTypeOne, nt.NeuronTypeTwo):
+        assert neuron_class.get_neuron_type() is neuron_class
+    x, y = nt.shuffle(3)
+    assert {x.get_neuron_type(), y.get_neuron_type()} == {nt.NeuronTypeOne, nt.NeuronTypeTwo}
+    assert x.get_neuron_type().neuron_type == x.neuron_type
+    assert x().get_neuron_type() is x.get_neuron_type()  # from an instance too
+    assert nt.NeuronTypeOne.__name__ == "NeuronTypeOne"
+    assert str(nt.NeuronTypeTwo) == "NeuronTypeTwo (Type II)"
+    assert str(x) == "NeuronX"  # printing the mystery does not reveal it
 
 
 def test_reveal_is_truthful(scan_thresholds):
@@ -184,7 +197,7 @@ def test_reveal_is_truthful(scan_thresholds):
             continue
         checked.add(neuron_x.get_neuron_type())
         fires = neuron_x().get_rate(between) > 0
-        assert fires == (neuron_x.get_neuron_type() == nt.TYPE_TWO)
+        assert fires == (neuron_x.get_neuron_type() is nt.NeuronTypeTwo)
         assert (nt.NeuronY().get_rate(between) > 0) == (not fires)
     assert len(checked) == 2
 

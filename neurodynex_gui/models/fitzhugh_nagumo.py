@@ -20,7 +20,7 @@ import dataclasses
 
 import numpy as np
 
-from .params import ParamError, Params, param
+from .params import ParamError, Params, checked, param
 from .planar import (BifurcationScan, BifurcationSweep, PlanarModel, Trajectory, bifurcation_scan,
                      flow_field, scan_sweep, trajectory)
 
@@ -59,6 +59,14 @@ class BifurcationInputs(Params):
             raise ParamError("I_max", "must be larger than 'from I'")
 
 
+@dataclasses.dataclass(frozen=True)
+class FlowInputs(Params):
+    """The grid of :func:`get_flow`."""
+
+    n: int = param(20, "arrows per axis", min=2, max=500, step=1,
+                   help="the flow is computed on an n x n grid")
+
+
 def _rhs(v, w, p):
     return v * (1.0 - v * v) - w + p.I_ext, p.eps * (v - 0.5 * w + 0.5 * p.a)
 
@@ -89,6 +97,7 @@ FHN = PlanarModel(
 )
 
 
+@checked(FHNParams)
 def critical_currents(eps: float = 0.1, a: float = 2.0) -> tuple[float, ...]:
     """Currents I where the fixed point changes stability (empty when eps >= 2)."""
     if eps >= 2.0:
@@ -97,12 +106,14 @@ def critical_currents(eps: float = 0.1, a: float = 2.0) -> tuple[float, ...]:
     return (float(a - v**3 - v), float(a + v**3 + v))
 
 
+@checked()
 def simulate(params: FHNParams, *, on_chunk=None, should_stop=None) -> Trajectory:
     """Trajectory (t, v, w) from (params.v0, params.w0) for params.tend, sampled every 0.1."""
     return trajectory(FHN, params, params.v0, params.w0, params.tend, dt_out=DT_OUT,
                       on_chunk=on_chunk, should_stop=should_stop)
 
 
+@checked(BifurcationInputs)
 def scan_current(params: FHNParams, I_min=0.0, I_max=4.0, n_values=400, *, on_chunk=None,
                  should_stop=None) -> BifurcationScan:
     """Fixed point, eigenvalues and limit-cycle extent for ``n_values`` currents from I_min to
@@ -110,6 +121,7 @@ def scan_current(params: FHNParams, I_min=0.0, I_max=4.0, n_values=400, *, on_ch
     return bifurcation_scan(FHN, params, "I_ext", np.linspace(I_min, I_max, n_values))
 
 
+@checked(BifurcationInputs)
 def bifurcation_view(params: FHNParams, I_min=0.0, I_max=4.0, n_values=400, *, on_chunk=None,
                      should_stop=None) -> BifurcationSweep:
     """:func:`scan_current` as the tab's tool result: eigenvalues and u extent against I."""
@@ -126,23 +138,27 @@ def _current(I, I_ext):
     return I_ext
 
 
+@checked(FHNParams, I="I_ext")
 def get_trajectory(v0=0., w0=0., I=0., eps=0.1, a=2.0, tend=500., *, I_ext=None):
     """Solve the equations from (v0, w0) for ``tend``; returns (t, v, w) arrays, step 0.1."""
     params = FHNParams(I_ext=_current(I, I_ext), eps=eps, a=a, v0=v0, w0=w0, tend=tend)
     return tuple(simulate(params))
 
 
+@checked(FHNParams, I="I_ext")
 def get_fixed_point(I=0., eps=0.1, a=2.0, *, I_ext=None):
     """The fixed point (v, w): the real root of v^3 + v + a - I = 0, and w = 2 v + a."""
     (v, w), = _equilibria(FHNParams(I_ext=_current(I, I_ext), eps=eps, a=a))
     return float(v), float(w)
 
 
+@checked(FHNParams)
 def get_jacobian(v0, w0, eps=0.1):
     """Jacobian (2 x 2 array) of the equations at (v0, w0); it does not depend on w0, I, a."""
     return np.array(_jacobian(v0, w0, FHNParams(eps=eps)), float)
 
 
+@checked(FHNParams, FlowInputs, I="I_ext", vlim="v0", wlim="w0")
 def get_flow(I=0., eps=0.1, a=2.0, vlim=V_LIM, wlim=W_LIM, n=20, *, I_ext=None):
     """Flow field on an n x n grid: (V, W, dV, dW) arrays, as drawn by the seed's plot_flow."""
     return flow_field(FHN, FHNParams(I_ext=_current(I, I_ext), eps=eps, a=a), vlim, wlim, n)

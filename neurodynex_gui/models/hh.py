@@ -29,7 +29,7 @@ import functools
 
 import numpy as np
 
-from .params import ParamError, Params, param
+from .params import ParamError, Params, checked, param
 from .search import Brackets, lowest_firing
 from .spikes import get_spiketimes
 from .stimulus import stimulus_class
@@ -148,6 +148,7 @@ def time_constants(v_mV) -> dict[str, np.ndarray]:
     return {x: 1.0 / (r[f"alpha_{x}"] + r[f"beta_{x}"]) for x in GATES}
 
 
+@checked()
 def ionic_currents(params: HHParams, vm, m, n, h) -> dict[str, np.ndarray]:
     """I_Na, I_K, I_L in uA (positive = outward, the book's sign)."""
     vm = np.asarray(vm, dtype=float)
@@ -181,6 +182,7 @@ class RestingState:
         return self.v_mV, self.m, self.n, self.h
 
 
+@checked()
 @functools.lru_cache(maxsize=64)
 def resting_state(params: HHParams = HHParams()) -> RestingState:
     """The resting state: the stable fixed point without input of lowest potential.
@@ -232,6 +234,7 @@ def _fixed_point(params: HHParams, v: float, stable: bool | None = None) -> Rest
     return RestingState(*(float(x) for x in state), stable=stable)
 
 
+@checked()
 def initial_state(params: HHParams) -> tuple[float, float, float, float]:
     """Where a run starts: the resting state, or v = 0 with x_inf(0) if none is stable."""
     rest = resting_state(params)
@@ -354,6 +357,7 @@ FIRST_CHUNK_S = 0.15
 """A run streams after this much wall time: a default run is over sooner and arrives whole."""
 
 
+@checked(diverges=True)
 def simulate(params: HHParams = HHParams(), stimulus=HHStimulus(), *, on_chunk=None,
              should_stop=None, target: str | None = None) -> HHResult:
     """Simulate one neuron from rest; ``on_chunk`` receives dicts of new samples.
@@ -385,6 +389,7 @@ def _trace(t_ms, vm_volt, m, n, h, stimulus) -> dict[str, np.ndarray]:
             "n": np.asarray(n), "h": np.asarray(h), "I_e_uA": stimulus.current(t_ms)}
 
 
+@checked(HHParams, HHStimulus)
 def HH_Step(I_tstart=20, I_tend=180, I_amp=7, tend=200, do_plot=False) -> HHResult:
     """A step current (uA) from ``I_tstart`` to ``I_tend`` (ms); ``do_plot`` is ignored."""
     return simulate(HHParams(tend=float(tend)),
@@ -392,6 +397,7 @@ def HH_Step(I_tstart=20, I_tend=180, I_amp=7, tend=200, do_plot=False) -> HHResu
                                I_amp=float(I_amp)))
 
 
+@checked(HHParams, HHStimulus, dt="record_dt")
 def HH_Sinus(I_freq=0.01, I_offset=0.5, I_amp=7.0, tend=600, dt=0.1,
              do_plot=False) -> HHResult:
     """I_offset + I_amp sin(2 pi I_freq t) (uA, I_freq in kHz) during the whole run.
@@ -405,6 +411,7 @@ def HH_Sinus(I_freq=0.01, I_offset=0.5, I_amp=7.0, tend=600, dt=0.1,
                                I_amp=float(I_amp)))
 
 
+@checked(HHParams, HHStimulus, dt="record_dt")
 def HH_Ramp(I_tstart=30, I_tend=270, I_amp=20.0, tend=300, dt=0.1,
             do_plot=False) -> HHResult:
     """A current rising linearly from 0 at ``I_tstart`` to ``I_amp`` (uA) at ``I_tend``, then
@@ -485,6 +492,7 @@ def _decimals(resolution: float) -> int:
     return max(1, int(np.ceil(-np.log10(resolution))))
 
 
+@checked("ThresholdInputs")
 def min_step_amplitude(params: HHParams = HHParams(), stimulus=HHStimulus(), *,
                        resolution_uA: float = 0.01, on_chunk=None,
                        should_stop=None) -> SweepResult:
@@ -520,6 +528,7 @@ def _repetitive(params: HHParams, scales: np.ndarray, step_ms: float, window_ms:
     return _lowest_firing(fires, resolution_uA, len(scales))
 
 
+@checked("RepetitiveInputs")
 def repetitive_threshold(params: HHParams = HHParams(), *, step_ms: float = 300.0,
                          window_ms: float = 100.0, min_spikes: int = 2,
                          resolution_uA: float = 0.01, on_chunk=None,
@@ -534,6 +543,7 @@ def repetitive_threshold(params: HHParams = HHParams(), *, step_ms: float = 300.
                   f"{text}; g_Na = {params.g_Na_effective:g} mS")
 
 
+@checked("GNaScanInputs")
 def gNa_scan(params: HHParams = HHParams(), *, scale_min: float = 1.0,
              scale_max: float = 1.5, scales: int = 2, step_ms: float = 300.0,
              window_ms: float = 100.0, min_spikes: int = 2, resolution_uA: float = 0.01,
@@ -551,6 +561,7 @@ def gNa_scan(params: HHParams = HHParams(), *, scale_min: float = 1.0,
                        answer_text="repetitive firing threshold, g_Na " + ", ".join(parts))
 
 
+@checked("ReboundInputs")
 def rebound_threshold(params: HHParams = HHParams(), *, step_start_ms: float = 5.0,
                       step_ms: float = 20.0, after_ms: float = 30.0,
                       resolution_uA: float = 0.01, on_chunk=None,
@@ -573,6 +584,7 @@ def rebound_threshold(params: HHParams = HHParams(), *, step_start_ms: float = 5
     return _sweep(search, -1.0, "rebound_spikes", "step amplitude (uA)", text)
 
 
+@checked("RampInputs")
 def ramp_threshold(params: HHParams = HHParams(), *, ramp_start_ms: float = 5.0,
                    ramp_end_ms: float = 50.0, after_ms: float = 30.0,
                    resolution_uA: float = 0.01, on_chunk=None,

@@ -37,7 +37,7 @@ from typing import Callable, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from ..resources import ALPHABET
-from .params import ParamError, Params, param
+from .params import ParamError, Params, checked, param
 from .sweep import SweepResult
 
 ALPHABET_PATH = ALPHABET  # resources/ in the source tree, <prefix>/share/... when installed
@@ -74,6 +74,7 @@ def load_alphabet(path: str | Path = ALPHABET_PATH) -> dict[str, np.ndarray]:
     return letters
 
 
+@checked("HopfieldParams")
 def letter_patterns(letters: str | Sequence[str], N: int = 10) -> np.ndarray:
     """The given letters (e.g. "abc") as (len, N, N) ±1 patterns.
 
@@ -86,6 +87,7 @@ def letter_patterns(letters: str | Sequence[str], N: int = 10) -> np.ndarray:
     return np.array([resample(alphabet[c.lower()], N) for c in letters], dtype=np.int8)
 
 
+@checked("HopfieldParams")
 def resample(grid: np.ndarray, N: int) -> np.ndarray:
     """A square grid resized to N x N by nearest neighbour (up and back down is exact)."""
     grid = np.asarray(grid)
@@ -93,6 +95,7 @@ def resample(grid: np.ndarray, N: int) -> np.ndarray:
     return grid[np.ix_(idx, idx)]
 
 
+@checked("HopfieldParams", P=None)  # the experiments draw trials x P patterns at once
 def random_patterns(P: int, N: int, ratio: float = 0.5, rng=None) -> np.ndarray:
     """P random (N, N) patterns, each with exactly round(ratio N²) pixels +1 at random places."""
     n = N * N
@@ -101,12 +104,14 @@ def random_patterns(P: int, N: int, ratio: float = 0.5, rng=None) -> np.ndarray:
     return flat.reshape(P, N, N)
 
 
+@checked("HopfieldParams")
 def checkerboard(N: int) -> np.ndarray:
     """An N x N checkerboard of ±1, +1 in the top-left corner."""
     i, j = np.indices((N, N))
     return np.where((i + j) % 2 == 0, 1, -1).astype(np.int8)
 
 
+@checked("HopfieldParams")
 def flip_pixels(states: np.ndarray, ratio: float, rng=None) -> np.ndarray:
     """A copy of ``states`` ((n,) or (k, n)) with round(ratio n) random pixels flipped per row."""
     states = np.array(states, copy=True)
@@ -164,6 +169,11 @@ class AnimationParams(Params):
 
 
 # ---------------------------------------------------------------------------------- network
+
+class PatternIndexError(ParamError, IndexError):
+    """A pattern index beyond the stored patterns (a ParamError naming it, and an IndexError
+    as documented)."""
+
 
 class Step(NamedTuple):
     """One frame of :meth:`HopfieldNetwork.iterate`."""
@@ -225,6 +235,7 @@ class HopfieldNetwork:
     start state, random patterns, flips and the asynchronous update order.
     """
 
+    @checked(HopfieldParams)
     def __init__(self, N: int, *, mode: str = "sync", seed=None):
         if int(N) < 2:
             raise ValueError("N must be at least 2")
@@ -297,6 +308,7 @@ class HopfieldNetwork:
         cheaper = 2 * P > self.n and self.n <= MAX_CACHED_WEIGHT_NEURONS
         self._coupling = self._unscaled_weight() if cheaper else None
 
+    @checked(HopfieldParams)
     def make_pattern(self, P: int = 1, ratio: float = 0.5,
                      letters: str | None = None) -> np.ndarray:
         """Store P random patterns with a fraction ``ratio`` of +1 pixels, or, if ``letters``
@@ -307,6 +319,7 @@ class HopfieldNetwork:
             self.store_patterns(random_patterns(P, self.N, ratio, self.rng))
         return self.patterns
 
+    @checked(HopfieldParams)
     def cue(self, mu: int = 0, flip_ratio: float = 0.0) -> None:
         """Start from pattern ``mu`` with round(flip_ratio N²) random pixels flipped."""
         self._check_mu(mu)
@@ -352,6 +365,7 @@ class HopfieldNetwork:
             self._x = self._async_sweep(old.astype(np.float64))
         return int(np.count_nonzero(self._x != old))
 
+    @checked(HopfieldParams)
     def iterate(self, t_max: int = 20) -> Iterator[Step]:
         """Yield the current state, then the state after each update, for at most ``t_max``
         updates; the first update that changes nothing (a fixed point) is yielded and ends it."""
@@ -362,6 +376,7 @@ class HopfieldNetwork:
             if flips == 0:
                 return
 
+    @checked(HopfieldParams)
     def run(self, t_max: int = 20, mu: int = 0, flip_ratio: float = 0.0,
             do_plot: bool = False) -> HopfieldRun:
         """Start from pattern ``mu`` with a fraction ``flip_ratio`` of pixels flipped and update
@@ -399,7 +414,8 @@ class HopfieldNetwork:
     def _check_mu(self, mu: int) -> None:
         self._require_patterns()
         if not 0 <= mu < len(self._patterns):
-            raise IndexError(f"pattern index {mu} out of range 0..{len(self._patterns) - 1}")
+            raise PatternIndexError("mu", f"pattern index {mu} out of range "
+                                          f"0..{len(self._patterns) - 1}")
 
     def _unscaled_weight(self) -> np.ndarray:
         """n w: Σ_μ p_i p_j with a zero diagonal (exact integers in float64)."""
@@ -463,6 +479,16 @@ class ErrorCorrectionResult:
     mean_overlap: np.ndarray
 
 
+@dataclasses.dataclass(frozen=True)
+class ExperimentInputs(Params):
+    """The pattern count of the experiments, which go beyond the tab's P: up to the capacity
+    tool's largest load (0.5 patterns per neuron) of the largest network."""
+
+    P: int = param(1, "stored patterns P", min=1, max=5000, step=1, decimals=0,
+                   help="patterns stored in each trial's network")
+
+
+@checked(ExperimentInputs, HopfieldParams, "CapacityInputs")
 def final_overlaps(N: int, P: int, flip_ratio: float, trials: int, *, t_max: int = 20,
                    ratio: float = 0.5, rng=None,
                    should_stop: Callable[[], bool] | None = None) -> np.ndarray:
@@ -497,6 +523,7 @@ def _recall_batch(N, P, flip_ratio, trials, t_max, ratio, rng) -> np.ndarray:
     return (p[:, :1, :] @ s)[:, 0, 0] / n
 
 
+@checked(ExperimentInputs, HopfieldParams, "CapacityInputs", P_values="P")
 def capacity_experiment(N: int, P_values: Sequence[int], trials: int = 20, *,
                         flip_ratio: float = 0.1, min_overlap: float = 1.0, t_max: int = 20,
                         ratio: float = 0.5, on_progress: Progress | None = None,
@@ -521,6 +548,8 @@ def capacity_experiment(N: int, P_values: Sequence[int], trials: int = 20, *,
                   result, on_progress, should_stop)
 
 
+@checked(ExperimentInputs, HopfieldParams, "CapacityInputs",
+         flip_ratios="flip_ratio")
 def error_correction_experiment(N: int, P: int, flip_ratios: Sequence[float], trials: int = 20,
                                 *, min_overlap: float = 1.0, t_max: int = 20, ratio: float = 0.5,
                                 on_progress: Progress | None = None,
@@ -595,6 +624,7 @@ class ErrorCorrectionInputs(Params):
                                                 "overlap with the cue reaches this value")
 
 
+@checked(CapacityInputs)
 def capacity_sweep(params: HopfieldParams, max_load: float = 0.3, points: int = 30,
                    trials: int = 20, min_overlap: float = 0.95, *, on_chunk=None,
                    should_stop=None) -> SweepResult:
@@ -609,6 +639,7 @@ def capacity_sweep(params: HopfieldParams, max_load: float = 0.3, points: int = 
     return _capacity_sweep_result(result, params.N)
 
 
+@checked(ErrorCorrectionInputs)
 def error_correction_sweep(params: HopfieldParams, max_flip: float = 0.5, points: int = 26,
                            trials: int = 20, min_overlap: float = 0.95, *, on_chunk=None,
                            should_stop=None) -> SweepResult:

@@ -13,8 +13,8 @@ import dataclasses
 
 import numpy as np
 
-from .params import ParamError, Params, param
-from .search import lowest_firing
+from .params import ParamError, Params, checked, param
+from .search import SearchInputs, lowest_firing
 from .spikes import get_spiketimes, rate_from_isi
 from .stimulus import stimulus_class
 from .sweep import SweepResult
@@ -128,6 +128,7 @@ def _group(params: LIFParams, stimulus, n: int, *, record: tuple[str, ...] = (),
     return built
 
 
+@checked(diverges=True)
 def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chunk=None,
              should_stop=None) -> LIFResult:
     """Simulate one neuron; ``on_chunk`` receives dicts of new samples (t_ms, v_mV, I_nA)."""
@@ -148,6 +149,7 @@ def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chun
                      spikes_ms=bs.spike_trains_ms(built)[0], completed=completed)
 
 
+@checked(LIFParams, LIFStimulus)
 def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=False) -> LIFResult:
     """A step current into the exercise-package neuron (``do_plot`` is accepted and ignored)."""
     return simulate(LIFParams(tend=float(tend)),
@@ -155,6 +157,7 @@ def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=False) -> LI
                                 I_amp=float(I_amp)))
 
 
+@checked(LIFParams, LIFStimulus)
 def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=0.1, do_plot=False):
     """A sinusoidal current (I_freq in kHz) during the whole run (``do_plot`` is ignored)."""
     return simulate(LIFParams(tend=float(tend), dt=float(dt)),
@@ -175,6 +178,7 @@ def _spike_counts(params, stimulus, amplitudes, duration_ms, should_stop=None):
     return np.asarray(built.spikes.count[:]), built
 
 
+@checked("MinAmplitudeInputs", SearchInputs)
 def min_step_amplitude(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *,
                        resolution_nA: float = 0.001, neurons: int = 101, on_chunk=None,
                        should_stop=None) -> SweepResult:
@@ -206,6 +210,7 @@ def min_step_amplitude(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), 
                                    f"(resolution {resolution_nA:g} nA)")
 
 
+@checked("FICurveInputs")
 def fi_curve(params: LIFParams = LIFParams(), *, I_min: float = 0.0, I_max: float = 5.0,
              n: int = 50, step_ms: float = 500.0, on_chunk=None,
              should_stop=None) -> SweepResult:
@@ -227,6 +232,7 @@ MAX_SWEEP_STEPS = 2e6     # about a minute of brian2 numpy-target time
 MAX_SWEEP_SAMPLES = 2e7   # 160 MB of recorded membrane potential
 
 
+@checked("SinusResponseInputs")
 def sinus_response(params: LIFParams = LIFParams(), *, I_amp: float = 0.5,
                    f_min_kHz: float = 0.1, f_max_kHz: float = 1.0, n: int = 19,
                    on_chunk=None, should_stop=None) -> SweepResult:

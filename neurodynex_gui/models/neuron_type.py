@@ -33,14 +33,14 @@ import numpy as np
 from scipy.optimize import brentq
 
 from . import spikes
-from .params import ParamError, Params, param
+from .params import ParamError, Params, checked, param
 from .planar import PlanarModel
-from .search import lowest_firing
+from .search import SearchInputs, lowest_firing
 from .stimulus import stimulus_class
 
 __all__ = ["TYPE_ONE", "TYPE_TWO", "TypeOneParams", "TypeTwoParams", "TYPE_ONE_MODEL",
-           "TYPE_TWO_MODEL", "SPECS", "NeuronTypeStimulus", "TraceParams", "MysteryParams",
-           "Traces", "PairResult", "ThresholdResult", "Curves", "NeuronTypeOne",
+           "TYPE_TWO_MODEL", "SPECS", "NeuronTypeStimulus", "TraceParams", "AmplitudeRange",
+           "MysteryParams", "Traces", "PairResult", "ThresholdResult", "Curves", "NeuronTypeOne",
            "NeuronTypeTwo", "NeuronX", "NeuronY", "shuffle", "get_spiketimes", "rates",
            "traces", "threshold", "onset_curve", "simulate", "thresholds", "fi_curves",
            "onset_curves", "ThresholdInputs", "FICurveInputs", "OnsetInputs"]
@@ -286,6 +286,16 @@ class TraceParams(Params):
 
 
 @dataclasses.dataclass(frozen=True)
+class AmplitudeRange(Params):
+    """How far the amplitudes of :func:`traces` and :func:`rates` may reach: as far as the
+    tab's overlaid runs (the largest amplitude plus the largest increments)."""
+
+    amplitudes: float = param(0.0, "amplitudes", "pA",
+                              min=-100.0 - 10.0 * (MAX_AMPLITUDES - 1),
+                              max=100.0 + 10.0 * (MAX_AMPLITUDES - 1))
+
+
+@dataclasses.dataclass(frozen=True)
 class MysteryParams(Params):
     """Which type hides behind neuron X (Y is the other) and whether that was revealed."""
 
@@ -416,6 +426,7 @@ def _network(spec: NeuronSpec, n: int, dt_ms: float, record: bool):
     return built
 
 
+@checked(TraceParams, AmplitudeRange)
 def rates(neuron_type: str, amplitudes, t_end: float = 1000.0, *, should_stop=None
           ) -> np.ndarray:
     """Firing rates (Hz, from the mean ISI; 0 below two spikes) for steps of ``amplitudes``
@@ -433,6 +444,7 @@ def rates(neuron_type: str, amplitudes, t_end: float = 1000.0, *, should_stop=No
     return np.array([spikes.rate_from_isi(train) for train in bs.spike_trains_ms(built)])
 
 
+@checked(TraceParams, AmplitudeRange, diverges=True)
 def traces(neuron_type: str, stimulus=NeuronTypeStimulus(), amplitudes=(0.3,),
            t_end: float = 1200.0, dt: float = DT_MS, *, on_chunk=None,
            should_stop=None) -> Traces:
@@ -471,6 +483,7 @@ def _all_neurons(built, on_chunk):
     return forward
 
 
+@checked(ThresholdInputs, SearchInputs)
 def threshold(neuron_type: str, resolution: float = 0.01, I_max: float = 2.0,
               t_end: float = 1000.0, *, neurons: int = 41, should_stop=None
               ) -> tuple[float, float]:
@@ -492,6 +505,7 @@ def threshold(neuron_type: str, resolution: float = 0.01, I_max: float = 2.0,
     return low, high
 
 
+@checked(OnsetInputs)
 def onset_curve(neuron_type: str, width: float = 0.05, n: int = 100, t_end: float = 2000.0,
                 *, should_stop=None) -> tuple[np.ndarray, np.ndarray, float]:
     """The f-I curve near threshold: (amplitudes, rates, onset) with ``n`` amplitudes from a
@@ -508,6 +522,7 @@ def onset_curve(neuron_type: str, width: float = 0.05, n: int = 100, t_end: floa
 
 # ---------------------------------------------------------------- jobs of the tab
 
+@checked()
 def simulate(stimulus=NeuronTypeStimulus(), run: TraceParams = TraceParams(),
              mystery: MysteryParams = MysteryParams(), *, on_chunk=None,
              should_stop=None) -> PairResult:
@@ -529,6 +544,7 @@ def simulate(stimulus=NeuronTypeStimulus(), run: TraceParams = TraceParams(),
     return result
 
 
+@checked(ThresholdInputs)
 def thresholds(mystery: MysteryParams = MysteryParams(), resolution: float = 0.01,
                I_max: float = 2.0, t_end: float = 1000.0, *, on_chunk=None,
                should_stop=None) -> ThresholdResult:
@@ -540,6 +556,7 @@ def thresholds(mystery: MysteryParams = MysteryParams(), resolution: float = 0.0
     return ThresholdResult(mystery.assignment(), brackets, f"Threshold currents, {text}.")
 
 
+@checked(FICurveInputs)
 def fi_curves(mystery: MysteryParams = MysteryParams(), I_min: float = 0.0, I_max: float = 1.0,
               n: int = 100, t_end: float = 1000.0, *, on_chunk=None,
               should_stop=None) -> Curves:
@@ -560,6 +577,7 @@ def _fi_summary(name: str, amps: np.ndarray, found: np.ndarray) -> str:
             f"{found.max():.1f} Hz at most")
 
 
+@checked(OnsetInputs)
 def onset_curves(mystery: MysteryParams = MysteryParams(), width: float = 0.05, n: int = 100,
                  t_end: float = 2000.0, *, on_chunk=None, should_stop=None) -> Curves:
     """f-I curves of X and Y near their thresholds (see :func:`onset_curve`)."""
@@ -580,17 +598,28 @@ def get_spiketimes(t, v, v_th=V_TH_MV, do_plot=False) -> np.ndarray:
     return spikes.get_spiketimes(t, v, v_th)
 
 
-class NeuronAbstract:
+class _NeuronClass(type):
+    """Neuron classes print readably: ``str(NeuronTypeOne)`` is "NeuronTypeOne (Type I)";
+    a mystery class prints only its name."""
+
+    def __str__(cls) -> str:
+        revealed = cls.__dict__.get("revealed", False)
+        return f"{cls.__name__} ({cls.neuron_type})" if revealed else cls.__name__
+
+
+class NeuronAbstract(metaclass=_NeuronClass):
     """A neuron of one type, as in the exercise package (``do_plot`` is accepted and ignored:
     plot the returned arrays, or use the application)."""
 
     neuron_type = ""
 
     @classmethod
-    def get_neuron_type(cls) -> str:
-        """"Type I" or "Type II"."""
-        return cls.neuron_type
+    def get_neuron_type(cls) -> type["NeuronAbstract"]:
+        """The revealed class, ``NeuronTypeOne`` or ``NeuronTypeTwo`` (as the exercise
+        package: compare with ``is`` or ``==``); its ``neuron_type`` is "Type I" or "Type II"."""
+        return REVEALED[cls.neuron_type]
 
+    @checked(TraceParams, NeuronTypeStimulus)
     def step(self, t_end=300., I_tstart=20, I_tend=270, I_amp=0.5, do_plot=False):
         """A step of ``I_amp`` pA from I_tstart to I_tend (ms); returns (t, v, w, I) arrays in
         ms, mV, mV and pA, sampled every 0.1 ms."""
@@ -599,6 +628,7 @@ class NeuronAbstract:
         run = traces(self.neuron_type, stimulus, [float(I_amp)], float(t_end))
         return run.t_ms, run.v_mV[0], run.w_mV[0], run.I_pA[0]
 
+    @checked(TraceParams, NeuronTypeStimulus)
     def get_rate(self, I_amp, t_end=1000., do_plot=False) -> float:
         """Firing rate (Hz, from the mean inter-spike interval) for a step of ``I_amp`` pA from
         100 ms to ``t_end`` ms; 0 for fewer than two spikes."""
@@ -609,17 +639,24 @@ class NeuronTypeOne(NeuronAbstract):
     """The type I neuron (revealed)."""
 
     neuron_type = TYPE_ONE
+    revealed = True
 
 
 class NeuronTypeTwo(NeuronAbstract):
     """The type II neuron (revealed)."""
 
     neuron_type = TYPE_TWO
+    revealed = True
+
+
+REVEALED = {TYPE_ONE: NeuronTypeOne, TYPE_TWO: NeuronTypeTwo}
+"""The revealed class of each type name."""
 
 
 def _mystery_class(name: str, neuron_type: str) -> type[NeuronAbstract]:
-    return type(name, (NeuronAbstract,), {"neuron_type": neuron_type, "__module__": __name__,
-                                          "__doc__": "A neuron of unknown type: find out!"})
+    return _NeuronClass(name, (NeuronAbstract,), {
+        "neuron_type": neuron_type, "__module__": __name__,
+        "__doc__": "A neuron of unknown type: find out!"})
 
 
 def shuffle(seed=None) -> tuple[type[NeuronAbstract], type[NeuronAbstract]]:

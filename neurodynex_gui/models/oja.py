@@ -26,11 +26,12 @@ import dataclasses
 
 import numpy as np
 
-from .params import Params, param
+from .params import Params, checked, param
 
 RULES = ("oja", "hebb", "covariance")
 
 
+@checked("OjaParams", center="center_x")
 def make_cloud(n=10000, ratio=1.0, angle=0.0, center=(0.0, 0.0), seed=None):
     """An (n, 2) Gaussian cloud: standard deviation 1 along the long axis, ``ratio`` across it.
 
@@ -47,6 +48,7 @@ def make_cloud(n=10000, ratio=1.0, angle=0.0, center=(0.0, 0.0), seed=None):
     return points @ _rotation(angle).T + np.asarray(center, dtype=float)
 
 
+@checked("OjaParams", diverges=True)
 def learn(cloud, initial_angle=None, eta=0.001, rule="oja", seed=None):
     """Present the points of ``cloud`` once, in order; return the (n, 2) weight time course.
 
@@ -123,6 +125,7 @@ def weight_norm(wcourse):
     return np.hypot(w[:, 0], w[:, 1])
 
 
+@checked("OjaParams", learning_rate="eta", center="center_x")
 def run_oja(n=10000, ratio=1.0, angle=0.0, do_plot=False, *, eta=0.001, learning_rate=None,
             initial_angle=None, rule="oja", center=(0.0, 0.0), seed=None):
     """Make a cloud and learn once over it; return ``(wcourse, cloud)`` as neurodynex3 does.
@@ -212,6 +215,7 @@ class OjaResult:
     w_norm: np.ndarray           # (n,) |w|
 
 
+@checked()
 def simulate(params: OjaParams, *, on_chunk=None, should_stop=None) -> OjaResult:
     """Run one learning pass described by ``params`` (a few ms for 10,000 points).
 

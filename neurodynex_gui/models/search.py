@@ -7,6 +7,16 @@ from typing import Callable
 
 import numpy as np
 
+from .params import Params, param
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchInputs(Params):
+    """The grid of a search: fewer than 3 amplitudes per round would never narrow it."""
+
+    neurons: int = param(46, "amplitudes per round", min=3, max=2000, step=1,
+                         help="amplitudes simulated together in each round, one neuron each")
+
 
 @dataclasses.dataclass
 class Brackets:

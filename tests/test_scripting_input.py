@@ -1,0 +1,249 @@
+"""The scripting API refuses nonsense before simulating, naming the argument, and warns when a
+result diverges (issue 12, item 15)."""
+import inspect
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from neurodynex_gui.models import fitzhugh_nagumo as fhn
+from neurodynex_gui.models import hh, hopfield as hf, lif, neuron_type as nt, oja
+from neurodynex_gui.models.divergence import DivergenceWarning, divergence
+from neurodynex_gui.models.params import ParamError
+
+MODULES = (lif, hh, fhn, nt, hf, oja)
+
+NOT_CHECKED = {
+    # arrays in, arrays out: any values are the caller's data
+    "get_spiketimes", "rates", "steady_states", "time_constants", "principal_axis",
+    "angle_error_deg", "weight_norm", "plot_oja_trace", "text_to_grid", "grid_to_text",
+    "load_alphabet", "simulate_many",
+    # no numeric argument
+    "prepare", "shuffle",
+}
+"""Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
+checked)."""
+
+REQUIRED = {  # valid values for arguments without a default
+    "neuron_type": nt.TYPE_ONE, "amplitudes": [0.5], "params": None, "cloud": np.ones((3, 2)),
+    "grid": np.ones((2, 2)), "letters": "ab", "states": np.ones(4), "ratio": 0.5, "N": 4,
+    "P": 2, "flip_ratio": 0.1, "trials": 2, "P_values": [1, 2], "flip_ratios": [0.1],
+    "v0": 0.0, "w0": 0.0, "I_amp": 0.5,
+}
+PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams}
+"""The ``params`` a module's tool functions require."""
+
+
+def public_functions():
+    """(name, callable, instance factory) of every public function and method of the models."""
+    found = {}
+    for module in MODULES:
+        for name, value in vars(module).items():
+            if name.startswith("_") or getattr(value, "__module__", "") != module.__name__:
+                continue
+            if inspect.isfunction(value) or hasattr(value, "checked_arguments"):
+                found[f"{module.__name__.rsplit('.', 1)[1]}.{name}"] = (value, None)
+            elif inspect.isclass(value) and value.__module__ == module.__name__:
+                for method_name, method in vars(value).items():
+                    if hasattr(method, "checked_arguments"):
+                        found[f"{value.__name__}.{method_name}"] = (method, value)
+    return found
+
+
+FUNCTIONS = public_functions()
+CHECKED = {key: (function, owner) for key, (function, owner) in FUNCTIONS.items()
+           if hasattr(function, "checked_arguments")}
+
+
+def test_every_public_function_with_bounded_arguments_is_checked():
+    unchecked = sorted(key for key, (function, _) in FUNCTIONS.items()
+                       if key not in CHECKED and key.rsplit(".", 1)[1] not in NOT_CHECKED
+                       and inspect.signature(function).parameters)
+    assert unchecked == []
+    for method in ("NeuronAbstract.step", "NeuronAbstract.get_rate", "HopfieldNetwork.__init__",
+                   "HopfieldNetwork.run", "HopfieldNetwork.make_pattern"):
+        assert method in CHECKED
+
+
+def instance(owner):
+    if owner is hf.HopfieldNetwork:
+        net = hf.HopfieldNetwork(4, seed=0)
+        net.make_pattern(2)
+        return net
+    return owner()
+
+
+def call(key, argument, value):
+    """Call a checked function with ``argument=value``, every other required one valid."""
+    function, owner = CHECKED[key]
+    parameters = list(inspect.signature(function).parameters.values())
+    kwargs = {}
+    for parameter in parameters:
+        if parameter.name in ("self", argument) or parameter.default is not inspect._empty:
+            continue
+        kwargs[parameter.name] = (PARAMS[key.split(".")[0]]() if parameter.name == "params"
+                                  else REQUIRED[parameter.name])
+    kwargs[argument] = value
+    if key == "HopfieldNetwork.__init__":
+        return hf.HopfieldNetwork(**kwargs)
+    target = function if owner is None else getattr(instance(owner), function.__name__)
+    return target(**kwargs)
+
+
+def bad_values(meta, integer: bool):
+    """Values a form refuses for a field with ``meta``."""
+    refused = [st.just(math.nan), st.just(math.inf), st.just(-math.inf), st.just(10 ** 400),
+               st.sampled_from(["abc", "", "1,5", None.__class__.__name__, "[1]"]),
+               st.just(object())]
+    if meta.choices is not None:
+        return st.one_of(st.text().filter(lambda t: t not in meta.choices), st.integers())
+    if meta.min is not None:
+        refused.append(st.floats(max_value=meta.min, exclude_max=True, allow_nan=False,
+                                 allow_infinity=False, width=64).filter(lambda v: v < meta.min))
+    if meta.max is not None:
+        refused.append(st.floats(min_value=meta.max, exclude_min=True, allow_nan=False,
+                                 allow_infinity=False))
+    if integer:
+        refused.append(st.floats(min_value=meta.min or -1e6, max_value=meta.max or 1e6)
+                       .filter(lambda v: not float(v).is_integer()))
+    return st.one_of(refused)
+
+
+CASES = [(key, argument, cls, field) for key, (function, _) in CHECKED.items()
+         for argument, (cls, field) in function.checked_arguments().items()]
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Building a brian2 network fails the test: the checks come first."""
+    from neurodynex_gui.models import brian_support
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a simulation started before the arguments were checked")
+
+    monkeypatch.setattr(brian_support, "network", refuse)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_refused_value_raises_a_param_error_naming_the_argument(no_simulation, data):
+    key, argument, cls, field = data.draw(st.sampled_from(CASES), label="argument")
+    default = next(d for n, d, _ in cls.specs() if n == field)
+    value = data.draw(bad_values(cls.meta(field), type(default) is int), label="value")
+    with pytest.raises(ValueError) as refused:
+        call(key, argument, value)
+    assert isinstance(refused.value, ParamError)
+    assert refused.value.name == argument and str(refused.value).startswith(f"{argument}: ")
+
+
+@pytest.mark.parametrize("make_call, argument", [
+    (lambda: nt.NeuronX().step(I_amp=1e6), "I_amp"),
+    (lambda: nt.NeuronX().step(t_end=math.nan), "t_end"),
+    (lambda: nt.NeuronX().step(t_end=0), "t_end"),
+    (lambda: nt.NeuronX().step(t_end=1e9), "t_end"),
+    (lambda: nt.NeuronY().get_rate("lots"), "I_amp"),
+    (lambda: oja.run_oja(eta=-1), "eta"),
+    (lambda: oja.run_oja(eta=math.nan), "eta"),
+    (lambda: oja.run_oja(eta=1e6), "eta"),
+    (lambda: oja.run_oja(learning_rate=2), "learning_rate"),
+    (lambda: oja.run_oja(ratio=math.nan), "ratio"),
+    (lambda: oja.run_oja(n=0), "n"),
+    (lambda: oja.make_cloud(center=(0, math.inf)), "center"),
+    (lambda: hf.HopfieldNetwork(2.9), "N"),
+    (lambda: hf.HopfieldNetwork(10 ** 5), "N"),
+    (lambda: hf.HopfieldNetwork(10).run(t_max=-5), "t_max"),
+    (lambda: hf.HopfieldNetwork(10).run(flip_ratio=2.0), "flip_ratio"),
+    (lambda: hf.HopfieldNetwork(10).make_pattern(-3), "P"),
+    (lambda: lif.LIF_Step(I_tstart=80), "I_tend"),
+    (lambda: lif.fi_curve(I_min=2.0, I_max=1.0), "I_max"),
+    (lambda: lif.simulate(hh.HHParams()), "params"),
+    (lambda: hh.HH_Sinus(dt=-1), "dt"),
+    (lambda: fhn.get_trajectory(I=math.nan), "I"),
+    (lambda: fhn.get_fixed_point(I_ext="x"), "I_ext"),
+    (lambda: fhn.get_flow(n=10 ** 5), "n"),  # 10^10 grid points: a MemoryError
+    (lambda: lif.min_step_amplitude(neurons=2), "neurons"),  # would never narrow: a hang
+    (lambda: nt.threshold(nt.TYPE_ONE, neurons=1), "neurons"),
+])
+def test_the_reported_nonsense_is_refused(no_simulation, make_call, argument):
+    with pytest.raises(ValueError, match=f"^{argument}: "):
+        make_call()
+
+
+def test_a_pattern_index_beyond_the_stored_ones_is_a_value_error_naming_mu():
+    net = hf.HopfieldNetwork(4)
+    net.make_pattern(2)
+    with pytest.raises(ValueError, match="^mu: ") as refused:
+        net.run(mu=2)
+    assert isinstance(refused.value, IndexError)  # as documented before
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(-5, 3000), ratio=st.floats(), angle=st.floats(), eta=st.floats(),
+       rule=st.sampled_from(oja.RULES + ("anti",)))
+def test_oja_gives_finite_weights_a_divergence_warning_or_a_named_refusal(n, ratio, angle,
+                                                                          eta, rule):
+    arguments = dict(n=n, ratio=ratio, angle=angle, eta=eta, rule=rule, seed=1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            wcourse, cloud = oja.run_oja(**arguments)
+        except ValueError as error:
+            assert isinstance(error, ParamError) and error.name in arguments
+            return
+    assert np.isfinite(cloud).all() and wcourse.shape == (n, 2)
+    warned = [w for w in caught if issubclass(w.category, DivergenceWarning)]
+    assert np.isfinite(wcourse).all() != bool(warned)
+
+
+@settings(max_examples=40, deadline=None)
+@given(N=st.one_of(st.integers(-3, 40), st.floats(0, 50)), P=st.integers(-2, 60),
+       ratio=st.floats(), t_max=st.integers(-3, 30), mu=st.integers(-2, 70),
+       flip_ratio=st.floats())
+def test_hopfield_runs_or_refuses_naming_the_argument(N, P, ratio, t_max, mu, flip_ratio):
+    try:
+        net = hf.HopfieldNetwork(N, seed=0)
+        net.make_pattern(P, ratio)
+        run = net.run(t_max=t_max, mu=mu, flip_ratio=flip_ratio)
+    except ValueError as error:
+        assert isinstance(error, ParamError)
+        assert error.name in ("N", "P", "ratio", "t_max", "mu", "flip_ratio")
+        return
+    assert run.states.shape[1] == int(N) ** 2 and len(run.states) <= t_max + 1
+    assert np.isfinite(run.overlaps).all() and np.isfinite(run.energy).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(v0=st.floats(), w0=st.floats(), I=st.floats(), eps=st.floats(), a=st.floats(),
+       tend=st.floats(max_value=2000))
+def test_fitzhugh_nagumo_trajectories_are_finite_or_refused(v0, w0, I, eps, a, tend):
+    try:
+        t, v, w = fhn.get_trajectory(v0, w0, I, eps, a, tend)
+    except ValueError as error:
+        assert isinstance(error, ParamError)
+        assert error.name in ("v0", "w0", "I", "eps", "a", "tend")
+        return
+    assert np.isfinite(v).all() and np.isfinite(w).all() and t[-1] <= tend
+
+
+def test_a_diverging_hodgkin_huxley_run_warns():
+    """The tester's case: without potassium, 1000 uA drive v to E_L + I / g_L = 3344 mV."""
+    params = hh.HHParams(E_Na=500.0, g_Na=10000.0, g_K=0.0, tend=30.0)
+    with pytest.warns(DivergenceWarning, match="vm_mV reaches 33") as caught:
+        result = hh.simulate(params, hh.HHStimulus(I_tstart=5.0, I_tend=25.0, I_amp=1000.0))
+    assert np.abs(result.vm_mV).max() == pytest.approx(10.6 + 1000.0 / 0.3, rel=0.01)
+    warned, = (w for w in caught if w.category is DivergenceWarning)
+    assert divergence(result) == str(warned.message)
+    assert divergence(hh.HH_Step(tend=30)) is None  # the default neuron stays in range
+
+
+def test_divergence_names_what_left_its_range():
+    assert divergence(np.array([1.0, np.nan])) .startswith(
+        "the simulation diverged: 50% of the result")
+    assert "vm_mV reaches 3344 mV" in divergence(
+        hh.HHResult(np.arange(2.0), np.array([0.0, 3344.0]), *([np.zeros(2)] * 5),
+                    params=hh.HHParams(), rest=hh.resting_state()))
+    assert divergence((np.zeros(3), {"X": np.ones(2)})) is None
