@@ -175,3 +175,17 @@ def test_run_and_stop_are_visible_without_scrolling_on_every_tab(qtbot, window):
         for button in (tab.run_bar.run_button, tab.run_bar.stop_button):
             corner = button.mapTo(window, button.rect().bottomRight())
             assert button.isVisibleTo(window) and window.rect().contains(corner), tab.tab_id
+
+
+def test_a_diverged_result_is_said_in_the_readout_and_the_status_bar(qtbot, window,
+                                                                     run_and_wait):
+    import dataclasses
+
+    tab = lif_tab(window)
+    result = run_and_wait(tab)
+    broken = dataclasses.replace(result, v_mV=np.where(result.t_ms > 50, np.nan, result.v_mV))
+    tab.finish_run(broken)
+    assert "diverged" in tab.readout.text() and "not a finite number" in tab.readout.text()
+    assert "diverged" in window.statusBar().currentMessage()
+    tab.finish_run(result)
+    assert "diverged" not in tab.readout.text()

@@ -14,6 +14,7 @@ from PyQt5.QtWidgets import (QComboBox, QGroupBox, QLabel, QProgressBar, QPushBu
                              QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import worker_process
+from ..models.divergence import divergence
 from ..models.params import ParamError, Params
 from ..view_state import TabView
 from ..widgets.param_form import ParamForm
@@ -290,6 +291,11 @@ class ModelTab(QWidget):
             return
         self.result = result
         self.show_result(result)
+        diverged = divergence(result)
+        if diverged:
+            self.readout.setText(f"{self.readout.text()}<br><span style='color:#b00020'>"
+                                 f"{diverged}</span>")
+            self.message.emit(f"{self.title}: {diverged}")
         self.traces.flush()
         self.result_ready.emit(result)
 
