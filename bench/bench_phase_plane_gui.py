@@ -31,7 +31,7 @@ def process_until(app, condition, timeout=5.0):
 def drag_slider(app, tab, what):
     """Frames per second while the I slider steps through its range, one step per event-loop
     round; returns the time per step in s."""
-    slider = tab.sliders.sliders["I_ext"]
+    slider = tab.explore_sliders[0].sliders["I_ext"]
     positions = [round(slider.maximum() * k / SLIDER_STEPS) for k in range(SLIDER_STEPS)]
     app.processEvents()
     counter = PaintCounter(tab.plane.panel.viewport())

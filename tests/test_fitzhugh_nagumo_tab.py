@@ -123,7 +123,7 @@ def test_backward_trajectory_runs_back_in_time_from_the_click(qtbot, tab):
 
 
 def test_the_I_slider_moves_the_fixed_point_marker(qtbot, tab):
-    slider = tab.sliders.sliders["I_ext"]
+    slider = tab.explore_sliders[0].sliders["I_ext"]
     form = tab.param_forms["params"]
     for I in (1.0, 2.0, 3.5):
         slider.setValue(round((I + 1.0) / 0.05))       # the slider spans I = -1..5 in 0.05
@@ -145,9 +145,9 @@ def test_the_I_slider_moves_the_fixed_point_marker(qtbot, tab):
 def test_typing_in_the_form_moves_the_slider(tab):
     form = tab.param_forms["params"]
     form.set_value("eps", "0.5")
-    assert tab.sliders.value("eps") == pytest.approx(0.5)
+    assert tab.explore_sliders[0].value("eps") == pytest.approx(0.5)
     assert form.set_value("I_ext", "7.5")                   # beyond the slider's range
-    assert tab.sliders.value("I_ext") == pytest.approx(5.0)
+    assert tab.explore_sliders[0].value("I_ext") == pytest.approx(5.0)
     assert drawn(tab, kind_by_numpy(7.5, eps=0.5))[0] == pytest.approx([fixed_point(7.5)[0]])
 
 

@@ -189,3 +189,21 @@ def test_a_diverged_result_is_said_in_the_readout_and_the_status_bar(qtbot, wind
     assert "diverged" in window.statusBar().currentMessage()
     tab.finish_run(result)
     assert "diverged" not in tab.readout.text()
+
+
+def test_dragging_a_slider_reruns_and_the_last_position_wins(qtbot, window, run_and_wait):
+    tab = lif_tab(window)
+    slider = tab.explore_sliders[0].sliders["membrane_time_scale"]
+    amplitude = next(s for s in tab.explore_sliders if "I_amp" in s.sliders)
+    results = []
+    tab.result_ready.connect(results.append)
+    for position in range(0, 200, 20):  # a quick drag: more moves than runs can finish
+        amplitude.sliders["I_amp"].setValue(position)
+    assert tab.param_forms["stimulus"].params().I_amp == pytest.approx(1.8)
+    qtbot.waitUntil(lambda: bool(results) and not window.runner.busy("lif"), timeout=30000)
+    assert 1 <= len(results) < 10  # coalesced: at most one run in flight
+    last = results[-1]
+    again = run_and_wait(tab)  # the same values, run from the button
+    assert last.spike_count == again.spike_count
+    np.testing.assert_allclose(last.v_mV, again.v_mV)
+    assert slider.isVisibleTo(tab)

@@ -18,6 +18,7 @@ from ..models.divergence import divergence
 from ..models.params import ParamError, Params
 from ..view_state import TabView
 from ..widgets.param_form import ParamForm
+from ..widgets.param_sliders import ParamSliders
 from ..widgets.plots import PlotPanel, set_view_ranges, show_sweep, view_ranges
 from ..widgets.replay import Replay, ReplayBar
 from ..widgets.run_bar import RunBar
@@ -41,6 +42,7 @@ class ModelTab(QWidget):
     traces_class = PlotPanel  # the panel of the main page
     View = TabView            # the view state kept in sessions (a TabView subclass)
     animated = False          # a Replay (self.replay) and its buttons beside Run
+    sliders: dict[str, tuple[float, ...]] = {}  # field -> (low, high[, step]): drag to explore
 
     result_ready = pyqtSignal(object)    # the finished result of a run
     tool_ready = pyqtSignal(str, object)  # tool key, its result
@@ -81,6 +83,11 @@ class ModelTab(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.run)
+        self._explore_pending = False
+        self.explore_sliders = [ParamSliders(form, ranges)
+                                for form, ranges in self._slider_ranges()]
+        for sliders in self.explore_sliders:
+            sliders.moved.connect(self.explore)
         self.build_plots(self.traces)
         self.pages = QTabWidget()
         self.page_list = self.build_pages()
@@ -156,6 +163,13 @@ class ModelTab(QWidget):
             self.preset_box.setToolTip("Load a named parameter set")
             self.preset_box.activated.connect(self._preset_chosen)
             column.addWidget(self.preset_box)
+        if self.explore_sliders:
+            box = QWidget()
+            rows = QVBoxLayout(box)
+            rows.setContentsMargins(0, 0, 0, 0)
+            for sliders in self.explore_sliders:
+                rows.addWidget(sliders)
+            sections = [Section("Drag to explore", box), *sections]
         by_place = {place: [s for s in sections if s.place == place]
                     for place in ("top", "controls", "run")}
         for section in by_place["top"]:
@@ -254,6 +268,7 @@ class ModelTab(QWidget):
                     on_chunk=lambda chunk: self._tool_chunk(tool, chunk))
 
     def stop(self) -> None:
+        self._explore_pending = False
         if self.animated:
             self.replay.end()
         if self.runner is not None:
@@ -329,6 +344,7 @@ class ModelTab(QWidget):
         elapsed = time.perf_counter() - job.started_at
         self.run_bar.set_message(f"done in {elapsed:.2f} s")
         self.message.emit(f"{self.title}: {job.what} finished in {elapsed:.2f} s")
+        self._explore_next()
 
     def _job_stopped(self, partial) -> None:
         job = self._current_job()
@@ -359,6 +375,24 @@ class ModelTab(QWidget):
         self.problems.setText("Not accepted (fix to run): "
                               + "; ".join(problems) if problems else "")
         self.problems.setVisible(bool(problems))
+
+    def _slider_ranges(self) -> list[tuple[ParamForm, dict]]:
+        """The declared slider ranges grouped by the form that holds each field."""
+        groups = [(form, {name: self.sliders[name] for name in form.params_class.names()
+                          if name in self.sliders}) for form in self.param_forms.values()]
+        return [(form, ranges) for form, ranges in groups if ranges]
+
+    def explore(self, _name: str = "") -> None:
+        """A slider moved: run again, at most one run in flight (the latest values win)."""
+        if self.runner is not None and self.runner.busy(self.tab_id):
+            self._explore_pending = True
+        else:
+            self.run()
+
+    def _explore_next(self) -> None:
+        if self._explore_pending:
+            self._explore_pending = False
+            self.run()
 
     def _parameter_changed(self, _params) -> None:
         if self.auto_run_enabled and self.auto_run:

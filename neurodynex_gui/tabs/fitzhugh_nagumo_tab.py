@@ -10,12 +10,10 @@ from .. import presentation
 from ..models import fitzhugh_nagumo as fhn
 from ..view_state import TabView
 from ..widgets.bifurcation import show_bifurcation
-from ..widgets.param_sliders import ParamSliders
 from ..widgets.phase_plane import PhasePlane, PlaneView
 from .base import ModelTab
-from .declarations import Page, Section, Tool
+from .declarations import Page, Tool
 
-SLIDER_RANGES = {"I_ext": (-1.0, 5.0), "eps": (0.01, 1.0), "a": (-1.0, 4.0)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,6 +53,7 @@ depend on I? What happens with eps = 1?</li>
     simulate_path = "neurodynex_gui.models.fitzhugh_nagumo:simulate"
     in_process = True
     View = FHNView
+    sliders = {"I_ext": (-1.0, 5.0), "eps": (0.01, 1.0), "a": (-1.0, 4.0)}
     auto_run = False  # the plane follows every change by itself, trajectories included
     tools = (Tool("bifurcation", "Bifurcation view",
                   "neurodynex_gui.models.fitzhugh_nagumo:bifurcation_view", fhn.BifurcationInputs,
@@ -66,7 +65,6 @@ depend on I? What happens with eps = 1?</li>
         params = form.params()
         self.plane = PhasePlane(fhn.FHN, params, fhn.V_LIM, fhn.W_LIM, t_end=params.tend,
                                 dt_out=fhn.DT_OUT, panel=panel)
-        self.sliders = ParamSliders(form, SLIDER_RANGES)
         form.changed.connect(self._params_changed)
         self.plane.trajectory_started.connect(lambda _run: presentation.refresh(self.plane))
         self.plane.trajectory_finished.connect(self._trajectory_done)
@@ -75,12 +73,11 @@ depend on I? What happens with eps = 1?</li>
         return [Page("Phase plane", self.plane, self.plane.panel),
                 Page("Bifurcation", self.analysis)]
 
-    def side_sections(self) -> list[Section]:
-        return [Section("Drag to explore", self.sliders)]
+    def explore(self, _name: str = "") -> None:
+        """The plane follows every change by itself (trajectories included)."""
 
     def _params_changed(self, _params=None) -> None:
         params = self.param_forms["params"].params()
-        self.sliders.sync()
         self.plane.set_params(params, t_end=params.tend)
 
     # -- trajectories ------------------------------------------------------------------------

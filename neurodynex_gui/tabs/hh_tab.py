@@ -55,6 +55,8 @@ class HHTab(ModelTab):
     presets = {name: {"params": params, "stimulus": stimulus}
                for name, (params, stimulus) in hh.PRESETS.items()}
     simulate_path = "neurodynex_gui.models.hh:simulate"
+    sliders = {"I_amp": (-10.0, 30.0, 0.1), "g_Na_scale": (0.5, 2.0, 0.01),
+               "g_K": (10.0, 60.0, 0.5)}
     View = HHView
     tools = (
         Tool("min_step", "Lowest step amplitude for a spike",

@@ -21,6 +21,8 @@ class LIFTab(ModelTab):
     presets = {name: {"params": params, "stimulus": stimulus}
                for name, (params, stimulus) in lif.PRESETS.items()}
     simulate_path = "neurodynex_gui.models.lif:simulate"
+    sliders = {"I_amp": (0.0, 5.0, 0.01), "membrane_time_scale": (0.5, 20.0, 0.1),
+               "membrane_resistance": (0.1, 5.0, 0.05)}
     exercises = """
 <ol>
 <li><b>Rheobase.</b> What is the weakest step current that makes the neuron fire at all, and

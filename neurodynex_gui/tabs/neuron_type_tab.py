@@ -104,6 +104,7 @@ class NeuronTypeTab(ModelTab):
             "run": nt.TraceParams(n_amplitudes=1, t_end=2200.0)},
     }
     simulate_path = f"{JOBS}:simulate"
+    sliders = {"I_amp": (0.0, 1.5, 0.005), "amplitude_step": (0.0, 0.2, 0.005)}
     View = NeuronTypeView
     exercises = """
 <p>Neurons X and Y are a type I and a type II model neuron, in an order drawn at random

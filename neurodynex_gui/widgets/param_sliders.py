@@ -5,17 +5,20 @@ validates, and the form's ``changed`` signal is the only one to listen to.
 """
 from __future__ import annotations
 
-from PyQt5.QtCore import Qt
+from PyQt5.QtCore import Qt, pyqtSignal
 from PyQt5.QtWidgets import QGridLayout, QLabel, QSlider, QWidget
 
-from .param_form import ParamForm, format_number
+from .param_form import ParamForm, display_unit, format_number
 
 
 class ParamSliders(QWidget):
-    """One horizontal slider per field named in ``ranges`` (name -> (low, high)), moving in the
-    field's step; the range may be narrower than the field's bounds (typing goes further)."""
+    """One horizontal slider per field named in ``ranges`` (name -> (low, high) or (low, high,
+    step)), moving in that step or the field's; the range may be narrower than the field's
+    bounds (typing goes further). ``moved`` fires when a slider put a valid value in."""
 
-    def __init__(self, form: ParamForm, ranges: dict[str, tuple[float, float]], parent=None):
+    moved = pyqtSignal(str)
+
+    def __init__(self, form: ParamForm, ranges: dict[str, tuple[float, ...]], parent=None):
         super().__init__(parent)
         self.form = form
         self.sliders: dict[str, QSlider] = {}
@@ -23,9 +26,9 @@ class ParamSliders(QWidget):
         self._values: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        for row, (name, (low, high)) in enumerate(ranges.items()):
+        for row, (name, (low, high, *step)) in enumerate(ranges.items()):
             meta = form.params_class.meta(name)
-            step = meta.step or (high - low) / 100
+            step = step[0] if step else meta.step or (high - low) / 100
             slider = QSlider(Qt.Horizontal)
             slider.setObjectName(f"slider_{name}")
             slider.setRange(0, round((high - low) / step))
@@ -35,7 +38,8 @@ class ParamSliders(QWidget):
             slider.valueChanged.connect(lambda position, n=name: self._moved(n, position))
             value = QLabel()
             value.setMinimumWidth(48)
-            grid.addWidget(QLabel(meta.label), row, 0)
+            unit = f" ({display_unit(meta.unit)})" if meta.unit else ""
+            grid.addWidget(QLabel(meta.label + unit), row, 0)
             grid.addWidget(slider, row, 1)
             grid.addWidget(value, row, 2)
             self.sliders[name], self._scales[name], self._values[name] = slider, (low, step), value
@@ -62,7 +66,8 @@ class ParamSliders(QWidget):
     def _moved(self, name: str, _position: int) -> None:
         text = self._format(name, self.value(name))
         self._values[name].setText(text)
-        self.form.set_value(name, text)
+        if self.form.set_value(name, text):
+            self.moved.emit(name)
 
     def _format(self, name: str, value: float) -> str:
         return format_number(value, self.form.params_class.meta(name).decimals)
