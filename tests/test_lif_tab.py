@@ -157,7 +157,7 @@ def test_status_bar_speaks_of_the_current_tab_only(qtbot, make_window, run_and_w
     window.tab_widget.setCurrentWidget(lif_tab)
     lif_tab.param_forms["params"].set_value("tend", "20000")
     lif_tab.run()
-    assert "running" in window.statusBar().currentMessage()
+    assert "simulation…" in window.statusBar().currentMessage()
     hh_tab.message.emit("Hodgkin-Huxley: something happened")
     assert "Leaky" in window.statusBar().currentMessage()
     lif_tab.stop()

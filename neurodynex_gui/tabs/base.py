@@ -250,7 +250,7 @@ class ModelTab(QWidget):
         if self.refuse_if_invalid():
             return
         self.start_run()
-        self.submit(self.simulate_path, self.values(), "running",
+        self.submit(self.simulate_path, self.values(), "simulation",
                     on_done=self.finish_run, on_chunk=self.on_chunk)
 
     def run_tool(self, key: str) -> None:
