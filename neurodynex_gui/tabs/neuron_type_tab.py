@@ -24,6 +24,7 @@ from ..widgets.param_form import ParamForm
 from ..widgets.param_sliders import ParamSliders
 from ..widgets.phase_plane import PhasePlane, PlaneView
 from ..widgets.plots import PlotPanel
+from . import saved_results
 from .base import ModelTab
 from .declarations import Form, Page, Section, Tool
 
@@ -460,10 +461,8 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
     def result_arrays(self) -> dict[str, np.ndarray]:
         """The drawn traces and f-I curves, and the thresholds, for an NPZ beside the session
         (the session keeps the assignment they belong to)."""
-        arrays = {}
-        for page, panel in (("traces", self.traces), ("analysis", self.analysis)):
-            for key, (x, y) in panel.data().items():
-                arrays[f"{page}/{key}/x"], arrays[f"{page}/{key}/y"] = x, y
+        arrays = {**saved_results.curve_arrays("traces", self.traces.data()),
+                  **saved_results.curve_arrays("analysis", self.analysis.data())}
         if "threshold" in self.tool_results:
             for name, bracket in self.tool_results["threshold"].brackets.items():
                 arrays[f"threshold/{name}"] = np.asarray(bracket, float)
@@ -471,19 +470,15 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
 
     def restore_results(self, arrays: dict) -> None:
         """Draw what :meth:`result_arrays` saved (unknown curves are skipped)."""
-        curves = {}
-        for key in arrays:
-            page, plot, name, axis = _split_key(key)
-            if page in ("traces", "analysis") and axis == "x":
-                curves.setdefault((page, plot), []).append(name)
-        for (page, plot), names in curves.items():
-            panel = self.traces if page == "traces" else self.analysis
+        for page, panel in (("traces", self.traces), ("analysis", self.analysis)):
+            curves, _, _ = saved_results.read_saved(arrays, page)
             if page == "traces":
-                self._make_trace_curves(plot, sorted(names, key=_run_number))
-            for name in names:
-                if (plot, name) in panel.curves:
-                    panel.curve(plot, name).set(arrays[f"{page}/{plot}/{name}/x"],
-                                                arrays[f"{page}/{plot}/{name}/y"])
+                for plot in {plot for plot, _ in curves}:
+                    names = [name for p, name in curves if p == plot]
+                    self._make_trace_curves(plot, sorted(names, key=_run_number))
+            for key, (x, y) in curves.items():
+                if key in panel.curves:
+                    panel.curves[key].set(x, y)
             panel.flush()
         brackets = {name: tuple(arrays[f"threshold/{name}"]) for name in NAMES
                     if f"threshold/{name}" in arrays}
@@ -491,12 +486,6 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             found = nt.ThresholdResult(self.assignment(), brackets, "")
             self.tool_results["threshold"] = found
             self._show_thresholds(found)
-
-
-def _split_key(key: str) -> tuple[str, str, str, str]:
-    """'page/plot/curve/x' -> its four parts (curve names hold no '/'); '' where missing."""
-    parts = key.split("/")
-    return tuple(parts) if len(parts) == 4 else ("", "", "", "")
 
 
 def _run_number(label: str) -> int:
