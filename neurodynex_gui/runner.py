@@ -212,10 +212,10 @@ class Runner(QObject):
 
     def _enqueue(self, job: Job) -> None:
         with self._lock:
-            if not self._stop.is_set():
+            queued = not self._stop.is_set() and not job.done.is_set()
+            if queued:
                 self._pending.append(job)
-                job = None
-        if job is not None:  # submitted after shutdown
+        if not queued:  # cancelled before it got here, or submitted after shutdown
             job.cancel()
             job._stop_if_waiting()
         self._wake()
