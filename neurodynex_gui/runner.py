@@ -56,6 +56,7 @@ class Job(QObject):
         self.submitted_at = time.perf_counter()
         self.started_at: float | None = None
         self.waiting_for: str | None = None
+        self._started = False
         self._end_lock = threading.Lock()
 
     def cancel(self) -> None:
@@ -66,7 +67,7 @@ class Job(QObject):
         with self._end_lock:
             if self.done.is_set():
                 return False
-            self.started_at = time.perf_counter()
+            self._started, self.started_at = True, time.perf_counter()
         self.waiting_for = None
         self.started.emit()
         return True
@@ -87,7 +88,7 @@ class Job(QObject):
     def _stop_if_waiting(self) -> None:
         """End a job that has not started yet with ``stopped(None)``."""
         with self._end_lock:
-            if self.done.is_set() or self.started_at is not None:
+            if self.done.is_set() or self._started:
                 return
             self.done.set()
         self.stopped.emit(None)

@@ -96,6 +96,7 @@ def test_a_queued_job_cancelled_ends_stopped_without_running(qtbot, make_runner)
     with qtbot.waitSignal(first.chunk, timeout=20000):
         pass
     queued = runner.submit("lif", SQUARE, {"x": 2.0})
+    queued.started_at = time.perf_counter()  # as tabs/base.py does: it must not matter
     record(queued, "lif", events)
     qtbot.waitUntil(lambda: ("lif", "waiting", "the Hodgkin-Huxley threshold tool") in events)
     assert runner.busy("lif")
@@ -108,7 +109,6 @@ def test_a_queued_job_cancelled_ends_stopped_without_running(qtbot, make_runner)
     qtbot.wait(50)
     assert [e for e in events if e[0] == "lif"] == [
         ("lif", "waiting", "the Hodgkin-Huxley threshold tool"), ("lif", "stopped", None)]
-    assert queued.started_at is None
 
 
 def test_two_tabs_long_jobs_take_turns_and_the_second_is_told_what_it_waits_for(
