@@ -382,15 +382,16 @@ class Runner(QObject):
     def _start_failed(self, worker: _Worker, reason: str) -> None:
         """Fail the jobs that only this process could take; try again on the next job."""
         worker.failed_at = time.monotonic()
-        self.status.emit(f"the simulator could not start: {reason.splitlines()[0]}")
+        first, _, details = reason.partition("\n")
+        self.status.emit(f"the simulator could not start: {first}")
         others = [w for w in self._workers if w is not worker and w.process is not None]
         with self._lock:
             stranded = [job for job in self._pending if not any(w.takes(job) for w in others)]
             for job in stranded:
                 self._pending.remove(job)
+        message = f"the simulator could not start ({first}); it will be tried again on the next run"
         for job in stranded:
-            job._end(job.failed, f"the simulator could not start ({reason}); it will be "
-                                 f"tried again on the next run")
+            job._end(job.failed, message + ("\n" + details if details else ""))
 
     def _close(self, worker: _Worker) -> None:
         for connection in (worker.jobs, worker.events):

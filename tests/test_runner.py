@@ -180,7 +180,9 @@ def test_a_failed_start_is_a_visible_failure_and_the_next_run_tries_again(
     job = runner.submit("lif", SQUARE, {"x": 3.0})
     with qtbot.waitSignal(job.failed, timeout=10000) as failed:
         pass
-    assert "could not start" in failed.args[0] and "Too many open files" in failed.args[0]
+    summary = failed.args[0].splitlines()[0]  # what a tab shows
+    assert "could not start" in summary and "Too many open files" in summary
+    assert summary.endswith("tried again on the next run")
     assert any("could not start" in text for text in statuses)
     broken[0] = False
     again = runner.submit("lif", SQUARE, {"x": 3.0})
