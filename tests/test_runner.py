@@ -1,6 +1,7 @@
 """The runner: jobs in simulation processes that fail visibly, queue fairly and never outlive
 the GUI; in-process jobs with the same guarantees."""
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -261,6 +262,7 @@ def test_no_process_outlives_a_killed_gui(tmp_path):
     gui = subprocess.Popen([sys.executable, "-c", KILLED_GUI, str(tmp_path / "stamp.ok")],
                            env=env, cwd=TESTS.parent, stdout=subprocess.PIPE, text=True)
     try:
+        assert select.select([gui.stdout], [], [], 60.0)[0], "the GUI never got its job going"
         compile_pid, *worker_pids = map(int, gui.stdout.readline().split())
         tree = descendants(gui.pid)
         assert {compile_pid, *worker_pids} <= set(tree) and len(worker_pids) == 2
