@@ -221,3 +221,26 @@ def test_a_tab_overrides_and_calls_no_private_member_of_the_base(tab_class):
     source = inspect.getsource(inspect.getmodule(tab_class))
     for forbidden in ("sip.delete", "insertWidget", "side_panel.widget()", "removeTab"):
         assert forbidden not in source
+
+
+def test_a_run_behind_another_tabs_job_says_what_it_waits_for(qtbot, make_window):
+    """Runs go to the first free simulation process: with two long runs in flight a third
+    waits, its run bar says behind what, and its time counts from its own start."""
+    window = make_window("lif", "hh", "neuron_type")
+    lif, hh, types = (window.tabs[t] for t in ("lif", "hh", "neuron_type"))
+    lif.param_forms["params"].set_value("tend", "100000")
+    hh.param_forms["params"].set_value("tend", "20000")
+    for tab in (lif, hh):
+        tab.run()
+        # "simulation…" (with the time counting) only once the job has started
+        qtbot.waitUntil(lambda t=tab: t.run_bar.state.text().startswith("simulation…"),
+                        timeout=30000)
+    types.run()
+    qtbot.waitUntil(lambda: "waiting for" in types.run_bar.state.text(), timeout=10000)
+    assert types.run_bar.state.text() in ("waiting for the Leaky integrate-and-fire simulation",
+                                          "waiting for the Hodgkin-Huxley simulation")
+    assert types.run_bar.stop_button.isEnabled()
+    with qtbot.waitSignal(types.result_ready, timeout=60000):
+        lif.stop()
+        hh.stop()
+    assert types.run_bar.state.text().startswith("done in")

@@ -19,6 +19,7 @@ import importlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -26,7 +27,6 @@ from typing import Callable
 import brian2 as b2
 import numpy as np
 
-from ..atomic import write_atomically
 from .stimulus import BRIAN_EQUATIONS, Stimulus, brian_values
 
 CHUNK_WALL_S = 0.03
@@ -292,6 +292,7 @@ def cython_ready(warm_up: str, signature: str, *, wait: bool = False) -> bool:
     cache holds them. Without the stamp the first call starts ``warm_up`` in a background
     process and answers False until it has finished: meanwhile callers run the numpy target,
     slower but at once. ``wait=True`` compiles in this process instead (tests, benchmarks).
+    The background process ends with this one (see ``compile_child``) and is reaped when done.
     """
     stamp = _stamp_path(warm_up, signature)
     if stamp is None:
@@ -299,7 +300,9 @@ def cython_ready(warm_up: str, signature: str, *, wait: bool = False) -> bool:
     if stamp.exists():
         return True
     if wait:
-        _warm_up(warm_up, str(stamp))
+        from . import compile_child
+
+        compile_child.build(warm_up, str(stamp))
         return True
     state = _compiles.get(warm_up)
     if state is None:
@@ -325,23 +328,16 @@ def _stamp_path(warm_up: str, signature: str) -> Path | None:
 
 
 def _start_compile(warm_up: str, stamp: Path) -> "subprocess.Popen | bool":
+    """Start ``compile_child`` on ``warm_up``; its stdin is its lifeline to this process."""
     root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [root] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
-    code = ("from neurodynex_gui.models import brian_support; "
-            f"brian_support._warm_up({warm_up!r}, {str(stamp)!r})")
     try:
-        return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=root,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "neurodynex_gui.models.compile_child", warm_up, str(stamp)],
+            env=env, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
     except OSError:
         return False
-
-
-def _warm_up(warm_up: str, stamp: str) -> None:
-    """Run ``warm_up`` (compiling its cython code), then write the stamp atomically."""
-    module, _, function = warm_up.partition(":")
-    getattr(importlib.import_module(module), function)()
-    path = Path(stamp)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, lambda tmp: tmp.write_text("compiled\n", encoding="utf-8"))
+    threading.Thread(target=process.wait, name="compile-reaper", daemon=True).start()
+    return process

@@ -263,7 +263,8 @@ class ModelTab(QWidget):
         self.pages.setCurrentWidget(self.analysis)
         if key in self.progress_bars:
             self.progress_bars[key].setValue(0)
-        self.submit(tool.path, kwargs, tool.label,
+        self.submit(tool.path, kwargs, tool.label, long=True,
+                    label=f"the {self.title} tool '{tool.label}'",
                     on_done=lambda result: self._tool_finished(tool, result),
                     on_chunk=lambda chunk: self._tool_chunk(tool, chunk))
 
@@ -281,20 +282,25 @@ class ModelTab(QWidget):
         self.finish_run(result)
         return result
 
-    def submit(self, path: str, kwargs: dict, what: str, *, on_done, on_chunk=None) -> None:
+    def submit(self, path: str, kwargs: dict, what: str, *, on_done, on_chunk=None,
+               long: bool = False, label: str | None = None) -> None:
         """Run ``path(**kwargs)`` as this tab's job (replacing the one in flight): ``on_done``
-        gets its result, ``on_chunk`` its pieces, on the GUI thread; stopping, failures and
-        the run bar are handled here. Without a runner (command line) it runs at once."""
+        gets its result, ``on_chunk`` its pieces, on the GUI thread; waiting, stopping,
+        failures and the run bar are handled here. ``long`` jobs (tools) go to the runner's
+        second process, so that they hold up no other tab's run; ``label`` names the job to
+        the tabs that wait behind it. Without a runner (command line) it runs at once."""
         if self.runner is None:
             on_done(worker_process.call(path, kwargs, on_chunk, None))
             return
-        job = self.runner.submit(self.tab_id, path, kwargs, in_process=self.in_process)
+        job = self.runner.submit(self.tab_id, path, kwargs, in_process=self.in_process,
+                                 long=long, label=label or f"the {self.title} {what}")
         job.what, job.on_done, job.on_chunk = what, on_done, on_chunk
-        job.started_at = time.perf_counter()
         self.job = job
-        self.run_bar.set_running(what)
+        self.run_bar.set_waiting(f"{what}: queued…")  # the time counts once it starts
         self.message.emit(f"{self.title}: {what}…")
         # bound methods of this QObject: Qt drops the connections if the tab goes away first
+        job.waiting.connect(self._job_waiting)
+        job.started.connect(self._job_started)
         job.chunk.connect(self._job_chunk)
         job.finished.connect(self._job_finished)
         job.stopped.connect(self._job_stopped)
@@ -327,6 +333,17 @@ class ModelTab(QWidget):
         (its late chunks and results must not reach the plots of the newer run)."""
         job = self.sender()
         return job if job is self.job else None
+
+    def _job_waiting(self, behind: str) -> None:
+        job = self._current_job()
+        if job is not None:
+            self.run_bar.set_waiting(f"waiting for {behind}")
+            self.message.emit(f"{self.title}: {job.what} waits for {behind}")
+
+    def _job_started(self) -> None:
+        job = self._current_job()
+        if job is not None:
+            self.run_bar.set_running(job.what)  # the elapsed time counts from here
 
     def _job_chunk(self, chunk) -> None:
         job = self._current_job()

@@ -1,7 +1,8 @@
 """Stacked pyqtgraph plots with named curves, live buffers and export in the context menu.
 
-Chunks are appended to a curve's buffer at any rate; a timer redraws dirty curves at about
-30 Hz, never once per sample.
+Chunks are appended to a curve's buffer at any rate; a single-shot timer, started when data
+arrives, redraws dirty curves at most about 30 times a second, never once per sample, and does
+not tick while nothing changes.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ LEFT_AXIS_WIDTH = 80  # the same for every plot, so stacked plots line up
 class LiveCurve:
     """A plot curve fed in pieces; ``flush`` draws what arrived since the last frame."""
 
-    def __init__(self, item: pg.PlotDataItem):
+    def __init__(self, item: pg.PlotDataItem, on_data=None):
         self.item = item
+        self._on_data = on_data  # called when new data waits to be drawn
         self._xs: list[np.ndarray] = []
         self._ys: list[np.ndarray] = []
         self.dirty = False
@@ -25,11 +27,16 @@ class LiveCurve:
     def append(self, x, y) -> None:
         self._xs.append(np.asarray(x, dtype=float))
         self._ys.append(np.asarray(y, dtype=float))
-        self.dirty = True
+        self._changed()
 
     def set(self, x, y) -> None:
         self._xs, self._ys = [np.asarray(x, dtype=float)], [np.asarray(y, dtype=float)]
+        self._changed()
+
+    def _changed(self) -> None:
         self.dirty = True
+        if self._on_data is not None:
+            self._on_data()
 
     def clear(self) -> None:
         self._xs, self._ys = [], []
@@ -47,7 +54,11 @@ class LiveCurve:
 
 
 class PlotPanel(pg.GraphicsLayoutWidget):
-    """Named plots stacked in one column; ``export_requested`` comes from their menus."""
+    """Named plots stacked in one column; ``export_requested`` comes from their menus.
+
+    Setting ``dirty`` (as a curve does when data arrives) schedules one ``flush`` within
+    ``REDRAW_MS``; a subclass with its own buffers sets it too and overrides ``flush``.
+    """
 
     export_requested = pyqtSignal(str)  # "figure" or "data"
 
@@ -55,10 +66,22 @@ class PlotPanel(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[tuple[str, str], LiveCurve] = {}
+        self._dirty = False
         self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
         self._timer.setInterval(REDRAW_MS)
         self._timer.timeout.connect(self.flush)
-        self._timer.start()
+
+    @property
+    def dirty(self) -> bool:
+        """Whether data waits to be drawn."""
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        self._dirty = bool(value)
+        if value and not self._timer.isActive():
+            self._timer.start()
 
     def add_plot(self, name: str, y_label: str, y_unit: str, *, x_label: str = "time",
                  x_unit: str = "ms", link_x: str | None = None,
@@ -82,7 +105,7 @@ class PlotPanel(pg.GraphicsLayoutWidget):
 
     def add_curve(self, plot: str, name: str, **style) -> LiveCurve:
         item = self.plots[plot].plot([], [], name=name, **style)
-        curve = LiveCurve(item)
+        curve = LiveCurve(item, on_data=self._data_arrived)
         self.curves[(plot, name)] = curve
         return curve
 
@@ -98,9 +121,13 @@ class PlotPanel(pg.GraphicsLayoutWidget):
         for key in [key for key in self.curves if key[0] == plot]:
             self.remove_curve(self.curves[key])
 
+    def _data_arrived(self) -> None:
+        self.dirty = True
+
     def flush(self) -> None:
         for curve in self.curves.values():
             curve.flush()
+        self._dirty = False
 
     def clear_curves(self) -> None:
         for curve in self.curves.values():

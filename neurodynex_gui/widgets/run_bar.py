@@ -45,6 +45,12 @@ class RunBar(QWidget):
         self.state.setText(f"{what}…")
         self._tick.start()
 
+    def set_waiting(self, text: str) -> None:
+        """Queued behind another job: Stop is on, no time counts yet."""
+        self.stop_button.setEnabled(True)
+        self._tick.stop()
+        self.state.setText(text)
+
     def set_message(self, text: str) -> None:
         self.state.setText(text)
 
