@@ -55,6 +55,10 @@ class FieldParams(Params):
                           "a bump turns into a travelling pulse.")
     tau_a: float = param(100.0, "adaptation time constant", "ms", min=0.1, max=10000.0,
                          step=10.0)
+    noise: float = param(0.0, "initial noise", "", min=0.0, max=10.0, step=0.01,
+                         help="Standard deviation of a random initial field (the same for "
+                              "every run: seed 0) when no u0 is given; breaks the symmetry "
+                              "for patterns.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,10 +178,16 @@ def pattern_wavelength(kernel_params=None, ndim: int = 2) -> float:
 
 def transfer(u, f_params=None) -> np.ndarray:
     """f(u)."""
+    return activation(f_params)(np.asarray(u, dtype=float))
+
+
+def activation(f_params=None) -> Callable[[np.ndarray], np.ndarray]:
+    """The transfer function f as a function of an array u."""
     p = f_params_from(f_params)
+    theta, beta = p.theta, p.beta
     if p.f == "heaviside":
-        return (np.asarray(u) > p.theta).astype(float)
-    return special.expit(p.beta * (np.asarray(u) - p.theta))
+        return lambda u: (u > theta).astype(float)
+    return lambda u: special.expit(beta * (u - theta))
 
 
 def f_params_from(f_params, f: str | None = None) -> TransferParams:
@@ -251,7 +261,9 @@ def kernel_spectrum(kernel_params, L: float, n: int, ndim: int) -> np.ndarray:
 
 def convolve(w_hat: np.ndarray, values: np.ndarray) -> np.ndarray:
     """The periodic convolution of the kernel (its spectrum ``w_hat``) with ``values``."""
-    return fft.irfftn(w_hat * fft.rfftn(values), s=values.shape)
+    if values.ndim == 1:  # the 1D transforms cost less per call than the n-dimensional ones
+        return fft.irfft(w_hat * fft.rfft(values), n=len(values))
+    return fft.irfft2(w_hat * fft.rfft2(values), s=values.shape)
 
 
 def input_profiles(inputs, x: np.ndarray, ndim: int) -> list[tuple[InputParams, np.ndarray]]:
@@ -278,28 +290,34 @@ def integrate_field(*, ndim: int, params: FieldParams, kernel_params, f_params, 
     p = params
     x = grid(p.L, p.n)
     shape = (p.n,) * ndim
-    u = np.zeros(shape) if u0 is None else np.array(np.broadcast_to(u0, shape), dtype=float)
+    u = p.noise * np.random.default_rng(0).standard_normal(shape) if u0 is None else \
+        np.array(np.broadcast_to(u0, shape), dtype=float)
     adapt = np.zeros(shape)
     w_hat = kernel_spectrum(kernel_params, p.L, p.n, ndim)
     profiles = input_profiles(inputs, x, ndim)
-    f = f_params_from(f_params)
+    f = activation(f_params)
     steps = round(p.t_end / p.dt)
     every = max(1, round(p.record_dt / p.dt))
     frames, times = [u.copy()], [0.0]
     sent, last_sent = 0, time.perf_counter()
     rate, rate_a = p.dt / p.tau, p.dt / p.tau_a
+    active, base = None, None  # which inputs are on, and h plus their sum
     for step in range(1, steps + 1):
         t = (step - 1) * p.dt
-        drive = convolve(w_hat, transfer(u, f)) + p.h
-        for stim, profile in profiles:
-            if stim.t_on <= t < stim.t_off:
-                drive += profile
+        now_on = [stim.t_on <= t < stim.t_off for stim, _ in profiles]
+        if now_on != active:
+            active = now_on
+            base = p.h + sum((profile for (_, profile), on in zip(profiles, active) if on),
+                             np.zeros(shape))
+        drive = convolve(w_hat, f(u))
+        drive += base
         if p.b:
             drive -= adapt
             adapt += rate_a * (p.b * u - adapt)
         u += rate * (drive - u)
         if step % every == 0 or step == steps:
             frames.append(u.copy())
+            time.sleep(0)  # let a GUI thread that waits for the GIL draw (in-process runs)
             times.append(step * p.dt)
             now = time.perf_counter()
             if on_chunk is not None and (now - last_sent >= CHUNK_S or step == steps):
@@ -314,13 +332,14 @@ def integrate_field(*, ndim: int, params: FieldParams, kernel_params, f_params, 
 @checked(FieldParams, KernelParams, TransferParams, diverges=True)
 def simulate_field_1d(kernel="mexican_hat", kernel_params=None, f="heaviside", f_params=None,
                       h=-0.1, tau=10.0, L=20.0, n=512, u0=None, inputs=None, t_end=200.0,
-                      dt=0.1, record_dt=1.0, b=0.0, tau_a=100.0, *, on_chunk=None,
+                      dt=0.1, record_dt=1.0, b=0.0, tau_a=100.0, noise=0.0, *, on_chunk=None,
                       should_stop=None) -> FieldResult:
     """The field on a ring of length ``L`` (mm): frames ``u`` (time x space) at ``t`` (ms).
 
     ``kernel_params``: dict of KernelParams fields (a_e, sigma_e, a_i, sigma_i); ``f_params``:
     dict with theta (and beta for the sigmoid); ``inputs``: sequence of dicts of InputParams
-    fields (amplitude, x0, width, t_on, t_off); ``u0``: initial field (default 0).
+    fields (amplitude, x0, width, t_on, t_off); ``u0``: initial field (default: 0, or
+    Gaussian noise of standard deviation ``noise``, seed 0).
     """
     return _simulate(1, locals())
 
@@ -328,7 +347,7 @@ def simulate_field_1d(kernel="mexican_hat", kernel_params=None, f="heaviside", f
 @checked(FieldParams, KernelParams, TransferParams, diverges=True)
 def simulate_field_2d(kernel="mexican_hat", kernel_params=None, f="heaviside", f_params=None,
                       h=-0.1, tau=10.0, L=20.0, n=128, u0=None, inputs=None, t_end=200.0,
-                      dt=0.1, record_dt=1.0, b=0.0, tau_a=100.0, *, on_chunk=None,
+                      dt=0.1, record_dt=1.0, b=0.0, tau_a=100.0, noise=0.0, *, on_chunk=None,
                       should_stop=None) -> FieldResult:
     """The field on an n x n torus of side ``L`` (mm): frames ``u[i, x, y]`` at ``t`` (ms);
     inputs take ``y0`` too. Arguments as :func:`simulate_field_1d`."""

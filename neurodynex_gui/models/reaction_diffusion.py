@@ -43,6 +43,8 @@ class ReactionParams(Params):
                      help="Speed of d2u/dt2 = c^2 laplacian(u) - alpha u + f(u).")
     alpha: float = param(0.0, "restoring alpha", "1/ms²", min=0.0, max=100.0, step=0.1,
                          help="The -alpha u term of the wave equation (0: plain waves).")
+    wave_f: str = param("none", "wave reaction f(u)", choices=REACTIONS,
+                        help="The f(u) of the wave equation (the wave_equation's f).")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,13 +86,13 @@ def reaction_diffusion(f="fisher", D=1.0, r=1.0, a=0.25, L=100.0, n=500, ndim=1,
                        should_stop=None) -> FieldResult:
     """du/dt = D laplacian(u) + f(u) on [0, L] (or [0, L]^2) with no-flux borders.
 
-    ``u0`` defaults to 1 on the first tenth of the line (a disc of radius L/10 at the centre
-    in 2D) and 0 elsewhere. Frames ``u`` at ``t`` (ms) on ``x`` (and ``y``) (mm).
+    ``u0`` defaults to 1 on the first quarter of the line (a disc of radius L/10 at the
+    centre in 2D) and 0 elsewhere. Frames ``u`` at ``t`` (ms) on ``x`` (and ``y``) (mm).
     """
     _check_ndim(ndim)
     x = (np.arange(n) + 0.5) * (L / n)
     if u0 is None:
-        u0 = (x < L / 10).astype(float) if ndim == 1 else \
+        u0 = (x < L / 4).astype(float) if ndim == 1 else \
             (np.hypot(*np.meshgrid(x - L / 2, x - L / 2, indexing="ij")) < L / 10) * 1.0
     dx2 = (L / n) ** 2
     if D * dt / dx2 > 0.5 / ndim:
@@ -104,7 +106,7 @@ def reaction_diffusion(f="fisher", D=1.0, r=1.0, a=0.25, L=100.0, n=500, ndim=1,
                       first_order=True)
 
 
-@checked(ReactionParams, GridParams, diverges=True)
+@checked(ReactionParams, GridParams, diverges=True, f="wave_f")
 def wave_equation(c=1.0, alpha=0.0, f="none", r=1.0, a=0.25, L=100.0, n=500, ndim=1, u0=None,
                   v0=None, t_end=40.0, dt=0.01, record_dt=0.5, *, on_chunk=None,
                   should_stop=None) -> FieldResult:
@@ -158,6 +160,7 @@ def _integrate(update, x, ndim, u0, t_end, dt, record_dt, on_chunk, should_stop,
             u, previous = update(u, previous), u
         if i % every == 0 or i == steps:
             frames.append(u.copy())
+            time.sleep(0)  # let a GUI thread that waits for the GIL draw (in-process runs)
             times.append(i * dt)
             now = time.perf_counter()
             if on_chunk is not None and (now - last_sent >= CHUNK_S or i == steps):
