@@ -52,7 +52,7 @@ def test_amari_bump_width_is_the_stable_root_found_by_quadrature(kernel, w):
 
 
 def test_no_bump_is_refused_and_bad_arguments_are_named():
-    with pytest.raises(ValueError, match="^h: no bump"):
+    with pytest.raises(ValueError, match="^h: no stable bump"):
         nf.amari_bump_width(None, h=-1.0)  # below -max W(a) = -0.29
     with pytest.raises(ValueError, match="^tau"):
         nf.simulate_field_1d(tau=-1.0)
@@ -60,6 +60,23 @@ def test_no_bump_is_refused_and_bad_arguments_are_named():
         nf.simulate_field_1d(kernel="gauss")
     with pytest.raises(ValueError, match="^dt"):
         rd.reaction_diffusion(D=1.0, L=10.0, n=100, dt=0.1)  # D dt / dx^2 = 10
+
+
+def test_an_excitatory_field_spreads_as_two_fronts_at_the_travelling_wave_speed():
+    a_e, sigma, tau, kappa = 0.5, 1.0, 10.0, 0.2
+    # front U(x - c t) with U = kappa at its edge: for w = a_e exp(-|x|/sigma) the drive ahead
+    # of the edge is a_e sigma exp(-xi/sigma), and U(0) = a_e sigma / (1 + c tau / sigma)
+    expected = sigma / tau * (a_e * sigma / kappa - 1)  # 0.15 mm/ms
+    kernel = {"kernel": "exponential", "a_e": a_e, "sigma_e": sigma, "a_i": 0.0}
+    run = nf.simulate_field_1d(kernel=kernel["kernel"], kernel_params=kernel,
+                               f_params={"theta": kappa}, h=0.0, L=100.0, n=1024, t_end=250.0,
+                               record_dt=5.0, inputs=[{"x0": 0.0, "t_off": 10.0}])
+    right = [run.x[np.flatnonzero(frame > kappa)[-1]] for frame in run.u[20:]]  # from 100 ms
+    speed = np.polyfit(run.t[20:], right, 1)[0]
+    assert speed == pytest.approx(expected, rel=0.03)
+    assert nf.amari_front_speed(kernel, h=0.0, theta=kappa, tau=tau) == pytest.approx(expected)
+    with pytest.raises(ValueError, match="^h: no stable bump"):
+        nf.amari_bump_width(kernel, h=0.0, theta=kappa)  # W only grows: no bump is stable
 
 
 # -- the FFT convolution -----------------------------------------------------------------------

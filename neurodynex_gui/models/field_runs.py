@@ -79,12 +79,24 @@ def simulate(system: str, field: nf.FieldParams, kernel: nf.KernelParams,
 
 def _field_measures(run: nf.FieldResult, field, kernel, transfer, ndim: int) -> str:
     lines = []
-    if ndim == 1 and transfer.f == "heaviside" and field.b == 0:
+    heaviside = ndim == 1 and transfer.f == "heaviside" and field.b == 0
+    if heaviside and kernel.kernel == "exponential" and kernel.a_i == 0:
+        width = nf.active_width(run.x, run.u, transfer.theta)
+        growing = (run.t >= run.t[-1] / 2) & (width > 0) & (width < 0.9 * field.L)
+        speed = np.polyfit(run.t[growing], width[growing], 1)[0] / 2 \
+            if growing.sum() > 1 else float("nan")
+        try:
+            theory = f"{nf.amari_front_speed(kernel, field.h, transfer.theta, field.tau):.3g}"
+        except ValueError:
+            theory = "none (no advancing front)"
+        lines.append(f"front speed over the second half {speed:.3g} mm/ms; theory {theory} "
+                     "mm/ms")
+    elif heaviside:
         width = nf.bump_width(run.x, run.u[-1], transfer.theta)
         try:
             theory = f"{nf.amari_bump_width(kernel, field.h, transfer.theta):.3g} mm"
         except ValueError:
-            theory = "none (W(a) + h = theta has no root)"
+            theory = "none (W(a) + h = theta has no root where W decreases)"
         lines.append(f"bump width at the end {width:.3g} mm; Amari's W(a) + h = theta: "
                      f"{theory}")
     wavelength = nf.pattern_wavelength(kernel, ndim)

@@ -200,21 +200,51 @@ def f_params_from(f_params, f: str | None = None) -> TransferParams:
 
 @checked("FieldParams", "TransferParams")
 def amari_bump_width(kernel_params=None, h=-0.1, theta=0.0, stable=True) -> float:
-    """The width a (mm) of a stationary bump of the Heaviside field: the root of
-    W(a) + h = theta. ``stable``: the larger root (where w(a) < 0), else the smaller one.
-    Raises ValueError if there is no such bump."""
+    """The width a (mm) of a stationary bump of the Heaviside field: a root of
+    W(a) + h = theta. ``stable``: the root where W decreases (w(a) < 0), else the one where it
+    increases. Raises ValueError if there is no such bump."""
     p = kernel_params_from(kernel_params)
     target = theta - h
     scale = max(p.sigma_e, p.sigma_i)
     grid = np.linspace(0.0, 40 * scale, 40001)
     excess = kernel_integral(grid, p) - target
-    crossings = np.flatnonzero(np.sign(excess[:-1]) != np.sign(excess[1:]))
+    down = (excess[:-1] > 0) & (excess[1:] <= 0)
+    crossings = np.flatnonzero(down if stable else (excess[:-1] < 0) & (excess[1:] >= 0))
     if target <= 0 or not len(crossings):
-        raise ValueError(f"h: no bump for h = {h:g} and theta = {theta:g} with this kernel "
-                         "(W(a) + h = theta has no positive root)")
+        raise ValueError(f"h: no {'stable' if stable else 'unstable'} bump for h = {h:g} and "
+                         f"theta = {theta:g} with this kernel (W(a) + h = theta has no "
+                         "such root)")
     i = crossings[-1] if stable else crossings[0]
     return float(optimize.brentq(lambda a: kernel_integral(a, p) - target, grid[i],
                                  grid[i + 1]))
+
+
+@checked("FieldParams", "TransferParams")
+def amari_front_speed(kernel_params=None, h=0.0, theta=0.2, tau=10.0) -> float:
+    """The speed c (mm/ms) of an advancing front of the Heaviside field with the exponential
+    kernel: the front U(x - c t) that crosses theta - h at its edge satisfies
+    sum over the kernel's parts of +-a sigma / (1 + c tau / sigma) = theta - h.
+    Raises ValueError for another kernel or when no front advances (W(inf) <= theta - h)."""
+    p = kernel_params_from(kernel_params)
+    if p.kernel != "exponential":
+        raise ValueError("kernel_params: the front speed is known for the exponential kernel")
+    kappa = theta - h
+
+    def edge(c):
+        return p.a_e * p.sigma_e / (1 + c * tau / p.sigma_e) - \
+            p.a_i * p.sigma_i / (1 + c * tau / p.sigma_i) - kappa
+
+    if kappa <= 0 or edge(0.0) <= 0:
+        raise ValueError(f"h: no advancing front for h = {h:g} and theta = {theta:g}")
+    top = 1.0
+    while edge(top) > 0:
+        top *= 2
+    return float(optimize.brentq(edge, 0.0, top))
+
+
+def active_width(x, frames, theta: float = 0.0) -> np.ndarray:
+    """Total length (mm) where u > theta, frame by frame."""
+    return (np.asarray(frames) > theta).sum(axis=-1) * (x[1] - x[0])
 
 
 def bump_width(x, u_frame, theta: float = 0.0) -> float:

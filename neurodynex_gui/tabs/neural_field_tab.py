@@ -110,7 +110,7 @@ class NeuralFieldTab(ModelTab):
             field=nf.FieldParams(h=0.0, L=100.0, n=1024, t_end=300.0)),
         "Travelling pulses with adaptation (1D)": _preset(
             "field 1D", kernel=EXCITATORY, transfer=nf.TransferParams(theta=0.2),
-            field=nf.FieldParams(h=0.0, L=100.0, n=1024, t_end=400.0, b=5.0, tau_a=100.0),
+            field=nf.FieldParams(h=0.0, L=100.0, n=1024, t_end=400.0, b=5.0, tau_a=200.0),
             input=nf.InputParams(x0=-30.0, t_off=10.0)),
         "Single bump (2D)": _preset("field 2D", field=FIELD_2D,
                                     input=nf.InputParams(x0=3.0, y0=-2.0)),
@@ -135,7 +135,7 @@ class NeuralFieldTab(ModelTab):
             "reaction-diffusion 2D", grid=rd.GridParams(n=128, dt=0.05, t_end=30.0)),
         "Waves on a ring (1D)": _preset("wave 1D", grid=rd.GridParams(dt=0.05)),
         "Waves on a torus (2D)": _preset("wave 2D", grid=rd.GridParams(n=128, dt=0.2,
-                                                                       t_end=60.0)),
+                                                                       t_end=40.0)),
     }
     simulate_path = SIMULATE
     in_process = True  # numpy and scipy.fft: a thread of this process, frames streamed

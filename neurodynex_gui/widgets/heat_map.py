@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import QRectF
 
-from .plots import PlotPanel
+from .plots import PlotPanel, plain_axes
 
 
 class HeatMap:
@@ -29,6 +29,7 @@ class HeatMap:
         self.scale.hideAxis("left")
         self.scale.showAxis("right")
         self.scale.setLabel("right", scale_label)
+        plain_axes(self.scale, ("right",))
         self.scale.setMouseEnabled(False, False)
         self.scale.setMenuEnabled(False)
         self.bar = pg.ImageItem(np.linspace(0, 1, 256)[:, None], axisOrder="row-major")
