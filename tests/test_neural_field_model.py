@@ -3,6 +3,8 @@ roots of W(a) + h = 0 by quadrature, front speeds from the travelling-wave solut
 convolution, the kernel's Fourier transform by quadrature."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import integrate, optimize, special
 
 from neurodynex_gui.models import neural_field as nf
@@ -97,6 +99,19 @@ def test_fft_convolution_equals_the_direct_sum_on_the_ring(ndim):
         r = np.hypot(d[:, None, :, None], d[None, :, None, :])  # (i, j, k, l)
         direct = np.einsum("ikjl,kl->ij", dog(r, **DOG).transpose(0, 2, 1, 3), values) * dx ** 2
     np.testing.assert_allclose(fast, direct, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(4, 40), L=st.floats(1.0, 50.0), a_i=st.floats(0.0, 2.0),
+       sigma_i=st.floats(0.1, 10.0), seed=st.integers(0, 1000))
+def test_fft_convolution_is_the_ring_sum_for_any_grid_and_kernel(n, L, a_i, sigma_i, seed):
+    kernel = {**DOG, "a_i": a_i, "sigma_i": sigma_i}
+    values = np.random.default_rng(seed).random(n)
+    x = np.arange(n) * (L / n)
+    d = np.abs(x[:, None] - x[None, :])
+    direct = dog(np.minimum(d, L - d), **kernel) @ values * (L / n)
+    fast = nf.convolve(nf.kernel_spectrum(kernel, L, n, 1), values)
+    np.testing.assert_allclose(fast, direct, atol=1e-9 * max(1.0, np.abs(direct).max()))
 
 
 # -- 2D fields -----------------------------------------------------------------------------------

@@ -260,8 +260,9 @@ class NeuralFieldTab(ModelTab):
         self.frames.set()
         self.streaming = True
         self.traces.set_level(level)
-        self.image.mark((values["input"].x0, values["input"].y0) if system == "field 2D"
-                        else None)
+        stimulus = values["input"]
+        self.image.mark((stimulus.x0, stimulus.y0) if system == "field 2D" and
+                        stimulus.amplitude else None)
         self.pages.setCurrentWidget(self.image if fr.dimensions(system) == 2 else self.traces)
         self.readout.setText("integrating…")
 
