@@ -81,6 +81,19 @@ def test_an_excitatory_field_spreads_as_two_fronts_at_the_travelling_wave_speed(
         nf.amari_bump_width(kernel, h=0.0, theta=kappa)  # W only grows: no bump is stable
 
 
+def test_a_broken_wave_with_adaptation_sends_one_pulse_one_way_round_the_ring():
+    theta = 0.2
+    run = nf.simulate_field_1d(kernel="exponential", kernel_params={"a_e": 0.5, "a_i": 0.0},
+                               f_params={"theta": theta}, h=0.0, L=100.0, n=512, t_end=300.0,
+                               record_dt=25.0, b=5.0, tau_a=200.0, initial="broken wave")
+    edges = []
+    for frame in run.u[4:]:  # from 100 ms
+        active = frame > theta
+        assert np.count_nonzero(np.diff(active.astype(int)) == 1) + active[0] == 1  # one pulse
+        edges.append(run.x[np.flatnonzero(active)[-1]])
+    assert np.all(np.diff(edges) > 2.0)  # its front moves towards +x all the time
+
+
 # -- the FFT convolution -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("ndim", [1, 2])

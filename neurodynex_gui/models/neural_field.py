@@ -28,6 +28,7 @@ from .params import Params, checked, param
 
 KERNELS = ("mexican_hat", "exponential")
 TRANSFERS = ("heaviside", "sigmoid")
+INITIAL_STATES = ("rest", "broken wave")
 CHUNK_S = 1 / 30  # frames are streamed at most this often (wall-clock seconds)
 
 
@@ -55,6 +56,12 @@ class FieldParams(Params):
                           "a bump turns into a travelling pulse.")
     tau_a: float = param(100.0, "adaptation time constant", "ms", min=0.1, max=10000.0,
                          step=10.0)
+    initial: str = param("rest", "initial state", choices=INITIAL_STATES,
+                         help="rest: u = 0 (plus the noise); broken wave: u = 1 on a strip "
+                              "-L/12 < x < 0 (in 2D only for y < 0) with adapted, refractory "
+                              "units (a = 1) on -L/4 < x < -L/12 behind it: a pulse that runs "
+                              "one way (1D), a wave whose free end curls into a spiral (2D), "
+                              "with b > 0.")
     noise: float = param(0.0, "initial noise", "", min=0.0, max=10.0, step=0.01,
                          help="Standard deviation of a random initial field (the same for "
                               "every run: seed 0) when no u0 is given; breaks the symmetry "
@@ -323,6 +330,11 @@ def integrate_field(*, ndim: int, params: FieldParams, kernel_params, f_params, 
     u = p.noise * np.random.default_rng(0).standard_normal(shape) if u0 is None else \
         np.array(np.broadcast_to(u0, shape), dtype=float)
     adapt = np.zeros(shape)
+    if u0 is None and p.initial == "broken wave":
+        strip = np.ones(shape, bool) if ndim == 1 else np.broadcast_to(x[None, :] < 0, shape)
+        along = x if ndim == 1 else x[:, None]
+        u[strip & (along > -p.L / 12) & (along < 0)] = 1.0
+        adapt[strip & (along > -p.L / 4) & (along <= -p.L / 12)] = 1.0
     w_hat = kernel_spectrum(kernel_params, p.L, p.n, ndim)
     profiles = input_profiles(inputs, x, ndim)
     f = activation(f_params)
@@ -362,8 +374,8 @@ def integrate_field(*, ndim: int, params: FieldParams, kernel_params, f_params, 
 @checked(FieldParams, KernelParams, TransferParams, diverges=True)
 def simulate_field_1d(kernel="mexican_hat", kernel_params=None, f="heaviside", f_params=None,
                       h=-0.1, tau=10.0, L=20.0, n=512, u0=None, inputs=None, t_end=200.0,
-                      dt=0.1, record_dt=1.0, b=0.0, tau_a=100.0, noise=0.0, *, on_chunk=None,
-                      should_stop=None) -> FieldResult:
+                      dt=0.1, record_dt=1.0, b=0.0, tau_a=100.0, initial="rest", noise=0.0, *,
+                      on_chunk=None, should_stop=None) -> FieldResult:
     """The field on a ring of length ``L`` (mm): frames ``u`` (time x space) at ``t`` (ms).
 
     ``kernel_params``: dict of KernelParams fields (a_e, sigma_e, a_i, sigma_i); ``f_params``:
@@ -377,8 +389,8 @@ def simulate_field_1d(kernel="mexican_hat", kernel_params=None, f="heaviside", f
 @checked(FieldParams, KernelParams, TransferParams, diverges=True)
 def simulate_field_2d(kernel="mexican_hat", kernel_params=None, f="heaviside", f_params=None,
                       h=-0.1, tau=10.0, L=20.0, n=128, u0=None, inputs=None, t_end=200.0,
-                      dt=0.1, record_dt=1.0, b=0.0, tau_a=100.0, noise=0.0, *, on_chunk=None,
-                      should_stop=None) -> FieldResult:
+                      dt=0.1, record_dt=1.0, b=0.0, tau_a=100.0, initial="rest", noise=0.0, *,
+                      on_chunk=None, should_stop=None) -> FieldResult:
     """The field on an n x n torus of side ``L`` (mm): frames ``u[i, x, y]`` at ``t`` (ms);
     inputs take ``y0`` too. Arguments as :func:`simulate_field_1d`."""
     return _simulate(2, locals())

@@ -48,6 +48,7 @@ def _preset(system: str, **forms) -> dict[str, Params]:
 
 
 EXCITATORY = nf.KernelParams(kernel="exponential", a_e=0.5, a_i=0.0)
+EXCITATORY_2D = EXCITATORY.replace(a_e=0.16)  # about 1 / 2 pi: w integrates to 1 in 2D
 BALANCED_2D = nf.KernelParams(a_i=0.25)  # a_e sigma_e^2 = a_i sigma_i^2: w integrates to 0
 FIELD_2D = nf.FieldParams(n=128, dt=0.5, record_dt=2.0, t_end=300.0)
 PATTERN_2D = FIELD_2D.replace(h=0.0, L=40.0, noise=0.05)
@@ -112,6 +113,16 @@ class NeuralFieldTab(ModelTab):
             "field 1D", kernel=EXCITATORY, transfer=nf.TransferParams(theta=0.2),
             field=nf.FieldParams(h=0.0, L=100.0, n=1024, t_end=400.0, b=5.0, tau_a=200.0),
             input=nf.InputParams(x0=-30.0, t_off=10.0)),
+        "One-way pulse from a broken wave (1D)": _preset(
+            "field 1D", kernel=EXCITATORY, transfer=nf.TransferParams(theta=0.2),
+            field=nf.FieldParams(h=0.0, L=100.0, n=1024, t_end=600.0, b=5.0, tau_a=200.0,
+                                 initial="broken wave"),
+            input=nf.InputParams(amplitude=0.0)),
+        "Spiral wave with adaptation (2D)": _preset(
+            "field 2D", kernel=EXCITATORY_2D, transfer=nf.TransferParams(theta=0.2),
+            field=FIELD_2D.replace(h=0.0, L=100.0, n=160, b=5.0, tau_a=200.0, t_end=800.0,
+                                   record_dt=4.0, initial="broken wave"),
+            input=nf.InputParams(amplitude=0.0)),
         "Single bump (2D)": _preset("field 2D", field=FIELD_2D,
                                     input=nf.InputParams(x0=3.0, y0=-2.0)),
         "Stripes from noise, lateral inhibition (2D)": _preset(
@@ -152,8 +163,10 @@ class NeuralFieldTab(ModelTab):
         does the bump die (preset <i>No bump</i>)? Click elsewhere on the field to move
         the input.</li>
         <li><b>Fronts and pulses.</b> With a purely excitatory kernel the active region
-        spreads as two fronts. Add linear adaptation (b &gt; 0): the fronts become pulses
-        that annihilate when they meet.</li>
+        spreads as two fronts (readout: their speed against the travelling-wave solution).
+        Add linear adaptation (b &gt; 0): the fronts become pulses that annihilate when they
+        meet. Start from a <i>broken wave</i>: one pulse runs one way round the ring; in 2D
+        the free ends of the broken wave curl into spiral waves.</li>
         <li><b>Patterns.</b> In 2D, a balanced Mexican hat with a sigmoid of gain beta
         destabilises the uniform state: stripes or spots appear whose wavelength the peak of
         the kernel's Fourier transform predicts (page <i>Kernel</i>). When does the uniform
