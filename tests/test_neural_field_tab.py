@@ -65,6 +65,22 @@ def test_a_click_on_the_field_places_the_input_and_the_bump_follows(qtbot, tab):
     assert result.x[np.argmax(result.u[-1])] == pytest.approx(4.0, abs=0.15)
 
 
+def test_dragging_the_input_region_moves_and_widens_the_input(qtbot, tab):
+    run_whole(qtbot, tab)
+    region = tab.traces.input_region
+    assert region.getRegion() == pytest.approx((-1.0, 1.0))  # x0 -+ width
+    with qtbot.waitSignal(tab.result_ready, timeout=60000) as blocker:
+        region.setRegion((-6.0, -2.0))  # what a drag of the region and an edge ends with
+    tab.replay.finish()
+    stimulus = tab.param_forms["input"].params()
+    assert (stimulus.x0, stimulus.width) == pytest.approx((-4.0, 2.0))
+    result = blocker.args[0]
+    assert result.x[np.argmax(result.u[-1])] == pytest.approx(-4.0, abs=0.15)
+    circle = tab.image.input_circle  # the 2D input follows the form
+    assert tuple(circle.pos()) == pytest.approx((-6.0, -2.0))
+    assert tuple(circle.size()) == pytest.approx((4.0, 4.0))
+
+
 def test_a_2d_bump_is_drawn_as_an_image_where_the_click_put_it(qtbot, tab):
     tab.apply_preset("Single bump (2D)")
     assert not tab.param_forms["field"].parentWidget().isHidden()

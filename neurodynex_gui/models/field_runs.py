@@ -100,7 +100,11 @@ def _field_measures(run: nf.FieldResult, field, kernel, transfer, ndim: int) -> 
         lines.append(f"bump width at the end {width:.3g} mm; Amari's W(a) + h = theta: "
                      f"{theory}")
     wavelength = nf.pattern_wavelength(kernel, ndim)
-    if ndim == 2 and np.isfinite(wavelength):
+    if ndim == 2 and transfer.f == "heaviside":
+        area = float((run.u[-1] > transfer.theta).sum()) * (field.L / field.n) ** 2
+        lines.append(f"area above theta at the end {area:.3g} mm² (a disc of diameter "
+                     f"{2 * np.sqrt(area / np.pi):.3g} mm)")
+    elif ndim == 2 and np.isfinite(wavelength):
         lines.append(f"dominant wavelength at the end "
                      f"{nf.dominant_wavelength(run.x, run.u[-1]):.3g} mm; the kernel's Fourier "
                      f"peak predicts {wavelength:.3g} mm for patterns")

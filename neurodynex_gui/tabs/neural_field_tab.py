@@ -100,7 +100,7 @@ class NeuralFieldTab(ModelTab):
              ("field", "Field", nf.FieldParams),
              ("kernel", "Kernel w(x)", nf.KernelParams),
              ("transfer", "Transfer function f(u)", nf.TransferParams),
-             ("input", "Input (click the field to place it)", nf.InputParams),
+             ("input", "Input (click or drag it on the field)", nf.InputParams),
              ("reaction", "Reaction and waves", rd.ReactionParams),
              ("grid", "Grid", rd.GridParams))
     presets = {
@@ -185,10 +185,12 @@ class NeuralFieldTab(ModelTab):
         self.streaming = False
         self.shown = None  # (system, x, input profile, level) of the run shown
         super().__init__(runner, parent)
-        for key in ("show", "field", "kernel"):
+        for key in ("show", "field", "kernel", "input"):
             self.param_forms[key].changed.connect(lambda _p: self.show_controls())
         self.traces.clicked.connect(lambda x, _y: self.place_input(x))
         self.image.clicked.connect(self.place_input)
+        self.traces.shaped.connect(lambda x, _y, width: self.place_input(x, None, width))
+        self.image.shaped.connect(self.place_input)
         self.show_controls()
 
     # -- screen --------------------------------------------------------------------------------
@@ -217,6 +219,10 @@ class NeuralFieldTab(ModelTab):
             self.param_forms[key].parentWidget().setVisible(not field)
         self.replay.set_rate(show.fps)
         self.show_kernel()
+        stimulus = self.param_forms["input"].params()
+        visible = field and stimulus.amplitude != 0
+        self.traces.show_input(stimulus.x0, stimulus.width, visible)
+        self.image.show_input(stimulus.x0, stimulus.y0, stimulus.width, visible)
 
     def apply_preset(self, name: str) -> None:
         super().apply_preset(name)
@@ -273,9 +279,6 @@ class NeuralFieldTab(ModelTab):
         self.frames.set()
         self.streaming = True
         self.traces.set_level(level)
-        stimulus = values["input"]
-        self.image.mark((stimulus.x0, stimulus.y0) if system == "field 2D" and
-                        stimulus.amplitude else None)
         self.pages.setCurrentWidget(self.image if fr.dimensions(system) == 2 else self.traces)
         self.readout.setText("integrating…")
 
@@ -325,8 +328,8 @@ class NeuralFieldTab(ModelTab):
 
     # -- the input, placed with the mouse -------------------------------------------------------
 
-    def place_input(self, x: float, y: float | None = None) -> None:
-        """Put the input at (x, y) (mm) and run again."""
+    def place_input(self, x: float, y: float | None = None, width: float | None = None):
+        """Put the input at (x, y) (mm), with ``width`` if given, and run again."""
         system = self.param_forms["show"].params().system
         if not fr.is_field(system):
             return
@@ -334,6 +337,8 @@ class NeuralFieldTab(ModelTab):
         form.set_value("x0", f"{x:.3g}")
         if y is not None and system == "field 2D":
             form.set_value("y0", f"{y:.3g}")
+        if width is not None:
+            form.set_value("width", f"{max(width, 0.01):.3g}")
         if not (self.auto_run_enabled and self.auto_run):
             self.run()
 

@@ -1,5 +1,6 @@
 """The plots of the neural-fields tab: u(x) over a growing space-time map, a 2D field as an
-animated image, and the kernel with its Fourier transform. A click places the input."""
+animated image, and the kernel with its Fourier transform. A click places the input; its
+region (x0 +- width, a circle in 2D) can be dragged and resized."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,6 +12,7 @@ from .plots import PlotPanel
 
 FIELD_PEN = pg.mkPen("#1f4e9c", width=2)
 INPUT_PEN = pg.mkPen("#d62728", width=2, style=Qt.DashLine)
+INPUT_BRUSH = pg.mkBrush(214, 39, 40, 30)
 LEVEL_PEN = pg.mkPen("#7f7f7f", width=1, style=Qt.DotLine)
 MARK_PEN = pg.mkPen("#d62728", width=1.5, style=Qt.DashLine)
 
@@ -19,6 +21,7 @@ class ClickablePanel(PlotPanel):
     """A PlotPanel whose plots in ``click_plots`` report left clicks in data coordinates."""
 
     clicked = pyqtSignal(float, float)  # x, y in the plot's units
+    shaped = pyqtSignal(float, float, float)  # the input region dragged: x0, y0, width
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -47,6 +50,11 @@ class SpaceTimePanel(ClickablePanel):
         self.input = self.add_curve("u", "input I(x)", pen=INPUT_PEN)
         self.level = pg.InfiniteLine(angle=0, pen=LEVEL_PEN)
         self.plots["u"].addItem(self.level, ignoreBounds=True)
+        self.input_region = pg.LinearRegionItem(brush=INPUT_BRUSH, pen=INPUT_PEN)
+        self.input_region.setToolTip("The input: x0 - width to x0 + width; drag it or its "
+                                     "edges")
+        self.plots["u"].addItem(self.input_region, ignoreBounds=True)
+        self.input_region.sigRegionChangeFinished.connect(self._region_dragged)
         self.map = HeatMap(self, "space-time", "time", "ms", x_label="position x",
                            x_unit="mm", scale_label="u", colormap="viridis")
         self.map.plot.setXLink(self.plots["u"])
@@ -68,6 +76,16 @@ class SpaceTimePanel(ClickablePanel):
         self.map.show(frames[: index + 1], levels,
                       (x[0] - dx / 2, t[0], len(x) * dx, height))
         self.plots["u"].setTitle(f"t = {t[index]:.4g} ms", size="9pt")
+
+    def show_input(self, x0: float, width: float, visible: bool) -> None:
+        self.input_region.blockSignals(True)
+        self.input_region.setRegion((x0 - width, x0 + width))
+        self.input_region.blockSignals(False)
+        self.input_region.setVisible(visible)
+
+    def _region_dragged(self) -> None:
+        low, high = self.input_region.getRegion()
+        self.shaped.emit((low + high) / 2, 0.0, (high - low) / 2)
 
     def set_level(self, level: float | None) -> None:
         self.level.setVisible(level is not None)
@@ -91,8 +109,11 @@ class FieldImagePanel(ClickablePanel):
         self.map = HeatMap(self, "field", "position y", "mm", x_label="position x",
                            x_unit="mm", scale_label="u", colormap="viridis", x_rows=True)
         self.map.plot.setAspectLocked(True)
-        self.marker = pg.ScatterPlotItem(symbol="+", size=14, pen=MARK_PEN, brush=None)
-        self.map.plot.addItem(self.marker)
+        self.input_circle = pg.CircleROI((0, 0), (1, 1), pen=MARK_PEN)
+        self.input_circle.setToolTip("The input: radius = its width; drag it, or its handle "
+                                     "to resize")
+        self.map.plot.addItem(self.input_circle)
+        self.input_circle.sigRegionChangeFinished.connect(self._circle_dragged)
         self.click_plots = [self.map.plot]
 
     def show_frame(self, x, t, frames, index: int, levels: tuple[float, float]) -> None:
@@ -101,8 +122,14 @@ class FieldImagePanel(ClickablePanel):
                       (x[0] - dx / 2, x[0] - dx / 2, len(x) * dx, len(x) * dx))
         self.map.plot.setTitle(f"t = {t[index]:.4g} ms", size="9pt")
 
-    def mark(self, point: tuple[float, float] | None) -> None:
-        self.marker.setData([] if point is None else [{"pos": point}])
+    def show_input(self, x0: float, y0: float, width: float, visible: bool) -> None:
+        self.input_circle.setPos((x0 - width, y0 - width), update=False, finish=False)
+        self.input_circle.setSize((2 * width, 2 * width), finish=False)
+        self.input_circle.setVisible(visible)
+
+    def _circle_dragged(self) -> None:
+        (x, y), (width, _) = self.input_circle.pos(), self.input_circle.size()
+        self.shaped.emit(x + width / 2, y + width / 2, width / 2)
 
 
 class KernelPanel(PlotPanel):
