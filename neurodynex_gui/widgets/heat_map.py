@@ -36,6 +36,7 @@ class HeatMap:
         self.bar.setColorMap(colors)
         self.bar.setLevels((0, 1))
         self.scale.addItem(self.bar)
+        self.levels: tuple[float, float] | None = None  # shown by the scale
 
     def show(self, values: np.ndarray, levels: tuple[float, float],
              rect: tuple[float, float, float, float] | None = None) -> None:
@@ -46,9 +47,10 @@ class HeatMap:
         self.image.setImage(values, levels=(low, high), autoLevels=False)
         if rect is not None:
             self.image.setRect(QRectF(*rect))
-        self.bar.setLevels((0, 1))
-        self.bar.setRect(QRectF(0, low, 1, high - low))
-        self.scale.setRange(xRange=(0, 1), yRange=(low, high), padding=0)
+        if (low, high) != self.levels:  # the scale is redrawn only when it changes
+            self.levels = (low, high)
+            self.bar.setRect(QRectF(0, low, 1, high - low))
+            self.scale.setRange(xRange=(0, 1), yRange=(low, high), padding=0)
 
     def clear(self) -> None:
         self.image.clear()
