@@ -320,6 +320,39 @@ def _wrapped(d: np.ndarray, L: float) -> np.ndarray:
     return (d + L / 2) % L - L / 2
 
 
+class FrameRecorder:
+    """Frames kept in chunks (each sent to ``on_chunk`` as ``{"t": ..., "u": ...}``, at most
+    every CHUNK_S seconds: the receiver may keep the arrays, they are not written again)."""
+
+    def __init__(self, u0: np.ndarray, on_chunk: Callable | None):
+        self.on_chunk = on_chunk
+        self.times, self.frames = [0.0], [u0.copy()]  # not sent yet
+        self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self.sent_at = time.perf_counter()
+
+    def add(self, t: float, u: np.ndarray) -> None:
+        self.times.append(t)
+        self.frames.append(u.copy())
+        time.sleep(0)  # let a GUI thread that waits for the GIL draw (in-process runs)
+        if time.perf_counter() - self.sent_at >= CHUNK_S:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.frames:
+            chunk = (np.array(self.times), np.array(self.frames))
+            self.times, self.frames = [], []
+            self.chunks.append(chunk)
+            if self.on_chunk is not None:
+                self.on_chunk({"t": chunk[0], "u": chunk[1]})
+        self.sent_at = time.perf_counter()
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        """Send what is left; every time and frame so far."""
+        self.flush()
+        return np.concatenate([t for t, _ in self.chunks]), \
+            np.concatenate([u for _, u in self.chunks])
+
+
 def integrate_field(*, ndim: int, params: FieldParams, kernel_params, f_params, u0=None,
                     inputs=None, on_chunk: Callable | None = None,
                     should_stop: Callable | None = None) -> FieldResult:
@@ -340,8 +373,7 @@ def integrate_field(*, ndim: int, params: FieldParams, kernel_params, f_params, 
     f = activation(f_params)
     steps = round(p.t_end / p.dt)
     every = max(1, round(p.record_dt / p.dt))
-    frames, times = [u.copy()], [0.0]
-    sent, last_sent = 0, time.perf_counter()
+    frames = FrameRecorder(u, on_chunk)
     rate, rate_a = p.dt / p.tau, p.dt / p.tau_a
     active, base = None, None  # which inputs are on, and h plus their sum
     for step in range(1, steps + 1):
@@ -358,17 +390,11 @@ def integrate_field(*, ndim: int, params: FieldParams, kernel_params, f_params, 
             adapt += rate_a * (p.b * u - adapt)
         u += rate * (drive - u)
         if step % every == 0 or step == steps:
-            frames.append(u.copy())
-            time.sleep(0)  # let a GUI thread that waits for the GIL draw (in-process runs)
-            times.append(step * p.dt)
-            now = time.perf_counter()
-            if on_chunk is not None and (now - last_sent >= CHUNK_S or step == steps):
-                on_chunk({"t": np.array(times[sent:]), "u": np.array(frames[sent:])})
-                sent, last_sent = len(frames), now
+            frames.add(step * p.dt, u)
             if should_stop is not None and should_stop():
                 break
-    y = x if ndim == 2 else None
-    return FieldResult(t=np.array(times), x=x, u=np.array(frames), y=y)
+    t, u = frames.finish()
+    return FieldResult(t=t, x=x, u=u, y=x if ndim == 2 else None)
 
 
 @checked(FieldParams, KernelParams, TransferParams, diverges=True)

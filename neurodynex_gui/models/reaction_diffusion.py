@@ -16,12 +16,11 @@ invades for a < 1/2 and retreats for a > 1/2). Space in mm, time in ms. Fronts l
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 from scipy import ndimage
 
-from .neural_field import CHUNK_S, FieldResult, grid
+from .neural_field import FieldResult, FrameRecorder, grid
 from .params import Params, checked, param
 
 REACTIONS = ("fisher", "bistable", "none")
@@ -151,25 +150,18 @@ def _integrate(update, x, ndim, u0, t_end, dt, record_dt, on_chunk, should_stop,
     u = np.array(np.broadcast_to(u0, (len(x),) * ndim), dtype=float)
     steps = round(t_end / dt)
     every = max(1, round(record_dt / dt))
-    frames, times = [u.copy()], [0.0]
-    sent, last_sent = 0, time.perf_counter()
+    frames = FrameRecorder(u, on_chunk)
     for i in range(1, steps + 1):
         if first_order:
             u = u + dt * update(u, None)
         else:
             u, previous = update(u, previous), u
         if i % every == 0 or i == steps:
-            frames.append(u.copy())
-            time.sleep(0)  # let a GUI thread that waits for the GIL draw (in-process runs)
-            times.append(i * dt)
-            now = time.perf_counter()
-            if on_chunk is not None and (now - last_sent >= CHUNK_S or i == steps):
-                on_chunk({"t": np.array(times[sent:]), "u": np.array(frames[sent:])})
-                sent, last_sent = len(frames), now
+            frames.add(i * dt, u)
             if should_stop is not None and should_stop():
                 break
-    return FieldResult(t=np.array(times), x=x, u=np.array(frames),
-                       y=x if ndim == 2 else None)
+    t, u = frames.finish()
+    return FieldResult(t=t, x=x, u=u, y=x if ndim == 2 else None)
 
 
 def front_position(x: np.ndarray, u_frame: np.ndarray, level: float = 0.5) -> float:

@@ -6,6 +6,7 @@ u(x) above the growing space-time map, 2D runs an image; a click places the inpu
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from pathlib import Path
 
@@ -55,41 +56,47 @@ PATTERN_2D = FIELD_2D.replace(h=0.0, L=40.0, noise=0.05)
 
 
 class FrameBuffer:
-    """Frames arriving in chunks, kept for display in float32 arrays that grow by doubling
-    (appending is cheap however long the run), with the range of their values."""
+    """Frames arriving in chunks, kept as they come (no copy, however long the run), with
+    the range of their values; ``block()`` joins them where one array is needed (1D)."""
 
     def __init__(self):
         self.set()
 
     def set(self, t=None, u=None) -> None:
-        self._t, self._u, self.count = None, None, 0
+        self._t: list[np.ndarray] = []
+        self._u: list[np.ndarray] = []
+        self._starts: list[int] = []
+        self.count = 0
         self.levels = (np.inf, -np.inf)
         if t is not None:
             self.append(t, u)
 
     def append(self, t, u) -> None:
-        t, u = np.asarray(t, float), np.asarray(u)
         if not len(t):
             return
-        end = self.count + len(t)
-        if self._u is None or end > len(self._u):
-            size = max(end, 2 * (0 if self._u is None else len(self._u)), 16)
-            grown_t, grown_u = np.empty(size), np.empty((size, *u.shape[1:]), np.float32)
-            if self._u is not None:
-                grown_t[:self.count], grown_u[:self.count] = self.arrays()
-            self._t, self._u = grown_t, grown_u
-        self._t[self.count:end], self._u[self.count:end] = t, u
-        self.count = end
-        finite = u[np.isfinite(u)]
+        self._starts.append(self.count)
+        self._t.append(np.asarray(t, float))
+        self._u.append(np.asarray(u))
+        self.count += len(t)
+        finite = self._u[-1][np.isfinite(self._u[-1])]
         if finite.size:
             self.levels = (min(self.levels[0], float(finite.min())),
                            max(self.levels[1], float(finite.max())))
 
-    def arrays(self) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Times and frames so far (views), or None before the first."""
-        if not self.count:
-            return None, None
-        return self._t[:self.count], self._u[:self.count]
+    def times(self) -> np.ndarray:
+        if len(self._t) > 1:
+            self._t = [np.concatenate(self._t)]
+        return self._t[0] if self._t else np.zeros(0)
+
+    def frame(self, index: int) -> np.ndarray:
+        chunk = bisect.bisect_right(self._starts, index) - 1
+        return self._u[chunk][index - self._starts[chunk]]
+
+    def block(self) -> np.ndarray:
+        """Every frame in one array."""
+        if len(self._u) > 1:
+            self._u, self._starts = [np.concatenate(self._u)], [0]
+        return self._u[0]
 
 
 class NeuralFieldTab(ModelTab):
@@ -299,25 +306,25 @@ class NeuralFieldTab(ModelTab):
 
     def advance_to(self, frame: int) -> bool:
         """Show ``frame`` (the newest one while the integration is behind)."""
-        t, u = self.frames.arrays()
-        if u is None:
+        if not self.frames.count:
             return self.streaming and frame != LAST
-        last = len(t) - 1
+        last = self.frames.count - 1
         self.draw(min(frame, last))
         return frame != LAST and (self.streaming or frame < last)
 
     def draw(self, index: int) -> None:
-        t, u = self.frames.arrays()
-        if self.shown is None or u is None:
+        if self.shown is None or not self.frames.count:
             return
         system, x, profile, _level, stimulus = self.shown
+        t = self.frames.times()
         low, high = self.frames.levels
         levels = (low, high) if low <= high else (0.0, 1.0)
         if fr.dimensions(system) == 2:
-            self.image.show_frame(x, t, u, index, levels)
+            self.image.show_frame(x, t[index], self.frames.frame(index), levels)
         else:
             on = profile is not None and stimulus.t_on <= t[index] < stimulus.t_off
-            self.traces.show_frame(x, t, u, index, levels, profile if on else None)
+            self.traces.show_frame(x, t, self.frames.block(), index, levels,
+                                   profile if on else None)
             self.traces.frame_ranges(x, max(t[-1], self._planned_end()) if self.streaming
                                      else t[-1], levels)
         self.frame_shown.emit(index)
@@ -355,13 +362,12 @@ class NeuralFieldTab(ModelTab):
     def save_frames(self, folder, every: int = 1) -> list[Path]:
         """Write every ``every``-th frame of the finished run as frame_0000.png, ... (the page
         of the run, as drawn); returns the files."""
-        t, u = self.frames.arrays()
-        if u is None or self.streaming:
+        if not self.frames.count or self.streaming:
             return []
         self.replay.end()
         panel = self.image if fr.dimensions(self.shown[0]) == 2 else self.traces
         written = []
-        for number, index in enumerate(range(0, len(t), every)):
+        for number, index in enumerate(range(0, self.frames.count, every)):
             self.draw(index)
             panel.flush()
             written.append(export.export(panel, Path(folder) / f"frame_{number:04d}.png"))

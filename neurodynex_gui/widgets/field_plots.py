@@ -116,11 +116,11 @@ class FieldImagePanel(ClickablePanel):
         self.input_circle.sigRegionChangeFinished.connect(self._circle_dragged)
         self.click_plots = [self.map.plot]
 
-    def show_frame(self, x, t, frames, index: int, levels: tuple[float, float]) -> None:
+    def show_frame(self, x, t: float, frame, levels: tuple[float, float]) -> None:
+        """``frame`` (indexed [x, y]) at time ``t`` (ms) coloured between ``levels``."""
         dx = x[1] - x[0]
-        self.map.show(frames[index], levels,
-                      (x[0] - dx / 2, x[0] - dx / 2, len(x) * dx, len(x) * dx))
-        self.map.plot.setTitle(f"t = {t[index]:.4g} ms", size="9pt")
+        self.map.show(frame, levels, (x[0] - dx / 2, x[0] - dx / 2, len(x) * dx, len(x) * dx))
+        self.map.plot.setTitle(f"t = {t:.4g} ms", size="9pt")
 
     def show_input(self, x0: float, y0: float, width: float, visible: bool) -> None:
         self.input_circle.setPos((x0 - width, y0 - width), update=False, finish=False)
