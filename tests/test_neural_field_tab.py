@@ -143,3 +143,12 @@ def test_command_line_export_of_a_2d_frame(tmp_path, main_py):
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
     assert not image.isNull() and image.width() > 200
+
+
+def test_a_refused_2d_grid_fails_with_its_reason_and_the_animation_stops(qtbot, tab):
+    tab.set_value("system", "field 2D")
+    tab.set_value("n", "1024")  # accepted by the form (1D), too large in 2D
+    with qtbot.waitSignal(tab.run_failed, timeout=10000):
+        tab.run()
+    assert not tab.replay.active and not tab.streaming
+    assert "n: 1024 x 1024 is too large" in tab.readout.text()

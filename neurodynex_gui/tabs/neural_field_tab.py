@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from PyQt5.QtCore import pyqtSignal
@@ -53,6 +54,15 @@ EXCITATORY_2D = EXCITATORY.replace(a_e=0.16)  # about 1 / 2 pi: w integrates to 
 BALANCED_2D = nf.KernelParams(a_i=0.25)  # a_e sigma_e^2 = a_i sigma_i^2: w integrates to 0
 FIELD_2D = nf.FieldParams(n=128, dt=0.5, record_dt=2.0, t_end=300.0)
 PATTERN_2D = FIELD_2D.replace(h=0.0, L=40.0, noise=0.05)
+
+
+class Shown(NamedTuple):
+    """The run being shown: its system, grid, 1D input profile (or None) and input."""
+
+    system: str
+    x: np.ndarray
+    input_profile: np.ndarray | None
+    stimulus: nf.InputParams
 
 
 class FrameBuffer:
@@ -190,8 +200,9 @@ class NeuralFieldTab(ModelTab):
     def __init__(self, runner=None, parent=None):
         self.frames = FrameBuffer()
         self.streaming = False
-        self.shown = None  # (system, x, input profile, level) of the run shown
+        self.shown: Shown | None = None
         super().__init__(runner, parent)
+        self.run_failed.connect(lambda _text: self.end_stream())
         for key in ("show", "field", "kernel", "input"):
             self.param_forms[key].changed.connect(lambda _p: self.show_controls())
         self.traces.clicked.connect(lambda x, _y: self.place_input(x))
@@ -282,7 +293,7 @@ class NeuralFieldTab(ModelTab):
             profile = nf.input_profiles([values["input"]], x, 1)[0][1]
         level = values["transfer"].theta if fr.is_field(system) else \
             0.5 if system.startswith("reaction") else None
-        self.shown = (system, x, profile, level, values["input"])
+        self.shown = Shown(system, x, profile, values["input"])
         self.frames.set()
         self.streaming = True
         self.traces.set_level(level)
@@ -304,6 +315,11 @@ class NeuralFieldTab(ModelTab):
         self.streaming = False
         super().stop()
 
+    def end_stream(self) -> None:
+        """A run that failed: no more frames will come."""
+        self.streaming = False
+        self.replay.end()
+
     def advance_to(self, frame: int) -> bool:
         """Show ``frame`` (the newest one while the integration is behind)."""
         if not self.frames.count:
@@ -315,7 +331,7 @@ class NeuralFieldTab(ModelTab):
     def draw(self, index: int) -> None:
         if self.shown is None or not self.frames.count:
             return
-        system, x, profile, _level, stimulus = self.shown
+        system, x, profile, stimulus = self.shown
         t = self.frames.times()
         low, high = self.frames.levels
         levels = (low, high) if low <= high else (0.0, 1.0)
@@ -330,7 +346,7 @@ class NeuralFieldTab(ModelTab):
         self.frame_shown.emit(index)
 
     def _planned_end(self) -> float:
-        system = self.shown[0]
+        system = self.shown.system
         return self.param_forms["field" if fr.is_field(system) else "grid"].params().t_end
 
     # -- the input, placed with the mouse -------------------------------------------------------
@@ -365,7 +381,7 @@ class NeuralFieldTab(ModelTab):
         if not self.frames.count or self.streaming:
             return []
         self.replay.end()
-        panel = self.image if fr.dimensions(self.shown[0]) == 2 else self.traces
+        panel = self.image if fr.dimensions(self.shown.system) == 2 else self.traces
         written = []
         for number, index in enumerate(range(0, self.frames.count, every)):
             self.draw(index)
