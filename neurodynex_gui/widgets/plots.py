@@ -152,9 +152,9 @@ class PlotPanel(pg.GraphicsLayoutWidget):
         return self.plots[plot].getAxis("left").labelText or "y"
 
 
-def plain_axes(plot: pg.PlotItem) -> None:
+def plain_axes(plot: pg.PlotItem, sides: tuple[str, ...] = ("left", "bottom")) -> None:
     """Units as labelled: no automatic SI prefix such as "(x0.001)" on the axes."""
-    for side in ("left", "bottom"):
+    for side in sides:
         axis = plot.getAxis(side)
         axis.enableAutoSIPrefix(False)
         axis.autoSIPrefixScale = 1.0  # pyqtgraph 0.14 computes a scale even when disabling
