@@ -10,8 +10,8 @@ from .plots import PlotPanel
 
 CUE_PEN = pg.mkPen("#1f4e9c", width=3)
 ENERGY_PEN = pg.mkPen("#8e44ad", width=2)
-OTHER_COLORS = ("#ff7f0e", "#2ca02c", "#d62728", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
-MANY_COLOR = "#9aa0a6"
+OTHER_COLORS = ("#ef7000", "#2ca02c", "#d62728", "#14a4b3", "#8c564b", "#e06bbc", "#7f7f7f")
+MANY_COLOR = "#8f969c"
 
 
 class HopfieldPanel(PlotPanel):

@@ -1,0 +1,106 @@
+"""How the window looks (issue 12, items 2, 3, 4 and 7): every tab in normal, presentation and
+dark mode keeps its texts inside their plots and off each other, its curves in contrast with
+the background, its labels uncut; exported legends grow with the axes."""
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PyQt5.QtCore import QEventLoop, QTimer
+from PyQt5.QtGui import QImage
+from PyQt5.QtWidgets import QApplication
+
+from look_checks import clipped_widgets, low_contrast, text_problems
+from neurodynex_gui import export, presentation
+from neurodynex_gui.main_window import MainWindow
+from neurodynex_gui.models import fitzhugh_nagumo as fhn
+from neurodynex_gui.models import neuron_type as nt
+from neurodynex_gui.models.sweep import SweepResult
+
+MODES = {"normal": (False, "light"), "presentation": (True, "light"),
+         "dark": (False, "dark"), "projector": (False, "projector")}
+STEPS = np.linspace(0.0, 20.0, 46)
+
+
+def _wait(signal, timeout_ms=60000) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec_()
+
+
+def _settle(rounds=30) -> None:
+    for _ in range(rounds):
+        QApplication.processEvents()
+
+
+@pytest.fixture(scope="module")
+def shown(qapp, runner):
+    """A window of every tab, each after its default run."""
+    window = MainWindow(runner=runner)
+    window.resize(1280, 820)
+    window.show()
+    for tab_id, tab in window.tabs.items():
+        if tab_id in ("lif", "hh", "neuron_type"):
+            tab.run()
+            _wait(tab.result_ready)
+        else:
+            tab.run_blocking()
+    _settle()
+    yield window
+    window.set_presentation(False)
+    window.set_theme("light")
+    for tab in window.tabs.values():
+        tab.stop()
+    window.close()
+    window.deleteLater()
+
+
+def tool_results(window) -> dict:
+    """A tool result with answer labels per tab that draws them (built here: fast)."""
+    retrieval = np.clip(1.5 - np.arange(1, 31) / 15, 0, 1)
+    return {
+        "hh": ("repetitive", SweepResult(
+            STEPS, {"late_spikes": np.clip(STEPS - 1, 0, 9)}, "step amplitude (µA)", 6.27,
+            "lowest step amplitude for repetitive firing: 6.27 µA (to 0.01 µA); g_Na = 120 mS")),
+        "neuron_type": ("threshold", nt.ThresholdResult(
+            window.tabs["neuron_type"].assignment(),
+            {"X": (0.3216, 0.3222), "Y": (0.3738, 0.3744)}, "thresholds")),
+        "fitzhugh_nagumo": ("bifurcation", fhn.bifurcation_view(fhn.FHNParams())),
+        "hopfield": ("capacity", SweepResult(
+            np.arange(1, 31.0), {"retrieval_rate": retrieval,
+                                 "mean_overlap": np.linspace(1, 0.4, 30)},
+            "stored patterns P", 13.8, "0.138 N² = 13.8")),
+    }
+
+
+def show_mode(window, mode: str, scale: float = 2.0) -> None:
+    on, theme = MODES[mode]
+    window.set_scale(scale)
+    window.set_presentation(on)
+    window.set_theme(theme)
+    _settle()
+
+
+def visible_views(window):
+    return [view for view in window.findChildren(pg.GraphicsView) if view.isVisible()]
+
+
+@pytest.mark.parametrize("theme", list(presentation.THEMES))
+def test_every_curve_keeps_contrast_in_every_theme(shown, theme):
+    window = shown
+    window.set_theme(theme)
+    _settle(5)
+    minimum = presentation.THEMES[theme].contrast
+    problems = [p for view in window.findChildren(pg.GraphicsView)
+                for p in low_contrast(view, minimum)]
+    window.set_theme("light")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_theme_keeps_the_hue_and_gives_the_original_back():
+    black, dark, light = "#222222", presentation.Look(1.0, "dark"), presentation.Look()
+    on_dark = presentation.themed(black, dark)
+    assert presentation.contrast(on_dark, "#1e1e1e") >= 4.5
+    assert presentation.themed(on_dark, light).name() == black
+    orange = presentation.themed("#ef7000", presentation.Look(1.0, "projector"))
+    assert orange.hue() == pytest.approx(pg.mkColor("#ef7000").hue(), abs=2)
+    assert presentation.contrast(orange, "#ffffff") >= 4.5
