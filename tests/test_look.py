@@ -4,7 +4,7 @@ the background, its labels uncut; exported legends grow with the axes."""
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PyQt5.QtCore import QEventLoop, QTimer
+from PyQt5.QtCore import QEventLoop, QRect, QTimer
 from PyQt5.QtGui import QImage
 from PyQt5.QtWidgets import QApplication
 
@@ -104,3 +104,37 @@ def test_a_theme_keeps_the_hue_and_gives_the_original_back():
     orange = presentation.themed("#ef7000", presentation.Look(1.0, "projector"))
     assert orange.hue() == pytest.approx(pg.mkColor("#ef7000").hue(), abs=2)
     assert presentation.contrast(orange, "#ffffff") >= 4.5
+
+
+def _ink_width(image: QImage, rect) -> int:
+    """How many pixel columns of ``rect`` hold anything else than the background."""
+    crop = image.copy(rect).convertToFormat(QImage.Format_ARGB32)
+    pixels = np.frombuffer(crop.constBits().asstring(crop.sizeInBytes()), np.uint32)
+    pixels = pixels.reshape(crop.height(), -1)[:, :crop.width()]
+    background = np.bincount(pixels.ravel() & 0xFFFFFF).argmax()
+    return int(((pixels & 0xFFFFFF) != background).any(axis=0).sum())
+
+
+def test_an_exported_legend_grows_like_the_axes(qtbot, tmp_path):
+    """A legend alone in its plot: its ink is three times as wide in a PNG three times as wide
+    as the panel (pyqtgraph draws legends unscaled)."""
+    from neurodynex_gui.widgets.plots import PlotPanel
+
+    panel = PlotPanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 400)
+    plot = panel.add_plot("p", "y", "", legend=True)
+    plot.showGrid(x=False, y=False)
+    panel.add_curve("p", "a long legend entry", pen=pg.mkPen("k", width=2))
+    panel.show()
+    _settle()
+    widths = {}
+    for factor in (1, 3):
+        path = export.export(panel, tmp_path / f"x{factor}.png", width=600 * factor)
+        image = QImage(str(path))
+        inner = plot.vb.sceneBoundingRect().adjusted(4, 4, -4, -4)
+        widths[factor] = _ink_width(image, QRect(*(round(v * factor) for v in (
+            inner.x(), inner.y(), inner.width(), inner.height()))))
+    assert widths[1] > 40
+    assert widths[3] == pytest.approx(3 * widths[1], rel=0.15)
+    assert plot.legend.scale() == 1.0  # the panel on screen is as it was
