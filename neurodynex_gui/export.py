@@ -61,21 +61,20 @@ def export_png(panel, path: Path, width: int | None = None) -> None:
 @contextlib.contextmanager
 def legends_scaled(view, width: int):
     """Legends grown like the rest of ``view`` in an image ``width`` pixels wide: pyqtgraph draws
-    them ignoring the view's transformation, so an export scales axes and curves but not them.
-    Each grows about its anchored corner, so that it stays where it is in the plot."""
+    them ignoring the view's transformation, so an export scales their place but not their
+    size. Scaled about their own origin (their place scales with the view), they stay put."""
     import pyqtgraph as pg
 
     factor = width / max(view.width(), 1)
-    legends = [item for item in view.scene().items() if isinstance(item, pg.LegendItem)]
-    for legend in legends:
-        anchor = getattr(legend, "_GraphicsWidgetAnchor__itemAnchor", None) or (0, 0)
-        legend.setTransformOriginPoint(anchor[0] * legend.width(), anchor[1] * legend.height())
-        legend.setScale(factor)
+    scales = {item: item.scale() for item in view.scene().items()
+              if isinstance(item, pg.LegendItem)}
+    for legend, scale in scales.items():
+        legend.setScale(scale * factor)
     try:
         yield
     finally:
-        for legend in legends:
-            legend.setScale(1.0)
+        for legend, scale in scales.items():
+            legend.setScale(scale)
 
 
 def export_svg(panel, path: Path) -> None:
