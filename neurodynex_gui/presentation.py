@@ -15,6 +15,8 @@ import pyqtgraph as pg
 from PyQt5.QtGui import QColor, QFont, QPalette
 from PyQt5.QtWidgets import QApplication
 
+from .widgets import text_fit
+
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +107,7 @@ def style_view(view: pg.GraphicsView, look: Look) -> None:
         elif isinstance(item, pg.LabelItem) and not isinstance(item.parentItem(),
                                                                  pg.LegendItem):
             _style_label(item, look, theme.foreground)
+    text_fit.refit(view)
 
 
 def contrast(a, b) -> float:

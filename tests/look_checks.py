@@ -12,7 +12,7 @@ from PyQt5.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar
 
 from neurodynex_gui import presentation
 
-TOLERANCE = 1.0  # px: rectangles may touch
+TOLERANCE = 2.0  # px: rectangles may touch (font metrics are a little larger than the ink)
 
 
 @dataclasses.dataclass
@@ -113,7 +113,7 @@ def _plain(html: str | None) -> str:
 def text_problems(view: pg.GraphicsView) -> list[str]:
     """Texts that leave their plot (in-plot texts: its view box) or cover another text."""
     texts = scene_texts(view)
-    problems = [f"{text} leaves its area" for text in texts
+    problems = [f"{text} leaves its area {_box(text.bound)}" for text in texts
                 if not text.bound.adjusted(-TOLERANCE, -TOLERANCE, TOLERANCE,
                                            TOLERANCE).contains(text.rect)]
     for a, b in itertools.combinations(texts, 2):
@@ -177,3 +177,7 @@ def _colours(item):
                                                                    pg.PlotDataItem):
         for spot in item.points():
             yield "spot", spot.brush().color()
+
+
+def _box(rect: QRectF) -> str:
+    return f"({rect.x():.0f}, {rect.y():.0f}, {rect.width():.0f}x{rect.height():.0f})"

@@ -106,18 +106,18 @@ def test_a_theme_keeps_the_hue_and_gives_the_original_back():
     assert presentation.contrast(orange, "#ffffff") >= 4.5
 
 
-def _ink_width(image: QImage, rect) -> int:
-    """How many pixel columns of ``rect`` hold anything else than the background."""
+def _ink_columns(image: QImage, rect) -> np.ndarray:
+    """The pixel columns of ``rect`` that hold anything else than the background."""
     crop = image.copy(rect).convertToFormat(QImage.Format_ARGB32)
     pixels = np.frombuffer(crop.constBits().asstring(crop.sizeInBytes()), np.uint32)
     pixels = pixels.reshape(crop.height(), -1)[:, :crop.width()]
     background = np.bincount(pixels.ravel() & 0xFFFFFF).argmax()
-    return int(((pixels & 0xFFFFFF) != background).any(axis=0).sum())
+    return np.flatnonzero(((pixels & 0xFFFFFF) != background).any(axis=0))
 
 
 def test_an_exported_legend_grows_like_the_axes(qtbot, tmp_path):
-    """A legend alone in its plot: its ink is three times as wide in a PNG three times as wide
-    as the panel (pyqtgraph draws legends unscaled)."""
+    """A legend alone in its plot: its ink is three times as wide, and as far from the plot's
+    left, in a PNG three times as wide as the panel (pyqtgraph draws legends unscaled)."""
     from neurodynex_gui.widgets.plots import PlotPanel
 
     panel = PlotPanel()
@@ -128,13 +128,41 @@ def test_an_exported_legend_grows_like_the_axes(qtbot, tmp_path):
     panel.add_curve("p", "a long legend entry", pen=pg.mkPen("k", width=2))
     panel.show()
     _settle()
-    widths = {}
+    ink = {}
     for factor in (1, 3):
         path = export.export(panel, tmp_path / f"x{factor}.png", width=600 * factor)
         image = QImage(str(path))
         inner = plot.vb.sceneBoundingRect().adjusted(4, 4, -4, -4)
-        widths[factor] = _ink_width(image, QRect(*(round(v * factor) for v in (
+        ink[factor] = _ink_columns(image, QRect(*(round(v * factor) for v in (
             inner.x(), inner.y(), inner.width(), inner.height()))))
-    assert widths[1] > 40
-    assert widths[3] == pytest.approx(3 * widths[1], rel=0.15)
+    assert len(ink[1]) > 40
+    assert len(ink[3]) == pytest.approx(3 * len(ink[1]), rel=0.15)
+    assert ink[3][[0, -1]] == pytest.approx(3 * ink[1][[0, -1]], abs=12)
     assert plot.legend.scale() == 1.0  # the panel on screen is as it was
+
+
+def layout_problems(window) -> list[str]:
+    return [problem for view in visible_views(window) for problem in text_problems(view)]
+
+
+@pytest.mark.parametrize("mode", ["normal", "presentation", "dark"])
+def test_no_text_leaves_its_plot_or_covers_another(shown, mode):
+    """Every tab, with its default run and then a tool result that marks answers."""
+    window, results, problems = shown, tool_results(shown), []
+    try:
+        for index, tab_id in enumerate(window.tab_ids):
+            window.tab_widget.setCurrentIndex(index)
+            tab = window.tabs[tab_id]
+            tab.pages.setCurrentIndex(0)
+            show_mode(window, mode)
+            problems += [f"{tab_id}: {p}" for p in layout_problems(window)]
+            if tab_id in results:
+                key, result = results[tab_id]
+                tab.pages.setCurrentWidget(tab.analysis)
+                tab.show_tool_result(key, result)
+                presentation.refresh(tab)
+                _settle()
+                problems += [f"{tab_id} {key}: {p}" for p in layout_problems(window)]
+    finally:
+        show_mode(window, "normal")
+    assert not problems, "\n".join(problems)

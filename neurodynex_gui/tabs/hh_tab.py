@@ -11,6 +11,7 @@ from PyQt5.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 from .. import presentation
 from ..models import hh
 from ..view_state import TabView
+from ..widgets import text_fit
 from .base import ModelTab
 from .declarations import Section, Tool
 
@@ -134,6 +135,7 @@ class HHTab(ModelTab):
             # unnamed: each named ViewBox joins pyqtgraph's global list that forgetView walks
             # when one is deleted; with these two named too, closing windows segfaulted
             plot = panel.addPlot(row=2 * row, col=1, rowspan=2)
+            text_fit.keep_fitted(plot)
             plot.setLabel("left", label)
             plot.setLabel("bottom", "vm (mV)")
             plot.showGrid(x=True, y=True, alpha=0.2)

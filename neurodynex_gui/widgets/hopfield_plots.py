@@ -5,6 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import QRectF
 
+from . import text_fit
 from .pattern_grid import add_pattern_grid
 from .plots import PlotPanel
 
@@ -116,7 +117,8 @@ class WeightPanel(PlotPanel):
         self.image.setColorMap(colors)
         self.matrix.addItem(self.image)
         self.scale = self.addPlot(row=0, col=1)  # pyqtgraph's ColorBarItem dropped the
-        self.scale.setMaximumWidth(80)           # labels of negative values
+        text_fit.keep_fitted(self.scale)        # labels of negative values
+        self.scale.setMaximumWidth(80)
         self.scale.hideAxis("bottom")
         self.scale.hideAxis("left")
         self.scale.showAxis("right")
