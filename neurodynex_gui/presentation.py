@@ -202,7 +202,8 @@ def _style_legend(legend: pg.LegendItem, look: Look, foreground: str) -> None:
     for sample, label in legend.items:  # existing entries are only re-rendered by setText
         label.setText(label.text, size=size, color=foreground)
         sample.update()  # drawn with its curve's pen, themed
-    legend.layout.activate()  # rows shrink again when the text does
+    legend.resize(legend.layout.preferredSize())  # rows shrink again when the text does
+    legend.layout.activate()
     legend.updateSize()
 
 

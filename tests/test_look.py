@@ -166,3 +166,31 @@ def test_no_text_leaves_its_plot_or_covers_another(shown, mode):
     finally:
         show_mode(window, "normal")
     assert not problems, "\n".join(problems)
+
+
+def test_presentation_mode_off_gives_legends_their_rows_back(shown):
+    window = shown
+    window.tab_widget.setCurrentIndex(window.tab_ids.index("hh"))
+    legend = window.tabs["hh"].traces.plots["tau"].legend
+    show_mode(window, "normal")
+    before = (legend.width(), legend.height(), legend.scale())
+    show_mode(window, "presentation", scale=2.5)
+    assert legend.height() * legend.scale() > 1.5 * before[1]
+    show_mode(window, "normal")
+    assert (legend.width(), legend.height(), legend.scale()) == pytest.approx(before, abs=0.5)
+
+
+def test_presentation_mode_enlarges_the_texts_in_plots(shown):
+    window = shown
+    window.tab_widget.setCurrentIndex(window.tab_ids.index("lif"))
+    label = window.tabs["lif"].threshold_line.label
+
+    def height():
+        return label.textItem.boundingRect().height() - 2 * label.textItem.document(
+            ).documentMargin()
+
+    show_mode(window, "normal")
+    normal = height()
+    show_mode(window, "presentation", scale=2.0)
+    assert height() > 1.7 * normal
+    show_mode(window, "normal")
