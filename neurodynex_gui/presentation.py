@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 
 import pyqtgraph as pg
+from PyQt5.QtCore import QEvent
 from PyQt5.QtGui import QColor, QFont, QPalette
-from PyQt5.QtWidgets import QApplication
+from PyQt5.QtWidgets import QApplication, QComboBox, QWidget
 
 from .widgets import text_fit
 
@@ -66,9 +67,37 @@ def apply(window, look: Look) -> None:
     font.setPointSizeF(_app_font.pointSizeF() * look.scale)
     app.setFont(font)
     app.setPalette(_palette(look.theme))
+    _refresh_fonts(window)
     _current = look
     for view in window.findChildren(pg.GraphicsView):
         style_view(view, look)
+
+
+def _refresh_fonts(window) -> None:
+    """Widgets that Qt 5 leaves at the old font: those with a style sheet keep the font they
+    were polished with, combo boxes their minimum size."""
+    QApplication.sendPostedEvents()  # the font changes
+    for widget in window.findChildren(QWidget):
+        if widget.styleSheet():
+            widget.setStyleSheet(widget.styleSheet())
+        if isinstance(widget, QComboBox):
+            QApplication.sendEvent(widget, QEvent(QEvent.StyleChange))
+
+
+def remeasure(window) -> None:
+    """Make every layout in ``window`` measure its widgets again (after a font change)."""
+    for widget in window.findChildren(QWidget):
+        if widget.layout() is not None:
+            _invalidate(widget.layout())
+    window.layout().invalidate()
+
+
+def _invalidate(layout) -> None:
+    for index in range(layout.count()):
+        nested = layout.itemAt(index).layout()
+        if nested is not None:
+            _invalidate(nested)
+    layout.invalidate()
 
 
 def refresh(widget) -> None:

@@ -194,3 +194,28 @@ def test_presentation_mode_enlarges_the_texts_in_plots(shown):
     show_mode(window, "presentation", scale=2.0)
     assert height() > 1.7 * normal
     show_mode(window, "normal")
+
+
+def test_presentation_mode_gives_the_window_its_size_back(qtbot, make_window):
+    """The window may grow for the larger fonts; it shrinks back when F5 is turned off, and a
+    window closed in presentation mode keeps its normal size for the next start."""
+    from PyQt5.QtCore import QSettings
+    from PyQt5.QtWidgets import QMainWindow
+
+    window = make_window("hh", "fitzhugh_nagumo")
+    window.resize(1100, 700)
+    _settle()
+    size = window.size()
+    window.set_presentation(True)
+    _settle()
+    assert window.width() > size.width()  # this test would not show anything otherwise
+    window.set_presentation(False)
+    qtbot.waitUntil(lambda: window.size() == size, timeout=3000)
+    window.set_presentation(True)
+    _settle()
+    window.close()
+    probe = QMainWindow()
+    qtbot.addWidget(probe)
+    assert probe.restoreGeometry(QSettings().value("window/geometry"))
+    assert probe.size() == size
+    window.set_presentation(False)
