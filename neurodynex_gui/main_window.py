@@ -300,21 +300,23 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         self.settings.setValue("presentation/on", bool(on))
         presentation.apply(self, self.look())
         if not on and self._normal_geometry is not None:
-            geometry, self._normal_geometry = self._normal_geometry, None
-            QTimer.singleShot(0, lambda: self._restore_size(geometry))  # after the fonts
+            self._restoring, self._normal_geometry = (self._normal_geometry, 10), None
+            QTimer.singleShot(0, self._restore_size)  # after the fonts
         self.show_message(f"Presentation mode {'on' if on else 'off'}")
 
-    def _restore_size(self, geometry, tries: int = 10) -> None:
-        """Go back to ``geometry`` once the normal fonts have given the widgets their smaller
-        minimum sizes again (Qt settles them over a few event-loop turns)."""
+    def _restore_size(self) -> None:
+        """Go back to the geometry before presentation mode once the normal fonts have given
+        the widgets their smaller minimum sizes again (Qt settles them over a few turns)."""
+        geometry, tries = self._restoring
         if self.isFullScreen() or self.isMaximized() or self._normal_geometry is not None:
             return
         for tab in self._tabs.values():
             tab.fit_side_panel()
-        presentation.remeasure(self)  # the smaller minimum sizes of the normal fonts
+        presentation.remeasure(self)
         self.restoreGeometry(geometry)
         if tries and self.saveGeometry() != geometry:
-            QTimer.singleShot(50, lambda: self._restore_size(geometry, tries - 1))
+            self._restoring = (geometry, tries - 1)
+            QTimer.singleShot(50, self._restore_size)
 
     def set_scale(self, scale: float) -> None:
         self.settings.setValue("presentation/scale", float(scale))

@@ -11,6 +11,7 @@ plot's size or range changed, and changes only what does not fit.
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PyQt5 import sip
 from PyQt5.QtCore import QRectF, QTimer
 from PyQt5.QtGui import QColor, QFont, QFontMetricsF
 from PyQt5.QtWidgets import QApplication
@@ -23,16 +24,13 @@ _STATE = "_ndx_fit"  # on an item: (size wanted, size applied), to tell our chan
 
 def keep_fitted(plot: pg.PlotItem) -> None:
     """Fit ``plot``'s texts now and whenever its size or view range changes."""
-    if hasattr(plot, "_ndx_fit_timer"):
+    if getattr(plot, "_ndx_fitted", False):
         return
-    timer = QTimer(plot)
-    timer.setSingleShot(True)
-    timer.timeout.connect(lambda: fit(plot))
-    plot._ndx_fit_timer = timer
-    plot.geometryChanged.connect(timer.start)
-    plot.vb.sigResized.connect(timer.start)
-    plot.vb.sigRangeChanged.connect(timer.start)
-    timer.start()
+    plot._ndx_fitted = True
+    plot.geometryChanged.connect(lambda: _schedule(plot))
+    plot.vb.sigResized.connect(lambda: _schedule(plot))
+    plot.vb.sigRangeChanged.connect(lambda: _schedule(plot))
+    _schedule(plot)
 
 
 def refit(view: pg.GraphicsView) -> None:
@@ -41,11 +39,33 @@ def refit(view: pg.GraphicsView) -> None:
     for item in view.scene().items():
         if isinstance(item, pg.PlotItem):
             keep_fitted(item)
-            item._ndx_fit_timer.start()
+            _schedule(item)
+
+
+_pending: list[pg.PlotItem] = []  # plots to fit at the next turn of the event loop
+_timer: QTimer | None = None
+
+
+def _schedule(plot: pg.PlotItem) -> None:
+    global _timer
+    if _timer is None:
+        _timer = QTimer()
+        _timer.setSingleShot(True)
+        _timer.timeout.connect(_fit_pending)
+    if not any(plot is other for other in _pending):
+        _pending.append(plot)
+    _timer.start()
+
+
+def _fit_pending() -> None:
+    plots = list(_pending)
+    _pending.clear()
+    for plot in plots:
+        fit(plot)
 
 
 def fit(plot: pg.PlotItem) -> None:
-    if plot.scene() is None or not plot.isVisible():
+    if sip.isdeleted(plot) or plot.scene() is None or not plot.isVisible():
         return
     _share_x_label(plot)
     for name in ("left", "bottom", "right"):
@@ -61,11 +81,13 @@ def fit(plot: pg.PlotItem) -> None:
     legend = plot.legend
     if legend is not None and legend.isVisible() and legend.items:
         if not hasattr(legend, "_ndx_fitted"):  # it grows with its entries and fonts
-            legend._ndx_fitted = legend.geometryChanged.connect(plot._ndx_fit_timer.start)
+            legend._ndx_fitted = legend.geometryChanged.connect(lambda: _schedule(plot))
         legend.setBrush(fill)
         _fit_legend(legend, box)
         taken.append(legend.sceneBoundingRect())
     for item in plot.items:
+        if sip.isdeleted(item):
+            continue
         label = getattr(item, "label", None)
         if isinstance(item, pg.InfiniteLine) and isinstance(label, pg.InfLineLabel) \
                 and item.isVisible() and label.isVisible():
