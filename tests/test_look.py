@@ -219,3 +219,29 @@ def test_presentation_mode_gives_the_window_its_size_back(qtbot, make_window):
     assert probe.restoreGeometry(QSettings().value("window/geometry"))
     assert probe.size() == size
     window.set_presentation(False)
+
+
+@pytest.mark.parametrize("mode", ["normal", "presentation"])
+def test_no_label_or_title_is_cut_off(make_window, mode):
+    """At the default size no tab makes the window wider than it is (a window wider than the
+    screen cuts texts off), and long messages beside Run wrap rather than being cut. The
+    Hopfield tab's own width is issue 12, item 10."""
+    tab_ids = ["lif", "hh", "fitzhugh_nagumo", "neuron_type", "oja"]
+    window = make_window(*tab_ids)
+    window.resize(1280, 820)
+    show_mode(window, mode)
+    problems = []
+    for index, tab_id in enumerate(tab_ids):
+        window.tab_widget.setCurrentIndex(index)
+        tab = window.tabs[tab_id]
+        tab.run_bar.set_message("trajectory drawn in 51 ms, and more words than fit on a line")
+        window.simulator_state.setText("starting the simulator…")
+        _settle()
+        problems += [f"{tab_id}: {p}" for p in clipped_widgets(window)]
+        state = tab.run_bar.state
+        if state.heightForWidth(state.width()) > state.height() + 1:
+            problems.append(f"{tab_id}: the run bar's message is cut off")
+        if mode == "normal" and window.width() > 1280:
+            problems.append(f"{tab_id} widens the window to {window.width()} px")
+    show_mode(window, "normal")
+    assert not problems, "\n".join(problems)

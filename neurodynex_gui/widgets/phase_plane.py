@@ -204,6 +204,7 @@ class PhasePlane(QWidget):
         self.clear_button.clicked.connect(self.clear_trajectories)
         hint = QLabel("Click in the phase plane to start a trajectory there.")
         hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)  # never widens the window
         self.readout = QLabel()
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
