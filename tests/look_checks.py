@@ -8,7 +8,8 @@ import itertools
 import pyqtgraph as pg
 from PyQt5.QtCore import QRectF
 from PyQt5.QtGui import QPainter, QPicture
-from PyQt5.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar
+from PyQt5.QtWidgets import (QAbstractButton, QGroupBox, QLabel, QStyle,
+                             QStyleOptionGroupBox, QTabBar)
 
 from neurodynex_gui import presentation
 
@@ -130,7 +131,11 @@ def clipped_widgets(window) -> list[str]:
         if not widget.isVisible() or isinstance(widget.parent(), QTabBar):
             continue
         if isinstance(widget, QGroupBox):
-            text, room = widget.title(), widget.width() - 12
+            option = QStyleOptionGroupBox()
+            widget.initStyleOption(option)
+            label = widget.style().subControlRect(QStyle.CC_GroupBox, option,
+                                                  QStyle.SC_GroupBoxLabel, widget)
+            text, room = widget.title(), widget.width() - label.x()
         elif isinstance(widget, QLabel):
             if widget.wordWrap() or widget.textFormat() == 1 or "<" in widget.text():
                 continue

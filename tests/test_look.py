@@ -142,7 +142,8 @@ def test_an_exported_legend_grows_like_the_axes(qtbot, tmp_path):
 
 
 def layout_problems(window) -> list[str]:
-    return [problem for view in visible_views(window) for problem in text_problems(view)]
+    return [problem for view in visible_views(window) for problem in text_problems(view)] \
+        + clipped_widgets(window)
 
 
 @pytest.mark.parametrize("mode", ["normal", "presentation", "dark"])
