@@ -19,7 +19,6 @@ from PyQt5.QtWidgets import QApplication, QComboBox, QWidget
 from .widgets import text_fit
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Theme:
     """Plot background and text colour, dark widgets or not, the contrast every curve keeps

@@ -7,7 +7,7 @@ import itertools
 
 import pyqtgraph as pg
 from PyQt5.QtCore import QRectF
-from PyQt5.QtGui import QPainter, QPicture
+from PyQt5.QtGui import QPainter, QPicture, QTextDocument
 from PyQt5.QtWidgets import (QAbstractButton, QGroupBox, QLabel, QStyle,
                              QStyleOptionGroupBox, QTabBar)
 
@@ -104,8 +104,6 @@ def _view_box(item):
 
 
 def _plain(html: str | None) -> str:
-    from PyQt5.QtGui import QTextDocument
-
     document = QTextDocument()
     document.setHtml(html or "")
     return document.toPlainText().strip()
@@ -140,10 +138,10 @@ def clipped_widgets(window) -> list[str]:
             if widget.wordWrap() or widget.textFormat() == 1 or "<" in widget.text():
                 continue
             text, room = widget.text(), widget.contentsRect().width()
-        else:
-            text, room = widget.text(), widget.width() - 8
-            if not isinstance(widget, QAbstractButton) or widget.icon().isNull() is False:
+        else:  # a button, its text beside its margins (icons aside)
+            if not widget.icon().isNull():
                 continue
+            text, room = widget.text(), widget.width() - 8
         need = max((widget.fontMetrics().horizontalAdvance(line)
                     for line in text.replace("&", "").splitlines()), default=0)
         if need > room + TOLERANCE:
@@ -171,9 +169,8 @@ def _colours(item):
         opts = item.opts
         if opts["pen"] is not None and item.xData is not None and len(item.xData):
             yield "pen", pg.mkPen(opts["pen"]).color()
-        if opts.get("symbol") is not None:
-            if opts.get("symbolBrush") is not None:
-                yield "symbol", pg.mkBrush(opts["symbolBrush"]).color()
+        if opts.get("symbol") is not None and opts.get("symbolBrush") is not None:
+            yield "symbol", pg.mkBrush(opts["symbolBrush"]).color()
     elif isinstance(item, pg.InfiniteLine):
         yield "line", item.pen.color()
         if getattr(item, "label", None) is not None and item.label.isVisible():
