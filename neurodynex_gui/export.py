@@ -1,6 +1,7 @@
 """Figures to PNG/SVG (pyqtgraph's exporters) and the data behind a plot to CSV/NPZ."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -37,8 +38,10 @@ def export_view(view, base: Path, scale: float = 2.5) -> list[Path]:
 
     png, svg = Path(f"{base}.png"), Path(f"{base}.svg")
     exporter = ImageExporter(view.scene())
-    exporter.parameters()["width"] = int(max(view.width(), 200) * scale)
-    write_atomically(png, lambda tmp: exporter.export(str(tmp)))
+    width = int(max(view.width(), 200) * scale)
+    exporter.parameters()["width"] = width
+    with legends_scaled(view, width):
+        write_atomically(png, lambda tmp: exporter.export(str(tmp)))
     write_atomically(svg, lambda tmp: SVGExporter(view.scene()).export(str(tmp)))
     return [png, svg]
 
@@ -49,8 +52,29 @@ def export_png(panel, path: Path, width: int | None = None) -> None:
 
     panel.flush()
     exporter = ImageExporter(panel.scene())
-    exporter.parameters()["width"] = int(width or max(panel.width(), 400) * 2)
-    write_atomically(path, lambda tmp: exporter.export(str(tmp)))
+    width = int(width or max(panel.width(), 400) * 2)
+    exporter.parameters()["width"] = width
+    with legends_scaled(panel, width):
+        write_atomically(path, lambda tmp: exporter.export(str(tmp)))
+
+
+@contextlib.contextmanager
+def legends_scaled(view, width: int):
+    """Legends grown like the rest of ``view`` in an image ``width`` pixels wide: pyqtgraph draws
+    them ignoring the view's transformation, so an export scales their place but not their
+    size. Scaled about their own origin (their place scales with the view), they stay put."""
+    import pyqtgraph as pg
+
+    factor = width / max(view.width(), 1)
+    scales = {item: item.scale() for item in view.scene().items()
+              if isinstance(item, pg.LegendItem)}
+    for legend, scale in scales.items():
+        legend.setScale(scale * factor)
+    try:
+        yield
+    finally:
+        for legend, scale in scales.items():
+            legend.setScale(scale)
 
 
 def export_svg(panel, path: Path) -> None:

@@ -40,6 +40,7 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         self.setWindowTitle("neurodynex-gui: Neuronal Dynamics, live")
         self.setWindowIcon(app_icon())
         self.resize(1280, 820)
+        self._normal_geometry = None  # the window's geometry before presentation mode
         self._owns_runner = runner is None
         self.runner = runner if runner is not None else Runner()
         self.settings = QSettings()
@@ -308,10 +309,31 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         return presentation.Look(scale if self.presentation_action.isChecked() else 1.0, theme)
 
     def set_presentation(self, on: bool) -> None:
+        """Larger fonts and lines; the window may grow meanwhile, and gets its size back after
+        (the size it had before is the one remembered for the next start)."""
+        if on and self._normal_geometry is None:
+            self._normal_geometry = self.saveGeometry()
         self.presentation_action.setChecked(bool(on))
         self.settings.setValue("presentation/on", bool(on))
         presentation.apply(self, self.look())
+        if not on and self._normal_geometry is not None:
+            self._restoring, self._normal_geometry = (self._normal_geometry, 10), None
+            QTimer.singleShot(0, self._restore_size)  # after the fonts
         self.show_message(f"Presentation mode {'on' if on else 'off'}")
+
+    def _restore_size(self) -> None:
+        """Go back to the geometry before presentation mode once the normal fonts have given
+        the widgets their smaller minimum sizes again (Qt settles them over a few turns)."""
+        geometry, tries = self._restoring
+        if self.isFullScreen() or self.isMaximized() or self._normal_geometry is not None:
+            return
+        for tab in self._tabs.values():
+            tab.fit_side_panel()
+        presentation.remeasure(self)
+        self.restoreGeometry(geometry)
+        if tries and self.saveGeometry() != geometry:
+            self._restoring = (geometry, tries - 1)
+            QTimer.singleShot(50, self._restore_size)
 
     def set_scale(self, scale: float) -> None:
         self.settings.setValue("presentation/scale", float(scale))
@@ -356,6 +378,8 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
             self.set_auto_run(True)
         on = _flag(self.settings.value("presentation/on", False))
         self.presentation_action.setChecked(on)
+        if on:
+            self._normal_geometry = self.saveGeometry()
         if on or self.look().theme != "light":
             presentation.apply(self, self.look())
 
@@ -371,7 +395,7 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         return super().event(event)
 
     def closeEvent(self, event) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/geometry", self._normal_geometry or self.saveGeometry())
         self.settings.setValue("window/last_tab", self.tab_ids[self.tab_widget.currentIndex()])
         for tab in self._tabs.values():
             tab.stop()

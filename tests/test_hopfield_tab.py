@@ -228,13 +228,14 @@ def test_the_default_run_is_shown_and_counted_in_words(tab):
     assert len(t) == len(run.states) and m[-1] == 1.0  # pattern 0 retrieved
     updates = len(run.states) - 1
     assert tab.run_bar.state.text() == f"done after {updates} update{'s' * (updates != 1)}"
-    assert "1 updates" not in tab.traces.caption.text
+    assert "1 updates" not in tab.caption.text()
 
 
 def test_the_grid_stays_in_place_when_its_caption_changes(qtbot, tab):
     tab.show_default_run()
     qtbot.wait(20)
     where = tab.grid.mapToScene(0, 0)
-    tab.traces.caption.setText("a much longer caption than before, " * 4)
+    tab.caption.setText("Grid: the network as drawn by hand after many, many updates (in red: "
+                        "the pixels unlike pattern 12)")
     qtbot.wait(20)
     assert tab.grid.mapToScene(0, 0) == where

@@ -26,6 +26,9 @@ from . import saved_results
 from .declarations import Form, Page, ParsedState, Section, Tool
 
 
+SIDE_MAX_WIDTH = 560  # px: the widest side panel (normal fonts need 430-510)
+
+
 class ModelTab(QWidget):
     """Base of the model tabs; see the class attributes and hooks to declare one."""
 
@@ -190,7 +193,7 @@ class ModelTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         self.side_scroll = scroll
         panel = QWidget()  # Run and Stop stay in view however long the forms are
         outer_column = QVBoxLayout(panel)
@@ -213,10 +216,15 @@ class ModelTab(QWidget):
         outer.addWidget(splitter)
 
     def fit_side_panel(self) -> None:
-        """Make the side panel as wide as its forms (after a font change, for example)."""
+        """Make the side panel as wide as its forms (after a font change, for example), but
+        at most SIDE_MAX_WIDTH: with presentation fonts the forms scroll sideways rather than
+        squeezing the plots."""
         side = self.side_scroll.widget()
+        side.setMinimumWidth(0)
         side.adjustSize()
-        self.side_panel.setMinimumWidth(side.sizeHint().width() + 24)
+        width = side.sizeHint().width()
+        side.setMinimumWidth(width)
+        self.side_panel.setMinimumWidth(min(width + 24, SIDE_MAX_WIDTH))
 
     def changeEvent(self, event) -> None:
         if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):

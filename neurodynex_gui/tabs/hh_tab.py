@@ -8,8 +8,10 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtWidgets import QCheckBox, QHBoxLayout, QWidget
 
+from .. import presentation
 from ..models import hh
 from ..view_state import TabView
+from ..widgets import text_fit
 from .base import ModelTab
 from .declarations import Section, Tool
 
@@ -17,7 +19,7 @@ VOLTAGE_PEN = pg.mkPen("#1f4e9c", width=2)
 CURRENT_PEN = pg.mkPen("#2a7d2a", width=1)
 LEVEL_PEN = pg.mkPen("#c0392b", width=1.5, style=2)
 GATE_COLOURS = {"m": "#222222", "n": "#1f77b4", "h": "#d62728"}
-ION_COLOURS = {"I_Na": "#d62728", "I_K": "#1f77b4", "I_L": "#7f7f7f"}
+ION_COLOURS = {"I_Na": "#d62728", "I_K": "#1f77b4", "I_L": "#2ca02c"}
 KINETICS_V_MV = np.linspace(-40.0, 120.0, 321)
 TIME_PLOTS = ("v", "gates", "currents", "I")
 Ion = Literal["I_Na", "I_K", "I_L"]
@@ -135,6 +137,7 @@ class HHTab(ModelTab):
             # unnamed: each named ViewBox joins pyqtgraph's global list that forgetView walks
             # when one is deleted; with these two named too, closing windows segfaulted
             plot = panel.addPlot(row=2 * row, col=1, rowspan=2)
+            text_fit.keep_fitted(plot)
             plot.setLabel("left", label)
             plot.setLabel("bottom", "vm (mV)")
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -145,7 +148,7 @@ class HHTab(ModelTab):
                 panel.add_curve(name, gate, pen=pg.mkPen(colour, width=2))
             self.op_lines[name] = pg.InfiniteLine(
                 angle=90, pen=pg.mkPen("#888888", width=1, style=2), label="vm {value:.1f}",
-                labelOpts={"position": 0.9, "color": "#555555"})
+                labelOpts={"position": 0.12, "color": "#555555"})
             self.op_marks[name] = pg.ScatterPlotItem(size=9, pen=None)
             plot.addItem(self.op_lines[name])
             plot.addItem(self.op_marks[name])
@@ -165,7 +168,8 @@ class HHTab(ModelTab):
         for name, values in at.items():
             self.op_lines[name].setValue(v_mV)
             self.op_marks[name].setData([v_mV] * 3, [float(values[g]) for g in GATE_COLOURS],
-                                        brush=[pg.mkBrush(c) for c in GATE_COLOURS.values()])
+                                        brush=[pg.mkBrush(presentation.themed(c))
+                                               for c in GATE_COLOURS.values()])
 
     def side_sections(self) -> list[Section]:
         """Check boxes that show or hide each ionic current (and the plot with none)."""

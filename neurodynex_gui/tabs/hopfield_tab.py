@@ -124,6 +124,9 @@ pattern leave in w_ij?</li>
         self.thumbnails = PatternThumbnails()
         self.thumbnails.setMaximumHeight(150)
         self.thumbnails.selected.connect(self.select_pattern)
+        self.caption = QLabel()  # under the plots, two lines high: its text moves nothing
+        self.caption.setWordWrap(True)
+        self.caption.setMinimumHeight(2 * self.caption.fontMetrics().lineSpacing() + 4)
         self.grid_info = QLabel()
         self.grid_info.setWordWrap(True)
         controls = QHBoxLayout()
@@ -142,6 +145,7 @@ pattern leave in w_ij?</li>
         column = QVBoxLayout(self.network_page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(panel, 1)
+        column.addWidget(self.caption)
         column.addLayout(controls)
         hint = QLabel("Stored patterns (click one to cue it; the grid can be drawn on with "
                       "the mouse):")
@@ -227,7 +231,7 @@ pattern leave in w_ij?</li>
 
     def _show_grid(self, grid, what: str) -> None:
         self.grid.set_state(grid)
-        self.traces.caption.setText(f"{what} (in red: the pixels unlike pattern {self._mu()})")
+        self.caption.setText(f"Grid: {what} (in red: the pixels unlike pattern {self._mu()})")
 
     # -- user actions on patterns ----------------------------------------------------------------
 

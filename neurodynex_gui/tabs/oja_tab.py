@@ -22,14 +22,14 @@ from .declarations import Page, Section
 
 SIMULATE_MANY = "neurodynex_gui.models.oja:simulate_many"
 MAX_RUNS = 20          # overlaid runs kept (the oldest go first)
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-           "#17becf", "#bcbd22", "#7f7f7f")
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ef7000", "#9467bd", "#8c564b", "#e06bbc",
+           "#14a4b3", "#999a1c", "#7f7f7f")
 CLOUD_RGB = (60, 60, 60)
 SMALL_RUN = 1000       # runs up to this size: bigger cloud points, thicker lines
 DIVERGED = 100.0       # |w| beyond this: a diverging run, left out of the time plots' frame
 DRAWABLE = 1e300       # larger weights get no arrow and are left out of the axis ranges
 AXIS_PEN = pg.mkPen("#444444", width=1.5, style=Qt.DashLine)
-CIRCLE_PEN = pg.mkPen("#999999", width=1, style=Qt.DotLine)
+CIRCLE_PEN = pg.mkPen("#959595", width=1, style=Qt.DotLine)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -98,7 +98,8 @@ class SpaceTimePanel(ClickablePanel):
         pad = 0.05 * (high - low or 1.0)
         self.plots["u"].setRange(xRange=(x[0], x[-1]), yRange=(low - pad, high + pad),
                                  padding=0)
-        self.map.plot.setRange(yRange=(0, max(t_end, 1e-9)), padding=0)
+        # a little room above the last time, so that its tick value stays inside the plot
+        self.map.plot.setRange(yRange=(0, max(t_end, 1e-9)), padding=0.06)
 
 
 class FieldImagePanel(ClickablePanel):

@@ -5,6 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import QRectF
 
+from . import text_fit
 from .plots import PlotPanel, plain_axes
 
 
@@ -24,11 +25,12 @@ class HeatMap:
         self.plot.addItem(self.image)
         row = len(panel.plots) - 1
         self.scale = panel.addPlot(row=row, col=1)  # pyqtgraph's ColorBarItem dropped the
-        self.scale.setMaximumWidth(80)              # labels of negative values
+        text_fit.keep_fitted(self.scale)            # labels of negative values
+        self.scale.setMaximumWidth(110)
         self.scale.hideAxis("bottom")
         self.scale.hideAxis("left")
         self.scale.showAxis("right")
-        self.scale.setLabel("right", scale_label)
+        self.scale.setTitle(scale_label)  # above the bar: never beyond the window's edge
         plain_axes(self.scale, ("right",))
         self.scale.setMouseEnabled(False, False)
         self.scale.setMenuEnabled(False)
@@ -50,7 +52,8 @@ class HeatMap:
         if (low, high) != self.levels:  # the scale is redrawn only when it changes
             self.levels = (low, high)
             self.bar.setRect(QRectF(0, low, 1, high - low))
-            self.scale.setRange(xRange=(0, 1), yRange=(low, high), padding=0)
+            self.scale.setXRange(0, 1, padding=0)
+            self.scale.setYRange(low, high, padding=0.05)  # end tick values stay inside
 
     def clear(self) -> None:
         self.image.clear()

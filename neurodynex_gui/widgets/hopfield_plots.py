@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt5.QtCore import QSizeF, Qt
 
 from .heat_map import HeatMap
 from .pattern_grid import add_pattern_grid
@@ -11,20 +10,8 @@ from .plots import PlotPanel
 
 CUE_PEN = pg.mkPen("#1f4e9c", width=3)
 ENERGY_PEN = pg.mkPen("#8e44ad", width=2)
-OTHER_COLORS = ("#ff7f0e", "#2ca02c", "#d62728", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
-MANY_COLOR = "#9aa0a6"
-
-
-class Caption(pg.LabelItem):
-    """A label whose text asks for no width, so that a longer text does not move the column
-    above it (the text is centred and may reach beyond the column)."""
-
-    def sizeHint(self, which, constraint=QSizeF()):
-        hint = super().sizeHint(which, constraint)
-        return QSizeF(0, hint.height()) if which != Qt.MaximumSize else hint
-
-    def setMinimumWidth(self, _width: float) -> None:
-        super().setMinimumWidth(0)
+OTHER_COLORS = ("#ef7000", "#2ca02c", "#d62728", "#14a4b3", "#8c564b", "#e06bbc", "#7f7f7f")
+MANY_COLOR = "#8f969c"
 
 
 class HopfieldPanel(PlotPanel):
@@ -48,8 +35,6 @@ class HopfieldPanel(PlotPanel):
                                                      symbolSize=5, symbolBrush="#8e44ad",
                                                      symbolPen=None)
         self.grid = add_pattern_grid(self, row=0, col=1, rowspan=2)
-        self.caption = Caption(size="9pt")
-        self.addItem(self.caption, row=2, col=1)
         self.ci.layout.setColumnStretchFactor(0, 1)
         self.ci.layout.setColumnStretchFactor(1, 1)
         self.groups: list[list[int]] = []  # the patterns drawn by each item

@@ -37,9 +37,8 @@ class ParamSliders(QWidget):
                               f"type in the form for other values")
             slider.valueChanged.connect(lambda position, n=name: self._moved(n, position))
             value = QLabel()
-            value.setMinimumWidth(48)
-            unit = f" ({display_unit(meta.unit)})" if meta.unit else ""
-            grid.addWidget(QLabel(meta.label + unit), row, 0)
+            value.setMinimumWidth(64)
+            grid.addWidget(QLabel(meta.label), row, 0)
             grid.addWidget(slider, row, 1)
             grid.addWidget(value, row, 2)
             self.sliders[name], self._scales[name], self._values[name] = slider, (low, step), value
@@ -61,13 +60,18 @@ class ParamSliders(QWidget):
             slider.blockSignals(True)
             slider.setValue(round((current - low) / step))
             slider.blockSignals(False)
-            self._values[name].setText(self._format(name, current))
+            self._values[name].setText(self._shown(name, current))
 
     def _moved(self, name: str, _position: int) -> None:
-        text = self._format(name, self.value(name))
-        self._values[name].setText(text)
-        if self.form.set_value(name, text):
+        value = self.value(name)
+        self._values[name].setText(self._shown(name, value))
+        if self.form.set_value(name, format_number(value, self._meta(name).decimals)):
             self.moved.emit(name)
 
-    def _format(self, name: str, value: float) -> str:
-        return format_number(value, self.form.params_class.meta(name).decimals)
+    def _meta(self, name: str):
+        return self.form.params_class.meta(name)
+
+    def _shown(self, name: str, value: float) -> str:
+        """The value beside the slider, with its unit."""
+        meta = self._meta(name)
+        return f"{format_number(value, meta.decimals)} {display_unit(meta.unit)}".strip()

@@ -39,11 +39,11 @@ RECOMPUTE_MS = 120            # trajectories follow parameter changes after this
 BOX_MARGIN = 2.0              # trajectories end this many view sizes outside the view
 
 X_NULLCLINE_PEN = pg.mkPen("#1f77b4", width=2.5)
-Y_NULLCLINE_PEN = pg.mkPen("#ff7f0e", width=2.5)
-FLOW_PEN = pg.mkPen("#a0a0a0", width=1)
+Y_NULLCLINE_PEN = pg.mkPen("#ef7000", width=2.5)
+FLOW_PEN = pg.mkPen("#959595", width=1)
 TIME_PENS = (pg.mkPen("#1f4e9c", width=1.5), pg.mkPen("#c05000", width=1.5))
-TRAJECTORY_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-                      "#7f7f7f", "#bcbd22")
+TRAJECTORY_COLOURS = ("#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e06bbc", "#14a4b3",
+                      "#7f7f7f", "#999a1c")
 DARK = "#202020"
 _RIM = pg.mkPen("w", width=1.5)  # keeps the filled markers visible on a dark background
 FIXED_POINT_STYLES = {  # filled: stable, open: unstable; circle: node, diamond: focus

@@ -10,6 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import QTimer, pyqtSignal
 
+from . import text_fit
+
 REDRAW_MS = 33
 LEFT_AXIS_WIDTH = 80  # the same for every plot, so stacked plots line up
 
@@ -87,6 +89,7 @@ class PlotPanel(pg.GraphicsLayoutWidget):
                  x_unit: str = "ms", link_x: str | None = None,
                  legend: bool = False) -> pg.PlotItem:
         plot = self.addPlot(row=len(self.plots), col=0)
+        text_fit.keep_fitted(plot)
         plot.setLabel("left", f"{y_label} ({y_unit})" if y_unit else y_label)
         plot.setLabel("bottom", f"{x_label} ({x_unit})" if x_unit else x_label)
         plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
@@ -175,7 +178,8 @@ def split_unit(column: str) -> tuple[str, str]:
 
 
 def show_sweep(panel: PlotPanel, sweep) -> None:
-    """Draw a SweepResult: one plot per column against the swept value, answer marked."""
+    """Draw a SweepResult: one plot per column against the swept value, the answer marked by a
+    line with its value and stated in full above the first plot."""
     panel.clear()
     panel.plots.clear()
     panel.curves.clear()
@@ -190,8 +194,10 @@ def show_sweep(panel: PlotPanel, sweep) -> None:
         if sweep.answer is not None:
             panel.plots[column].addItem(pg.InfiniteLine(
                 sweep.answer, angle=90, pen=pg.mkPen("#d62728", width=2, style=2),
-                label=sweep.answer_text or f"{sweep.answer:g}",
+                label=f"{sweep.answer:.4g} {unit.rstrip(')')}".strip(),
                 labelOpts={"position": 0.85, "color": "#d62728"}))
+        if first is None and sweep.answer_text:
+            panel.plots[column].setTitle(sweep.answer_text)
         first = first or column
     panel.flush()
 

@@ -23,7 +23,7 @@ class RunBar(QWidget):
         self.stop_button.setToolTip("Stop the running simulation (Esc)")
         self.stop_button.setEnabled(False)
         self.state = QLabel("ready")
-        self.state.setMinimumWidth(90)
+        self.state.setWordWrap(True)  # a long message takes two lines, never cut off
         for widget in (self.run_button, self.stop_button):
             layout.addWidget(widget)
         layout.addWidget(self.state, 1)
