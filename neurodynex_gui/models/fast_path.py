@@ -1,0 +1,462 @@
+"""The fast path: single-neuron models as compiled programs from brian2's C++ standalone device.
+
+Measured on a two-core machine (bench/): brian2's runtime costs about 25 ms of set-up per run
+plus 14 us (cython) to 85 us (numpy) per step of one neuron, so a 400 ms LIF run takes 0.3 s
+and a 200 ms Hodgkin-Huxley run at 0.01 ms takes 0.3-1.7 s. The standalone device writes the
+same model as a C++ program; built once (about 4 s), it re-runs with new values given on its
+command line (brian2's ``run_args``) in a few milliseconds, reading the results included.
+
+How it fits in one process with the runtime models: the device is process-wide, so a build
+runs in a child process (``python -m neurodynex_gui.models.fast_path``) that sets the device,
+builds and compiles the project and writes a manifest (which command-line names set which
+variable, which result file holds which monitor variable). Any process then runs the built
+program directly, with brian2's own command-line syntax for ``run_args`` and a private results
+folder, and reads the binary results with numpy: no device switch, and no brian2 import at all.
+
+What a build fixes: the model's code, the number of neurons, dt, what is recorded and the run
+length, rounded up to 1, 2 or 5 x 10^k ms (the results are cut at the requested length: a
+longer run is the same run continued). Everything else (parameters, initial state, stimulus,
+per neuron or shared) is a value given at run time.
+
+Builds live in the user's cache folder (``cache_dir``), one folder per key: brian2's version
+and a digest of the model and the build's settings. A build is written to a temporary folder
+beside it and renamed into place, so two app instances never see half a build.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = 1
+"""Version of the build layout: part of the key, so that a new layout never reads an old one."""
+
+BUILD_S = 5.0
+"""About how long a build takes (3.5-6 s measured): a first run that brian2's runtime would
+take longer for waits for the build instead (Hodgkin-Huxley: 8 s on the numpy target)."""
+
+STREAM_NEURON_STEPS = 2_000_000
+"""A run that streams (``on_chunk``) and is longer than this many neuron-steps stays on
+brian2's runtime, which can show it while it runs; a compiled run of this size takes about
+0.05 s (LIF) to 0.3 s (Hodgkin-Huxley)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """A brian2 neuron model: one NeuronGroup's equations, integration and spike rules."""
+
+    name: str
+    equations: str
+    method: str
+    threshold: str | None = None
+    reset: str | None = None
+    refractory: str | bool = False
+    runtime_us_per_step: float = dataclasses.field(default=100.0, compare=False)
+    """What a step of one neuron costs on brian2's numpy runtime, the fallback (measured)."""
+
+    def code(self) -> dict:
+        """What the compiled code depends on."""
+        return {key: value for key, value in dataclasses.asdict(self).items()
+                if key != "runtime_us_per_step"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Setup:
+    """What a build fixes besides the model: neurons, dt, recorded variables, run length.
+
+    ``record`` variables are sampled every ``record_every`` steps for every neuron; ``spikes``
+    adds a SpikeMonitor (the model needs a threshold).
+    """
+
+    n: int
+    dt_ms: float
+    duration_ms: float
+    record: tuple[str, ...] = ()
+    record_every: int = 1
+    spikes: bool = False
+
+    @property
+    def steps(self) -> int:
+        return int(round(self.duration_ms / self.dt_ms))
+
+    def built_as(self) -> "Setup":
+        """The build that serves this setup: its run length rounded up to 1, 2 or 5 x 10^k."""
+        return dataclasses.replace(self, duration_ms=_rounded_up(self.duration_ms))
+
+
+def _rounded_up(duration_ms: float) -> float:
+    decade = 10.0 ** math.floor(math.log10(duration_ms))
+    for factor in (1.0, 2.0, 5.0, 10.0):
+        if duration_ms <= factor * decade * (1 + 1e-12):
+            return factor * decade
+    raise AssertionError("unreachable")
+
+
+@dataclasses.dataclass
+class Output:
+    """A compiled run: sample times, recorded variables (neurons x samples, SI units) and
+    spike times per neuron (ms); ``completed`` is False if it was stopped."""
+
+    t_ms: np.ndarray
+    state: dict[str, np.ndarray]
+    spikes_ms: list[np.ndarray]
+    completed: bool = True
+
+
+# -- where builds live ---------------------------------------------------------------------
+
+def cache_dir() -> Path:
+    """The user's cache folder of this app (``NEURODYNEX_GUI_CACHE`` overrides it)."""
+    if os.environ.get("NEURODYNEX_GUI_CACHE"):
+        return Path(os.environ["NEURODYNEX_GUI_CACHE"])
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "neurodynex-gui"
+
+
+def build_dir(model: Model, setup: Setup) -> Path:
+    """The folder of the build for ``model`` and ``setup`` (already rounded up)."""
+    brian_version = importlib.metadata.version("brian2")
+    text = json.dumps([FORMAT, brian_version, model.code(),
+                       dataclasses.asdict(setup)], sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return cache_dir() / f"standalone-brian{brian_version}" / f"{model.name}-{digest}"
+
+
+# -- the compiler ----------------------------------------------------------------------------
+
+def missing_compiler() -> str:
+    """Why no C++ program can be built here ("" if a compiler is found)."""
+    compiler = os.environ.get("CXX") or sysconfig.get_config_var("CXX") or "c++"
+    program = compiler.split()[0]
+    if shutil.which(program) is None:
+        return (f"no C++ compiler ({program} not found): simulations run on brian2's numpy "
+                "target, about 10-100 times slower; install a C++ compiler (g++ or clang, "
+                "or Visual Studio's build tools on Windows) for the fast path")
+    return ""
+
+
+# -- looking up, building and running --------------------------------------------------------
+
+_builds: dict[Path, "Build"] = {}
+_building: dict = {"process": None, "dir": None}
+_failed: dict[Path, str] = {}
+
+
+def lookup(model: Model, setup: Setup, *, start: bool = True,
+           should_stop=None) -> tuple["Build | None", str]:
+    """The compiled build for ``setup`` if it is ready, else (None, why not).
+
+    Without a ready build this starts building it in a background process (unless ``start``
+    is False, or another build is under way: one at a time, the next call asks again). A run
+    that brian2's runtime would take longer for than a build (BUILD_S) waits for its build
+    (``should_stop`` is polled meanwhile; the build goes on if the run is stopped).
+    """
+    built = setup.built_as()
+    folder = build_dir(model, built)
+    found = _builds.get(folder) or _load(folder)
+    if found is not None:
+        return found, ""
+    if folder in _failed:
+        return None, _failed[folder]
+    reason = missing_compiler()
+    if reason:
+        return None, reason
+    if start and setup.steps * model.runtime_us_per_step * 1e-6 > BUILD_S:
+        process = _spawn(model, built, folder, quiet=False)
+        while _poll(process, should_stop) is None:
+            pass
+        if process.returncode == 0:
+            return _load(folder), ""
+        if process.returncode is not None:
+            _failed[folder] = _failure(folder)
+            return None, _failed[folder]
+    elif start:
+        _start_build(model, built, folder)
+    return None, ("the compiled fast path is being built in the background (a few seconds): "
+                  "this run used brian2's runtime")
+
+
+def _load(folder: Path) -> "Build | None":
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = _builds[folder] = Build(folder, manifest)
+    return found
+
+
+def _start_build(model: Model, setup: Setup, folder: Path) -> None:
+    process = _building["process"]
+    if process is not None:
+        if process.poll() is None:
+            return
+        if process.returncode != 0 and not (_building["dir"] / "manifest.json").exists():
+            _failed[_building["dir"]] = _failure(_building["dir"])
+        _building["process"] = None
+    if folder in _failed:
+        return
+    _building["process"] = _spawn(model, setup, folder, quiet=True)
+    _building["dir"] = folder
+
+
+def build(model: Model, setup: Setup) -> Path:
+    """Build ``setup`` (rounded up) here and now, in a child process; its folder.
+
+    Raises RuntimeError with the compiler's last words if the build fails.
+    """
+    built = setup.built_as()
+    folder = build_dir(model, built)
+    if (folder / "manifest.json").exists():
+        return folder
+    reason = missing_compiler()
+    if reason:
+        raise RuntimeError(reason)
+    if _spawn(model, built, folder, quiet=False).wait() != 0 \
+            and not (folder / "manifest.json").exists():
+        raise RuntimeError(_failure(folder))
+    return folder
+
+
+def _spawn(model: Model, setup: Setup, folder: Path, quiet: bool) -> subprocess.Popen:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join([root] + ([os.environ["PYTHONPATH"]]
+                                     if os.environ.get("PYTHONPATH") else []))
+    spec = json.dumps({"model": dataclasses.asdict(model), "setup": dataclasses.asdict(setup),
+                       "folder": str(folder), "nice": quiet})
+    log = open(_log_path(folder), "w", encoding="utf-8")
+    with log:
+        return subprocess.Popen([sys.executable, "-m", __name__, spec], cwd=root,
+                                env=dict(os.environ, PYTHONPATH=path),
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _poll(process: subprocess.Popen, should_stop) -> "int | bool | None":
+    """The return code of ``process`` after waiting a moment; True if asked to stop."""
+    try:
+        return process.wait(timeout=0.05)
+    except subprocess.TimeoutExpired:
+        return True if should_stop is not None and should_stop() else None
+
+
+def _log_path(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".log")
+
+
+def _failure(folder: Path) -> str:
+    try:
+        lines = _log_path(folder).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    last = next((line for line in reversed(lines) if line.strip()), "no output")
+    return (f"the compiled fast path could not be built ({last.strip()[:200]}; log: "
+            f"{_log_path(folder)}): simulations run on brian2's runtime, slower")
+
+
+@dataclasses.dataclass
+class Build:
+    """A compiled standalone project: run it with values for its group's variables."""
+
+    folder: Path
+    manifest: dict
+
+    def run(self, setup: Setup, values: dict, should_stop=None) -> Output:
+        """Run with ``values`` (variable name -> SI number or per-neuron array) and return
+        the first ``setup.duration_ms`` of the results. ``should_stop`` is polled while the
+        program runs; stopping interrupts it, and it returns what it has computed."""
+        inputs = self.manifest["inputs"]
+        with tempfile.TemporaryDirectory(prefix="ndx-run-") as results:
+            args = [str(self.folder / self.manifest["program"]),
+                    "--results_dir", results + os.sep]
+            for name, value in values.items():
+                array = np.asarray(value, dtype=inputs[name]["dtype"])
+                if array.ndim == 0 or np.all(array == array.flat[0]):
+                    text = repr(array.flat[0].item())
+                    args.append(f"{inputs[name]['arg']}={text}")
+                else:
+                    path = os.path.join(results, f"in_{name}")
+                    np.broadcast_to(array, (inputs[name]["size"],)).tofile(path)
+                    args.append(f"{inputs[name]['arg']}={path}")
+            completed = _execute(args, self.folder, should_stop)
+            return self._read(Path(results), setup, completed)
+
+    def _read(self, results: Path, setup: Setup, completed: bool) -> Output:
+        outputs = self.manifest["outputs"]
+
+        def read(name):
+            spec = outputs[name]
+            data = np.fromfile(results / spec["file"], dtype=spec["dtype"])
+            return data.reshape(-1, spec["columns"]) if spec.get("columns") else data
+
+        steps = setup.steps
+        samples = -(-steps // setup.record_every)  # ceil: the runtime's sample count
+        state = {}
+        t_ms = np.zeros(0)
+        if setup.record:
+            t_ms = read("state.t")[:samples] * 1e3
+            state = {var: read(f"state.{var}")[:samples].T.copy() for var in setup.record}
+        trains = []
+        if setup.spikes:
+            index, times = read("spikes.i"), read("spikes.t")
+            keep = np.rint(times / (setup.dt_ms * 1e-3)) < steps
+            index, times = index[keep], times[keep] * 1e3
+            trains = [times[index == i] for i in range(setup.n)]
+        return Output(t_ms, state, trains, completed)
+
+
+def _execute(args: list[str], folder: Path, should_stop) -> bool:
+    """Run the program; interrupt it (brian2 stops cleanly and writes its results) if asked.
+    True if it ran to the end."""
+    process = subprocess.Popen(args, cwd=folder, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stopped = False
+    while True:
+        try:
+            _, err = process.communicate(timeout=0.05)
+            break
+        except subprocess.TimeoutExpired:
+            if not stopped and should_stop is not None and should_stop():
+                stopped = True
+                process.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
+    if process.returncode != 0 and not stopped:
+        raise RuntimeError(f"the compiled model failed ({folder}): "
+                           f"{err.decode(errors='replace').strip()[-300:]}")
+    return not stopped
+
+
+PATH = "standalone"
+"""The ``path`` a result of the fast path names (the runtime's are "numpy" and "cython")."""
+
+
+def run(model: Model, setup: Setup, values: dict, *, on_chunk=None,
+        should_stop=None) -> tuple[Output | None, str]:
+    """The compiled run, if its build is ready; else (None, why not), and the caller runs
+    brian2's runtime. A long run that is shown while it runs (``on_chunk``, more than
+    STREAM_NEURON_STEPS) stays on the runtime, which streams; the environment variable
+    ``NEURODYNEX_GUI_FAST_PATH=off`` keeps every run there."""
+    if os.environ.get("NEURODYNEX_GUI_FAST_PATH", "on").lower() in ("0", "off", "no"):
+        return None, "the compiled fast path is switched off (NEURODYNEX_GUI_FAST_PATH=off)"
+    if on_chunk is not None and setup.n * setup.steps > STREAM_NEURON_STEPS:
+        return None, "a long run, shown while it runs: brian2's runtime streams it"
+    build, note = lookup(model, setup, should_stop=should_stop)
+    if build is None:
+        return None, note
+    return build.run(setup, values, should_stop), ""
+
+
+# -- the build, in its own process -----------------------------------------------------------
+
+def _build_here(model: Model, setup: Setup, folder: Path) -> None:
+    """Build and compile the standalone project, then move it into ``folder`` atomically."""
+    import brian2 as b2
+    from brian2.devices.device import all_devices
+
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        all_devices["neurodynex_standalone"] = _device_class()()
+        b2.set_device("neurodynex_standalone", directory=str(work), build_on_run=False)
+        group = b2.NeuronGroup(setup.n, model.equations, threshold=model.threshold,
+                               reset=model.reset, refractory=model.refractory,
+                               method=model.method, dt=setup.dt_ms * b2.ms, name="neuron",
+                               namespace={})
+        monitors = []
+        if setup.record:
+            monitors.append(b2.StateMonitor(group, list(setup.record), record=True,
+                                            dt=setup.record_every * setup.dt_ms * b2.ms,
+                                            name="state"))
+        if setup.spikes:
+            monitors.append(b2.SpikeMonitor(group, name="spikes"))
+        net = b2.Network(group, *monitors, name="net")
+        net.run(setup.duration_ms * b2.ms, namespace={})
+        b2.device.build(directory=str(work), compile=True, run=False, with_output=False)
+        manifest = {"program": "main.exe" if os.name == "nt" else "main",
+                    "inputs": _inputs(group), "outputs": _outputs(monitors)}
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        shutil.rmtree(work / "results", ignore_errors=True)
+        try:
+            os.rename(work, folder)
+        except OSError:
+            if not (folder / "manifest.json").exists():  # not another instance's build
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+_CLOCK_IN_LOOP = re.compile(r"(\n[ \t]*current = std::clock\(\);\n[ \t]*elapsed_realtime = [^\n]*\n)"
+                            r"(\s*\n[ \t]*\}\n)")
+
+
+def _device_class():
+    """brian2's standalone device, its network reading the processor clock once per run
+    instead of once per step (there it only serves ``maximum_run_time``, unused here): the
+    clock call cost 0.6 us of the 0.8 us a LIF step took. Unchanged if brian2's code differs."""
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+
+    class Device(CPPStandaloneDevice):
+        def generate_network_source(self, writer, compiler):
+            write = writer.write
+
+            def write_once_per_run(filename, contents):
+                write(filename[:-1] + "cpp", _CLOCK_IN_LOOP.sub(r"\2\1", contents.cpp_file))
+                write(filename[:-1] + "h", contents.h_file)
+
+            writer.write = write_once_per_run
+            try:
+                super().generate_network_source(writer, compiler)
+            finally:
+                del writer.write
+
+    return Device
+
+
+def _inputs(group) -> dict:
+    from brian2.core.variables import ArrayVariable
+
+    return {name: {"arg": f"{group.name}.{name}", "dtype": np.dtype(var.dtype).str, "size": var.size}
+            for name, var in group.variables.items()
+            if isinstance(var, ArrayVariable) and var.owner.name == group.name
+            and not var.read_only and not name.startswith("_")}
+
+
+def _outputs(monitors) -> dict:
+    import brian2 as b2
+
+    outputs = {}
+    for monitor in monitors:
+        names = ["t"] + (list(monitor.record_variables) if isinstance(monitor, b2.StateMonitor)
+                         else ["i"])
+        for name in names:
+            var = monitor.variables[name]
+            outputs[f"{monitor.name}.{name}"] = {
+                "file": b2.device.get_array_filename(var), "dtype": np.dtype(var.dtype).str,
+                "columns": monitor.n_indices if isinstance(monitor, b2.StateMonitor)
+                and name != "t" else 0}
+    return outputs
+
+
+if __name__ == "__main__":
+    _spec = json.loads(sys.argv[1])
+    if _spec["nice"] and hasattr(os, "nice"):
+        os.nice(10)  # a background build yields to the foreground simulation
+    _build_here(Model(**_spec["model"]),
+                Setup(**{**_spec["setup"], "record": tuple(_spec["setup"]["record"])}),
+                Path(_spec["folder"]))
