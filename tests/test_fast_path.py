@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from neurodynex_gui.models import fast_path, hh, lif
+from neurodynex_gui.models import neuron_type as nt
 
 
 def _reset_process_state():
@@ -157,3 +158,38 @@ def test_without_a_compiler_runs_fall_back_with_the_reason(empty_cache, monkeypa
     assert fast_path._building["process"] is None
     with pytest.raises(RuntimeError, match="no C\\+\\+ compiler"):
         fast_path.build(lif.MODEL, fast_path.Setup(1, 0.1, 100.0, ("v",)))
+
+
+NEURON_TYPE_CASES = [(nt.TYPE_ONE, np.array([0.0, 0.2, 0.5, 0.9])),
+                     (nt.TYPE_TWO, np.array([0.0, 0.1, 0.4, 0.9]))]
+
+
+@pytest.mark.parametrize("neuron_type, amplitudes", NEURON_TYPE_CASES)
+def test_neuron_type_traces_fast_path_equal_runtime(cache, monkeypatch, neuron_type,
+                                                    amplitudes):
+    stimulus = nt.NeuronTypeStimulus(I_tstart=20.0, I_tend=270.0)
+    slug = nt.SPECS[neuron_type].slug
+    fast_path.build(nt.MODELS[slug], fast_path.Setup(len(amplitudes), nt.DT_MS, 300.0,
+                                                     ("v", "w", "I_stim")))
+    fast = nt.traces(neuron_type, stimulus, amplitudes, 300.0)
+    slow = _runtime(monkeypatch, nt.traces, neuron_type, stimulus, amplitudes, 300.0)
+    assert (fast.path, slow.path) == ("standalone", "numpy")
+    assert fast.spike_counts() == slow.spike_counts() and max(fast.spike_counts()) > 1
+    np.testing.assert_allclose(fast.t_ms, slow.t_ms)
+    np.testing.assert_allclose(fast.v_mV, slow.v_mV, atol=1e-6)
+    np.testing.assert_allclose(fast.w_mV, slow.w_mV, atol=1e-6)
+    np.testing.assert_allclose(fast.I_pA, slow.I_pA, atol=1e-9)
+    for fast_v, slow_v in zip(fast.v_mV, slow.v_mV):
+        _same_spikes(nt.get_spiketimes(fast.t_ms, fast_v), nt.get_spiketimes(slow.t_ms, slow_v),
+                     nt.DT_MS)
+
+
+@pytest.mark.parametrize("neuron_type, amplitudes", NEURON_TYPE_CASES)
+def test_neuron_type_rates_fast_path_equal_runtime(cache, monkeypatch, neuron_type,
+                                                   amplitudes):
+    fast_path.build(nt.MODELS[nt.SPECS[neuron_type].slug],
+                    fast_path.Setup(len(amplitudes), nt.DT_MS, 500.0, spikes=True))
+    fast = nt.rates(neuron_type, amplitudes, 500.0)
+    slow = _runtime(monkeypatch, nt.rates, neuron_type, amplitudes, 500.0)
+    assert fast[-1] > 0
+    np.testing.assert_allclose(fast, slow)

@@ -24,7 +24,9 @@ beside it and renamed into place, so two app instances never see half a build.
 """
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -37,7 +39,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import time
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -134,11 +136,16 @@ def cache_dir() -> Path:
 
 def build_dir(model: Model, setup: Setup) -> Path:
     """The folder of the build for ``model`` and ``setup`` (already rounded up)."""
+    return cache_dir() / _build_name(model, setup)
+
+
+@functools.lru_cache(maxsize=256)
+def _build_name(model: Model, setup: Setup) -> str:
     brian_version = importlib.metadata.version("brian2")
     text = json.dumps([FORMAT, brian_version, model.code(),
                        dataclasses.asdict(setup)], sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return cache_dir() / f"standalone-brian{brian_version}" / f"{model.name}-{digest}"
+    return os.path.join(f"standalone-brian{brian_version}", f"{model.name}-{digest}")
 
 
 # -- the compiler ----------------------------------------------------------------------------
@@ -284,14 +291,14 @@ class Build:
         the first ``setup.duration_ms`` of the results. ``should_stop`` is polled while the
         program runs; stopping interrupts it, and it returns what it has computed."""
         inputs = self.manifest["inputs"]
-        with tempfile.TemporaryDirectory(prefix="ndx-run-") as results:
+        with _results_lock:
+            results = _results_dir()
             args = [str(self.folder / self.manifest["program"]),
                     "--results_dir", results + os.sep]
             for name, value in values.items():
                 array = np.asarray(value, dtype=inputs[name]["dtype"])
                 if array.ndim == 0 or np.all(array == array.flat[0]):
-                    text = repr(array.flat[0].item())
-                    args.append(f"{inputs[name]['arg']}={text}")
+                    args.append(f"{inputs[name]['arg']}={array.flat[0].item()!r}")
                 else:
                     path = os.path.join(results, f"in_{name}")
                     np.broadcast_to(array, (inputs[name]["size"],)).tofile(path)
@@ -321,6 +328,19 @@ class Build:
             index, times = index[keep], times[keep] * 1e3
             trains = [times[index == i] for i in range(setup.n)]
         return Output(t_ms, state, trains, completed)
+
+
+_results_lock = threading.Lock()
+_results: list[str] = []
+
+
+def _results_dir() -> str:
+    """This process's folder for the results of compiled runs (one run at a time), removed
+    at exit: the programs overwrite their files, so a run costs no folder to create."""
+    if not _results:
+        _results.append(tempfile.mkdtemp(prefix="neurodynex-gui-run-"))
+        atexit.register(shutil.rmtree, _results[0], ignore_errors=True)
+    return _results[0]
 
 
 def _execute(args: list[str], folder: Path, should_stop) -> bool:
