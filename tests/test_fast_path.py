@@ -3,11 +3,18 @@
 without a compiler, and a cache left by ``--precompile``. No timings here (see bench/)."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from neurodynex_gui.models import fast_path, hh, lif
+from neurodynex_gui.models import fast_path, hh, lif, precompile
 from neurodynex_gui.models import neuron_type as nt
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _reset_process_state():
@@ -193,3 +200,17 @@ def test_neuron_type_rates_fast_path_equal_runtime(cache, monkeypatch, neuron_ty
     slow = _runtime(monkeypatch, nt.rates, neuron_type, amplitudes, 500.0)
     assert fast[-1] > 0
     np.testing.assert_allclose(fast, slow)
+
+
+def test_precompile_leaves_a_cache_that_the_next_start_uses(empty_cache):
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--precompile", "lif"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, NEURODYNEX_GUI_CACHE=str(empty_cache)))
+    wanted = precompile.builds(["lif"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"[{len(wanted)}/{len(wanted)}] built" in done.stdout
+    assert all(fast_path.lookup(model, setup, start=False)[0] is not None
+               for model, setup in wanted)
+    result = lif.LIF_Step(I_amp=1.2)  # as the next start does: no build, the fast path
+    assert result.path == "standalone" and fast_path._building["process"] is None
+    assert lif.fi_curve().columns["rate_Hz"].max() > 0 and fast_path._building["process"] is None

@@ -367,6 +367,22 @@ def _run_setup(params: HHParams) -> fast_path.Setup:
                            record_every=params.sample_every)
 
 
+def _tool_setup(params: HHParams, n: int, duration_ms: float) -> fast_path.Setup:
+    return fast_path.Setup(n, params.dt, duration_ms, spikes=True)
+
+
+def fast_builds() -> list:
+    """(model, setup) of the fast path for the default runs, the exercise's presets up to
+    600 ms and the default tools (see ``precompile``)."""
+    params = HHParams()
+    runs = {_run_setup(preset) for preset, _ in PRESETS.values() if preset.tend <= 600.0}
+    tools = [_tool_setup(params, NEURONS_PER_ROUND, params.tend),  # min_step_amplitude
+             _tool_setup(params, NEURONS_PER_ROUND, 300.0),  # repetitive_threshold
+             _tool_setup(params, 2 * NEURONS_PER_ROUND, 300.0)]  # gNa_scan, two factors
+    return [(RUN_MODEL, setup) for setup in sorted(runs, key=lambda s: s.duration_ms)] + \
+        [(TOOL_MODEL, setup) for setup in tools]
+
+
 FIRST_CHUNK_S = 0.15
 """A run streams after this much wall time: a default run is over sooner and arrives whole."""
 
@@ -470,8 +486,8 @@ def _spike_trains(params: HHParams, stimulus, amplitudes, scales=None, duration_
         values.update(g_Na=params.g_Na * scales * 1e-3, vm=state[:, 0] * 1e-3, m=state[:, 1],
                       n=state[:, 2], h=state[:, 3])
     duration_ms = duration_ms or params.tend
-    setup = fast_path.Setup(len(amplitudes), params.dt, duration_ms, spikes=True)
-    fast, _ = fast_path.run(TOOL_MODEL, setup, values, should_stop=should_stop)
+    fast, _ = fast_path.run(TOOL_MODEL, _tool_setup(params, len(amplitudes), duration_ms),
+                            values, should_stop=should_stop)
     if fast is not None:
         if not fast.completed:
             raise InterruptedError("stopped")

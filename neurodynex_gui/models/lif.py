@@ -138,6 +138,27 @@ def _group(params: LIFParams, stimulus, n: int, *, record: tuple[str, ...] = (),
     return built
 
 
+def _run_setup(params: LIFParams) -> fast_path.Setup:
+    return fast_path.Setup(1, params.dt, params.tend, record=("v", "I_stim"), spikes=True)
+
+
+def _tool_setup(params: LIFParams, n: int, duration_ms: float) -> fast_path.Setup:
+    return fast_path.Setup(n, params.dt, duration_ms, spikes=True)
+
+
+def _min_amplitude_ms(params: LIFParams, stimulus) -> float:
+    """How long a run of ``min_step_amplitude`` lasts: until the step ends, and a step more."""
+    return min(params.tend, stimulus.I_tend) + params.dt
+
+
+def fast_builds() -> list:
+    """(model, setup) of the fast path for the default runs and tools (see ``precompile``)."""
+    params, book = LIFParams(), PRESETS["book ch. 1.3 (physiological)"][0]
+    return [(MODEL, _run_setup(params)), (MODEL, _run_setup(book)),
+            (MODEL, _tool_setup(params, 50, 500.0)),
+            (MODEL, _tool_setup(params, 101, _min_amplitude_ms(params, LIFStimulus())))]
+
+
 def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chunk=None,
              should_stop=None) -> LIFResult:
     """Simulate one neuron; ``on_chunk`` receives dicts of new samples (t_ms, v_mV, I_nA).
@@ -145,8 +166,8 @@ def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chun
     The compiled fast path runs it when its build is ready (the result arrives whole);
     until then, and for long runs shown live, brian2's runtime (see ``fast_path``).
     """
-    setup = fast_path.Setup(1, params.dt, params.tend, record=("v", "I_stim"), spikes=True)
-    fast, note = fast_path.run(MODEL, setup, _values(params, stimulus), on_chunk=on_chunk,
+    fast, note = fast_path.run(MODEL, _run_setup(params), _values(params, stimulus),
+                               on_chunk=on_chunk,
                                should_stop=should_stop)
     if fast is not None:
         return LIFResult(t_ms=fast.t_ms, v_mV=fast.state["v"][0] * 1e3,
@@ -189,8 +210,8 @@ def _spike_trains(params, stimulus, amplitudes, duration_ms, should_stop=None):
     """Spike times (ms) of one neuron per step amplitude (nA), all in one run (compiled
     when its build is ready)."""
     values = {**_values(params, stimulus), "stim_amplitude": np.asarray(amplitudes) * 1e-9}
-    setup = fast_path.Setup(len(amplitudes), params.dt, duration_ms, spikes=True)
-    fast, _ = fast_path.run(MODEL, setup, values, should_stop=should_stop)
+    fast, _ = fast_path.run(MODEL, _tool_setup(params, len(amplitudes), duration_ms), values,
+                            should_stop=should_stop)
     if fast is not None:
         if not fast.completed:
             raise InterruptedError("stopped")
@@ -212,7 +233,7 @@ def min_step_amplitude(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), 
     Each round runs ``neurons`` amplitudes at once and narrows the bracket by that factor.
     """
     step = dataclasses.replace(stimulus, kind="step", I_offset=0.0)
-    duration = min(params.tend, step.I_tend) + params.dt
+    duration = _min_amplitude_ms(params, step)
     rheobase = abs(params.firing_threshold - params.v_rest) / params.membrane_resistance
 
     def fires(amps):

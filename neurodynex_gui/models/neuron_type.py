@@ -416,6 +416,28 @@ def _values(spec: NeuronSpec, stimulus, amplitudes: np.ndarray) -> dict:
             "stim_amplitude": amplitudes * 1e-12}
 
 
+NEURONS_PER_ROUND = 41
+"""Amplitudes simulated together per round of a threshold search."""
+
+
+def _trace_setup(n: int, dt: float, t_end: float) -> fast_path.Setup:
+    return fast_path.Setup(n, dt, t_end, record=("v", "w", "I_stim"))
+
+
+def _rate_setup(n: int, t_end: float) -> fast_path.Setup:
+    return fast_path.Setup(n, DT_MS, t_end, spikes=True)
+
+
+def fast_builds() -> list:
+    """(model, setup) of the fast path for the tab's default run, f-I curve and threshold
+    search, per type (see ``precompile``)."""
+    run = TraceParams()
+    setups = [_trace_setup(run.n_amplitudes, run.dt, run.t_end),
+              _rate_setup(FICurveInputs().n, FICurveInputs().t_end),
+              _rate_setup(NEURONS_PER_ROUND, ThresholdInputs().t_end)]
+    return [(model, setup) for model in MODELS.values() for setup in setups]
+
+
 def _network(spec: NeuronSpec, n: int, dt_ms: float, record: bool, values: dict):
     """The cached runtime network of ``n`` neurons of one type, in its initial state, with
     ``values`` written."""
@@ -437,8 +459,8 @@ def rates(neuron_type: str, amplitudes, t_end: float = 1000.0, *, should_stop=No
     amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
     values = _values(spec, NeuronTypeStimulus(I_tstart=RATE_STEP_START_MS, I_tend=t_end),
                      amplitudes)
-    setup = fast_path.Setup(len(amplitudes), DT_MS, t_end, spikes=True)
-    fast, _ = fast_path.run(MODELS[spec.slug], setup, values, should_stop=should_stop)
+    fast, _ = fast_path.run(MODELS[spec.slug], _rate_setup(len(amplitudes), t_end), values,
+                            should_stop=should_stop)
     if fast is not None:
         if not fast.completed:
             raise InterruptedError("stopped")
@@ -463,8 +485,8 @@ def traces(neuron_type: str, stimulus=NeuronTypeStimulus(), amplitudes=(0.3,),
     spec = _spec(neuron_type)
     amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
     values = _values(spec, stimulus, amplitudes)
-    setup = fast_path.Setup(len(amplitudes), dt, t_end, record=("v", "w", "I_stim"))
-    fast, note = fast_path.run(MODELS[spec.slug], setup, values, on_chunk=on_chunk,
+    fast, note = fast_path.run(MODELS[spec.slug], _trace_setup(len(amplitudes), dt, t_end),
+                               values, on_chunk=on_chunk,
                                should_stop=should_stop)
     if fast is not None:
         return Traces(t_ms=fast.t_ms, v_mV=fast.state["v"] * 1e3, w_mV=fast.state["w"] * 1e3,
@@ -500,7 +522,7 @@ def _all_neurons(built, on_chunk):
 
 
 def threshold(neuron_type: str, resolution: float = 0.01, I_max: float = 2.0,
-              t_end: float = 1000.0, *, neurons: int = 41, should_stop=None
+              t_end: float = 1000.0, *, neurons: int = NEURONS_PER_ROUND, should_stop=None
               ) -> tuple[float, float]:
     """The current (pA) above which a step from 100 ms to ``t_end`` makes the neuron fire
     repetitively (at least two spikes), bracketed to ``resolution``: (low, high), where
