@@ -214,3 +214,12 @@ def test_precompile_leaves_a_cache_that_the_next_start_uses(empty_cache):
     result = lif.LIF_Step(I_amp=1.2)  # as the next start does: no build, the fast path
     assert result.path == "standalone" and fast_path._building["process"] is None
     assert lif.fi_curve().columns["rate_Hz"].max() > 0 and fast_path._building["process"] is None
+
+
+def test_a_stopped_compiled_run_returns_what_it_computed(cache):
+    params = hh.HHParams(tend=5000.0)
+    fast_path.build(hh.RUN_MODEL, hh._run_setup(params))
+    result = hh.simulate(params, should_stop=lambda: True)  # asked at the first look, 50 ms in
+    assert result.target == "standalone" and not result.completed
+    assert 0 < len(result.t_ms) < 5000.0 / params.record_dt
+    np.testing.assert_allclose(np.diff(result.t_ms), params.record_dt)

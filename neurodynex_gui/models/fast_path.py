@@ -457,8 +457,8 @@ def _build_here(model: Model, setup: Setup, folder: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-_CLOCK_IN_LOOP = re.compile(r"(\n[ \t]*current = std::clock\(\);\n[ \t]*elapsed_realtime = [^\n]*\n)"
-                            r"(\s*\n[ \t]*\}\n)")
+_CLOCK_IN_LOOP = re.compile(r"(\n[ \t]*current = std::clock\(\);\n"
+                            r"[ \t]*elapsed_realtime = [^\n]*\n)(\s*\n[ \t]*\}\n)")
 
 
 def _device_class():
@@ -487,7 +487,8 @@ def _device_class():
 def _inputs(group) -> dict:
     from brian2.core.variables import ArrayVariable
 
-    return {name: {"arg": f"{group.name}.{name}", "dtype": np.dtype(var.dtype).str, "size": var.size}
+    return {name: {"arg": f"{group.name}.{name}", "dtype": np.dtype(var.dtype).str,
+                   "size": var.size}
             for name, var in group.variables.items()
             if isinstance(var, ArrayVariable) and var.owner.name == group.name
             and not var.read_only and not name.startswith("_")}
