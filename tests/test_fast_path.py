@@ -223,3 +223,12 @@ def test_a_stopped_compiled_run_returns_what_it_computed(cache):
     assert result.target == "standalone" and not result.completed
     assert 0 < len(result.t_ms) < 5000.0 / params.record_dt
     np.testing.assert_allclose(np.diff(result.t_ms), params.record_dt)
+
+
+def test_hh_prepare_builds_the_default_run_in_the_background(empty_cache):
+    hh.prepare()  # what the tab asks for when it opens
+    assert fast_path._building["dir"] == fast_path.build_dir(
+        hh.RUN_MODEL, hh._run_setup(hh.HHParams()).built_as())
+    result = hh.HH_Step()  # waits for that build rather than starting its own
+    assert result.target == "standalone" and result.spike_count > 0
+    assert fast_path._building["process"].poll() == 0

@@ -194,7 +194,9 @@ def lookup(model: Model, setup: Setup, *, start: bool = True,
     if reason:
         return None, reason
     if start and setup.steps * model.runtime_us_per_step * 1e-6 > BUILD_S:
-        process = _spawn([(model, built, folder)], _log_path(folder), quiet=False)
+        process = _building["process"] if _building["dir"] == folder else None
+        if process is None or process.poll() is not None:
+            process = _spawn([(model, built, folder)], _log_path(folder), quiet=False)
         while _poll(process, should_stop) is None:
             pass
         if process.returncode is not None:
@@ -207,6 +209,21 @@ def lookup(model: Model, setup: Setup, *, start: bool = True,
         _start_build(model, built, folder)
     return None, ("the compiled fast path is being built in the background (a few seconds): "
                   "this run used brian2's runtime")
+
+
+def prepare(model: Model, setup: Setup) -> bool:
+    """Whether the build for ``setup`` is ready; if not, start it in the background (when no
+    other build is under way), without waiting."""
+    if switched_off():
+        return False
+    return lookup(dataclasses.replace(model, runtime_us_per_step=0.0), setup)[0] is not None
+
+
+def switched_off() -> str:
+    """Why the fast path is not used ("" unless ``NEURODYNEX_GUI_FAST_PATH=off``)."""
+    if os.environ.get("NEURODYNEX_GUI_FAST_PATH", "on").lower() in ("0", "off", "no"):
+        return "the compiled fast path is switched off (NEURODYNEX_GUI_FAST_PATH=off)"
+    return ""
 
 
 def _load(folder: Path) -> "Build | None":
@@ -407,8 +424,8 @@ def run(model: Model, setup: Setup, values: dict, *, on_chunk=None,
     brian2's runtime. A long run that is shown while it runs (``on_chunk``, more than
     STREAM_NEURON_STEPS) stays on the runtime, which streams; the environment variable
     ``NEURODYNEX_GUI_FAST_PATH=off`` keeps every run there."""
-    if os.environ.get("NEURODYNEX_GUI_FAST_PATH", "on").lower() in ("0", "off", "no"):
-        return None, "the compiled fast path is switched off (NEURODYNEX_GUI_FAST_PATH=off)"
+    if switched_off():
+        return None, switched_off()
     if on_chunk is not None and setup.n * setup.steps > STREAM_NEURON_STEPS:
         return None, "a long run, shown while it runs: brian2's runtime streams it"
     build, note = lookup(model, setup, should_stop=should_stop)

@@ -310,14 +310,19 @@ build (about 5 s) rather than take 8 s on the numpy target."""
 
 
 def prepare(*, wait: bool = False, on_chunk=None, should_stop=None) -> bool:
-    """Make sure the cython code is (being) compiled; True once runs use it.
+    """Make sure the compiled fast path of the default run and brian2's cython code (for long
+    runs shown live) are (being) built; True once the default run uses compiled code.
 
-    Without ``wait`` this returns at once and a background process compiles (the GUI asks
-    for it when the tab opens); with ``wait`` it compiles here first (tests, benchmarks).
+    Without ``wait`` this returns at once and background processes build (the GUI asks for it
+    when the tab opens); with ``wait`` it builds here first (tests, benchmarks).
     """
     from . import brian_support as bs
 
-    return bs.cython_ready(WARM_UP, SIGNATURE, wait=wait)
+    setup = _run_setup(HHParams())
+    if wait and not (fast_path.missing_compiler() or fast_path.switched_off()):
+        fast_path.build(RUN_MODEL, setup)
+    fast = fast_path.prepare(RUN_MODEL, setup)
+    return bs.cython_ready(WARM_UP, SIGNATURE, wait=wait) or fast
 
 
 def _target(target: str | None) -> str:
