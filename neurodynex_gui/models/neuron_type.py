@@ -430,9 +430,9 @@ def _rate_setup(n: int, t_end: float) -> fast_path.Setup:
 
 def fast_builds() -> list:
     """(model, setup) of the fast path for the tab's default run, f-I curve and threshold
-    search, per type (see ``precompile``)."""
+    search and the scripting API's ``step``, per type (see ``precompile``)."""
     run = TraceParams()
-    setups = [_trace_setup(run.n_amplitudes, run.dt, run.t_end),
+    setups = [_trace_setup(run.n_amplitudes, run.dt, run.t_end), _trace_setup(1, DT_MS, 300.0),
               _rate_setup(FICurveInputs().n, FICurveInputs().t_end),
               _rate_setup(NEURONS_PER_ROUND, ThresholdInputs().t_end)]
     return [(model, setup) for model in MODELS.values() for setup in setups]
