@@ -1,15 +1,19 @@
-"""Hodgkin-Huxley speed figures (issue 3): warm re-run of the default step, threshold search,
-streaming of a long run; the same workloads through neurodynex3 when it is importable.
+"""Hodgkin-Huxley speed figures (issues 3 and 13), each beside neurodynex3's for the same
+workload at the same dt (run in its own environment, see benchkit.ND3_PYTHON) and the ratio;
+the single run also against a compiled C loop of the same model (the physical limit).
 
-Run: python bench/bench_hh.py   (headless; prints one line per figure with its target)
+Run: python bench/bench_hh.py [--gui]   (headless; --gui adds the window figures of issue 3)
 """
 from __future__ import annotations
 
+import argparse
 import gc
 import statistics
+import tempfile
 import time
 
-from benchkit import report, wait_for
+from benchkit import (compare, compiled_reference, first_run_seconds, nd3_warm, neurodynex3,
+                      report, wait_for, warm)
 
 REPEATS = 15
 
@@ -110,50 +114,95 @@ def gui_figures() -> dict:
             statistics.median(worker["thresholds"]), "answer": sweep.answer}
 
 
-def neurodynex3_figures(ours: dict) -> None:
-    try:
-        import brian2 as b2
-        from neurodynex3.hodgkin_huxley import HH
-        from neurodynex3.tools import input_factory
-    except ImportError as error:
-        print(f"neurodynex3: skipped ({error})")
-        return
+REFERENCE = r"""
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+/* The HH of the bench: 200 ms at 0.01 ms from the resting state, 7 uA from 20 to 180 ms,
+   exponential Euler as brian2 integrates it; vm, m, n, h of every second step written to a
+   file. Prints the seconds of the loop and the spike count (upward crossings of 50 mV). */
+static double exprel(double x) { return fabs(x) < 1e-8 ? 1.0 + x / 2 : expm1(x) / x; }
+int main(int argc, char **argv) {
+    enum { STEPS = 20000, EVERY = 2 };
+    static double trace[4][STEPS / EVERY];
+    const double dt = 0.01, gNa = 120, gK = 36, gL = 0.3, ENa = 115, EK = -12, EL = 10.6, C = 1;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double v = %(v)r, m = %(m)r, n = %(n)r, h = %(h)r;
+    int spikes = 0;
+    for (int k = 0; k < STEPS; k++) {
+        double t = k * dt, I = (t >= 20.0 && t < 180.0) ? 7.0 : 0.0;
+        if (k %% EVERY == 0) {
+            trace[0][k / EVERY] = v; trace[1][k / EVERY] = m;
+            trace[2][k / EVERY] = n; trace[3][k / EVERY] = h;
+        }
+        double am = 1 / exprel((25 - v) / 10), bm = 4 * exp(-v / 18);
+        double an = 0.1 / exprel((10 - v) / 10), bn = 0.125 * exp(-v / 80);
+        double ah = 0.07 * exp(-v / 20), bh = 1 / (1 + exp((30 - v) / 10));
+        double g = gNa * m * m * m * h + gK * n * n * n * n + gL;
+        double vinf = (I + gNa * m * m * m * h * ENa + gK * n * n * n * n * EK + gL * EL) / g;
+        double v_new = vinf + (v - vinf) * exp(-g / C * dt);
+        m = am / (am + bm) + (m - am / (am + bm)) * exp(-(am + bm) * dt);
+        n = an / (an + bn) + (n - an / (an + bn)) * exp(-(an + bn) * dt);
+        h = ah / (ah + bh) + (h - ah / (ah + bh)) * exp(-(ah + bh) * dt);
+        if (v < 50 && v_new >= 50) spikes++;
+        v = v_new;
+    }
+    FILE *out = fopen(argv[1], "wb");
+    fwrite(trace, sizeof trace, 1, out);
+    fclose(out);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("%%g %%d\n", (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec), spikes);
+    return 0;
+}
+"""
 
-    def spikes(amplitude_uA: float) -> int:
-        gc.collect()  # free the last run's objects, so the auto-names and the code are reused
-        current = input_factory.get_step_current(20, 179, b2.ms, amplitude_uA * b2.uA)
-        monitor = HH.simulate_HH_neuron(current, 200 * b2.ms)
-        v = monitor.vm[0] / b2.mV
-        return int(((v[:-1] < 50) & (v[1:] >= 50)).sum())
 
+def model_figures() -> None:
+    from neurodynex_gui.models import fast_path, hh
+
+    for dt in (0.01, 0.1):
+        params = hh.HHParams(dt=dt, record_dt=max(dt, 0.02))
+        fast_path.build(hh.RUN_MODEL, hh._run_setup(params))
+        run = hh.simulate(params)
+        assert run.target == "standalone", run.path_note
+        ours = warm(hh.simulate, params)
+        compare(f"HH 200 ms default step at dt {dt} ms, model call (median of 7, warm)", ours,
+                nd3_warm("hh_run", dt=dt), "ms", "<= 20 ms" if dt == 0.01 else "")
+        report("  ours, fastest of 7", 1e3 * warm.fastest, "ms")
+        if dt == 0.01:
+            rest = hh.resting_state(params)
+            wall, loop = compiled_reference(REFERENCE % {"v": rest.v_mV, "m": rest.m,
+                                                         "n": rest.n, "h": rest.h})
+            report("  compiled C loop of the same model, as a program (wall)", 1e3 * wall, "ms")
+            report("  ratio ours / compiled program", ours / wall, "x")
+            report("  the C loop alone (no process, no files)", 1e3 * loop, "ms")
+        print(f"  spikes: ours {run.spike_count}")
+
+    params = hh.HHParams()
+    fast_path.build(hh.TOOL_MODEL, hh._tool_setup(params, hh.NEURONS_PER_ROUND, params.tend))
+    ours = warm(hh.min_step_amplitude, params, resolution_uA=0.01, repeats=5)
+    answer = hh.min_step_amplitude(params, resolution_uA=0.01).answer
+    found = neurodynex3("hh_threshold", dt=0.01, repeats=2)
+    compare("HH threshold to 0.01 uA at dt 0.01 ms (median of 5, warm)", ours,
+            None if found is None else found["times_s"][-1], "ms", "<= 200 ms")
+    print(f"  thresholds: ours {answer:.2f} uA (46 amplitudes a round), neurodynex3 "
+          f"{found and found['result']:.2f} uA (bisection, one run each)")
+
+    code = ("import time; from neurodynex_gui.models import hh, fast_path; r = hh.HH_Step(); "
+            "print(r.target, r.spike_count, flush=True); p = fast_path._building['process']; "
+            "p and p.wait()")
+    first, line = first_run_seconds(code)
     start = time.perf_counter()
-    spikes(7.0)
-    report("neurodynex3 simulate_HH_neuron, first call (may compile)",
-           time.perf_counter() - start, "s")
-    runs = []
-    for _ in range(5):
-        start = time.perf_counter()
-        spikes(7.0)
-        runs.append(time.perf_counter() - start)
-    theirs = statistics.median(runs)
-    report("neurodynex3 default step 200 ms, warm (median of 5)", 1e3 * theirs, "ms",
-           f"(ratio neurodynex3 / ours = {theirs / ours['step_s']:.1f}x)")
-    start = time.perf_counter()
-    low, high = 0.0, 20.0
-    while high - low > 0.01:  # what a student does: bisection, one run per amplitude
-        middle = 0.5 * (low + high)
-        low, high = (low, middle) if spikes(middle) else (middle, high)
-    elapsed = time.perf_counter() - start
-    report("neurodynex3 threshold by bisection to 0.01 uA", elapsed, "s",
-           f"(ratio neurodynex3 / ours = {elapsed / ours['threshold_s']:.1f}x)")
-    print(f"  thresholds: neurodynex3 (dt 0.1 ms) {high:.2f} uA, ours (dt 0.01 ms) "
-          f"{ours['answer']:.2f} uA")
-
-
-def main() -> None:
-    ours = gui_figures()
-    neurodynex3_figures(ours)
+    found = neurodynex3("hh_run", dt=0.01,
+                        env={"HOME": tempfile.mkdtemp(prefix="bench-nd3-home-")})
+    compare(f"HH first run, empty cache, from process start ({line})", first,
+            None if found is None else time.perf_counter() - start, "s", "<= 5 s")
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--gui", action="store_true", help="also the window figures")
+    if parser.parse_args().gui:
+        gui_figures()
+    model_figures()

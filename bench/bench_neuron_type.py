@@ -1,73 +1,50 @@
-"""Type I / type II speed figures (issue 5): f-I curves of both neurons, the other tools, the
-same f-I work through neurodynex3's classes (a loop of runs, as students do), and the f-I tool
-through the window (worker process, GUI stalls).
+"""Type I / type II speed figures (issues 5 and 13), each beside neurodynex3's for the same
+workload (run in its own environment, see benchkit.ND3_PYTHON) and the ratio.
 
-Run: python bench/bench_neuron_type.py [--nd3-amplitudes N]   (headless; one line per figure
-with its target). neurodynex3 runs with brian2's numpy target, as ours; N amplitudes per neuron
-(default 100: the same work; fewer for a quicker run, the time is then scaled to 100).
+Run: python bench/bench_neuron_type.py [--nd3-amplitudes N] [--gui]   (headless; neurodynex3's
+f-I loop runs N amplitudes per neuron, default 20, and its time is scaled to 100: the runs of
+the loop cost the same; --gui adds the window figures of issue 5)
 """
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 
-import numpy as np
-
-from benchkit import StallMeter, report, timed, wait_for
-
-AMPLITUDES = np.linspace(0.0, 1.0, 100)  # pA
-T_END_MS = 1000.0
+from benchkit import (StallMeter, compare, first_run_seconds, nd3_warm, neurodynex3, report,
+                      wait_for, warm)
 
 
-def model_figures() -> float:
-    import brian2  # noqa: F401  (imported once, outside the timings)
-
+def model_figures(nd3_amplitudes: int) -> None:
+    from neurodynex_gui.models import fast_path
     from neurodynex_gui.models import neuron_type as nt
 
-    mystery = nt.MysteryParams()
-    first = timed(nt.fi_curves, mystery, 0.0, 1.0, 100, T_END_MS)
-    report("f-I curves of both neurons, 100 amplitudes x 1 s, first", first, "s",
-           "<= 3 s")
-    warm = min(timed(nt.fi_curves, mystery, 0.0, 1.0, 100, T_END_MS) for _ in range(3))
-    report("f-I curves of both neurons, 100 amplitudes x 1 s, warm (min of 3)", warm, "s",
-           "<= 3 s")
-    report("threshold of both neurons to 0.01 pA", timed(nt.thresholds, mystery), "s")
-    report("zoom on the onset of firing, both (100 amplitudes x 2 s)",
-           timed(nt.onset_curves, mystery), "s")
-    neuron = nt.NeuronTypeOne()
-    neuron.get_rate(0.5)
-    report("get_rate of one neuron, 1 s (warm)", timed(neuron.get_rate, 0.5), "s")
-    return warm
+    for number, neuron in ((1, nt.NeuronTypeOne()), (2, nt.NeuronTypeTwo())):
+        model = nt.MODELS[nt.SPECS[neuron.neuron_type].slug]
+        fast_path.build(model, nt._trace_setup(1, nt.DT_MS, 300.0))
+        ours = warm(neuron.step)
+        compare(f"type {'I' * number} 300 ms step, model call (median of 7, warm)", ours,
+                nd3_warm(f"type{number}_step"), "ms", "<= 10 ms")
+        report("  ours, fastest of 7", 1e3 * warm.fastest, "ms")
 
+    for model in nt.MODELS.values():
+        fast_path.build(model, nt._rate_setup(100, 1000.0))
+    ours = warm(nt.fi_curves, nt.MysteryParams(), 0.0, 1.0, 100, 1000.0, repeats=5)
+    found = neurodynex3("ntype_fi", count=nd3_amplitudes, repeats=2)
+    theirs = None if found is None else found["times_s"][-1] * 100 / nd3_amplitudes
+    scaled = "" if nd3_amplitudes == 100 else f", theirs scaled from 2 x {nd3_amplitudes}"
+    compare(f"type I/II f-I curves, 2 x 100 amplitudes x 1 s (median of 5{scaled})", ours,
+            theirs, "ms", "<= 300 ms")
 
-def neurodynex3_rate(neuron, amplitude: float) -> float:
-    """What a student writes with neurodynex3: a step run and the rate from the mean ISI."""
-    import brian2 as b2
-    from neurodynex3.tools import input_factory
-
-    current = input_factory.get_step_current(100, int(T_END_MS), b2.ms, amplitude * b2.pA)
-    monitor = neuron.run(current, T_END_MS * b2.ms)
-    t, v = monitor.t / b2.ms, monitor.v[0] / b2.mV
-    spikes = t[1:][(v[:-1] < 0.5) & (v[1:] >= 0.5)]
-    return 1000.0 / np.mean(np.diff(spikes)) if len(spikes) > 1 else 0.0
-
-
-def neurodynex3_figures(ours: float, n: int) -> None:
-    try:
-        from neurodynex3.neuron_type import neurons
-    except ImportError as error:
-        print(f"neurodynex3 comparison skipped ({error}); pip install --no-deps neurodynex3 "
-              "matplotlib")
-        return
-    amplitudes = AMPLITUDES[np.linspace(0, len(AMPLITUDES) - 1, n).round().astype(int)]
+    code = ("from neurodynex_gui.models import neuron_type as nt, fast_path; "
+            "t, v, w, i = nt.NeuronTypeOne().step(); print(nt.SPECS['Type I'].slug, "
+            "round(float(v.max()), 1), flush=True); p = fast_path._building['process']; "
+            "p and p.wait()")
+    first, line = first_run_seconds(code)
     start = time.perf_counter()
-    for neuron in (neurons._NeuronTypeOne(), neurons._NeuronTypeTwo()):
-        for amplitude in amplitudes:
-            neurodynex3_rate(neuron, amplitude)
-    theirs = (time.perf_counter() - start) * len(AMPLITUDES) / n
-    scaled = "" if n == len(AMPLITUDES) else f" (from {n} each)"
-    report(f"neurodynex3: loop of 2 x 100 runs of 1 s{scaled}", theirs, "s")
-    report("  ratio neurodynex3 / ours (warm)", theirs / ours, "x")
+    found = neurodynex3("type1_step", env={"HOME": tempfile.mkdtemp(prefix="bench-nd3-home-")})
+    compare(f"type I first run, empty cache, from process start (v max {line})", first,
+            None if found is None else time.perf_counter() - start, "s", "<= 5 s")
 
 
 def gui_figures() -> None:
@@ -102,9 +79,10 @@ def gui_figures() -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--nd3-amplitudes", type=int, default=len(AMPLITUDES),
-                        help="amplitudes per neuron in the neurodynex3 loop")
+    parser.add_argument("--nd3-amplitudes", type=int, default=20,
+                        help="amplitudes per neuron in neurodynex3's f-I loop (2 to 100)")
+    parser.add_argument("--gui", action="store_true", help="also the window figures")
     args = parser.parse_args()
-    warm = model_figures()
-    neurodynex3_figures(warm, max(2, min(args.nd3_amplitudes, len(AMPLITUDES))))
-    gui_figures()
+    model_figures(max(2, min(args.nd3_amplitudes, 100)))
+    if args.gui:
+        gui_figures()

@@ -3,6 +3,7 @@
     neurodynex-gui                                   open the window
     neurodynex-gui --list-tabs                       print the tab ids
     neurodynex-gui --install-desktop                 menu entry, desktop shortcut, icons
+    neurodynex-gui --precompile [MODEL ...]          build the compiled fast path ahead of use
     neurodynex-gui --tab lif [--session F] [--set NAME=VALUE ...] --export OUT.png
                                                      simulate, render without a window, write
 """
@@ -58,6 +59,10 @@ def parse_args(argv):
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--install-desktop", action="store_true",
                         help="add a menu entry, a desktop shortcut and icons for this user")
+    parser.add_argument("--precompile", nargs="*", metavar="MODEL",
+                        choices=("lif", "hh", "neuron_type"),
+                        help="build the compiled fast path of every model (or of the named "
+                             "ones: lif, hh, neuron_type) ahead of a lecture, and exit")
     parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -70,6 +75,10 @@ def main(argv=None) -> int:
         for tab_id, cls in tab_classes().items():
             print(f"{tab_id}\t{cls.title}")
         return 0
+    if args.precompile is not None:
+        from .models.precompile import main as precompile
+
+        return precompile(args.precompile)
     if args.install_desktop:
         from .desktop import install
 

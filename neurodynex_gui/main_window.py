@@ -8,7 +8,7 @@ from pathlib import Path
 from PyQt5.QtCore import QEvent, QSettings, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import QIcon, QKeySequence
 from PyQt5.QtWidgets import (QAction, QActionGroup, QApplication, QDockWidget, QLabel, QMainWindow,
-                             QMessageBox, QTabWidget, QTextBrowser)
+                             QMessageBox, QProgressBar, QTabWidget, QTextBrowser)
 
 from . import presentation, recovery, resources
 from . import tabs as registry
@@ -19,6 +19,7 @@ from .widgets.plots import PlotPanel
 
 SCALES = (1.5, 2.0, 2.5)
 EXERCISE_MIN_WIDTH, EXERCISE_WIDTH = 300, 420  # px of the exercise panel (F1)
+PRECOMPILE = "neurodynex_gui.models.precompile:precompile"
 WELCOME = "Ready. Ctrl+R or Space runs the current tab, Esc stops it, F5 presentation mode."
 
 
@@ -57,6 +58,11 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
             title = registry.tab_title(tab_id)
             self.tab_widget.addTab(QLabel(f"Loading {title}…", alignment=Qt.AlignCenter), title)
         self.simulator_state = QLabel("simulator not started")
+        self.precompile_bar = QProgressBar()
+        self.precompile_bar.setMaximumWidth(200)
+        self.precompile_bar.setToolTip("Precompiling the models")
+        self.precompile_bar.hide()
+        self.statusBar().addPermanentWidget(self.precompile_bar)
         self.statusBar().addPermanentWidget(self.simulator_state)
         self.runner.status.connect(self.simulator_state.setText)
         self._exercise_dock()
@@ -164,6 +170,10 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
             tip="Re-simulate as soon as a parameter changes (tabs whose runs are fast)")
         self._action(sim_menu, "Reset &parameters", None,
                      lambda: self.current_tab.reset_defaults())
+        sim_menu.addSeparator()
+        self._action(sim_menu, "&Precompile all models", None, self.precompile,
+                     tip="Build the compiled fast path of every model now (before a lecture), "
+                         "so that no first run waits for it")
 
         view_menu = bar.addMenu("&View")
         self.presentation_action = self._action(
@@ -290,6 +300,27 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
             tab.stop()
         else:
             tab.run()
+
+    def precompile(self) -> None:
+        """Build every fast-path model in the simulation process, with a progress bar."""
+        job = self.runner.submit("precompile", PRECOMPILE, {}, long=True,
+                                 label="precompiling the models")
+        bar = self.precompile_bar
+        bar.setRange(0, 0)
+        bar.show()
+        job.chunk.connect(lambda chunk: (bar.setRange(0, chunk["total"]),
+                                         bar.setValue(chunk["done"])))
+        job.finished.connect(self._precompiled)
+        job.failed.connect(lambda text: (bar.hide(), self.show_error(
+            "Precompile failed", text.split("\n", 1)[0], text)))
+        job.stopped.connect(lambda _partial: bar.hide())
+        self.show_message("Precompiling every model (the window stays usable)…")
+
+    def _precompiled(self, summary: dict) -> None:
+        self.precompile_bar.hide()
+        failed = f", {len(summary['failed'])} failed" if summary["failed"] else ""
+        self.show_message(f"Precompiled: {summary['built']} built, {summary['cached']} "
+                          f"already cached{failed}, in {summary['seconds']:.0f} s")
 
     def set_auto_run(self, on: bool) -> None:
         for tab in self._tabs.values():

@@ -11,6 +11,10 @@ _HOME = tempfile.mkdtemp(prefix="neurodynex-gui-tests-")  # mode 0700, as Qt wan
 os.environ.setdefault("XDG_RUNTIME_DIR", _HOME)
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
+# the tests run brian2's runtime; tests/test_fast_path.py compares the compiled fast path with
+# it (in its own cache folder), so that no other test waits for a C++ build
+os.environ["NEURODYNEX_GUI_FAST_PATH"] = "off"
+os.environ["NEURODYNEX_GUI_CACHE"] = os.path.join(_HOME, "cache")
 
 import pytest  # noqa: E402
 

@@ -33,3 +33,10 @@ def sleep_then_stamp(delay_s: float = 60.0) -> None:
 
 def no_work() -> None:
     """A stand-in for a compile that has nothing to do."""
+
+
+def precompile_three(*, on_chunk=None, should_stop=None) -> dict:
+    """Reports as ``models.precompile.precompile`` does: three builds, one of them failed."""
+    for done in (1, 2, 3):
+        on_chunk({"done": done, "total": 3, "built": f"model {done}", "seconds": 0.1 * done})
+    return {"built": 2, "cached": 1, "failed": ["model 3: no room"], "seconds": 0.4}

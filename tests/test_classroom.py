@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QApplication, QMessageBox
+from PyQt5.QtWidgets import QAction, QApplication, QMessageBox
 
 from neurodynex_gui import desktop, presentation, recovery, session
 from neurodynex_gui.main_window import MainWindow
@@ -333,3 +333,19 @@ def test_file_dialogs_open_in_documents_then_in_the_last_folder(tmp_path):
     assert Path(dialog_folder.start_folder()) != Path(__file__).resolve().parents[1]
     dialog_folder.remember(tmp_path / "lecture.ndx.json")
     assert dialog_folder.start_path("x.png") == str(tmp_path / "x.png")
+
+
+def test_precompile_menu_shows_progress_and_a_summary(qtbot, window, monkeypatch):
+    from neurodynex_gui import main_window
+
+    monkeypatch.setattr(main_window, "PRECOMPILE", "runner_jobs:precompile_three")
+    action = next(a for a in window.findChildren(QAction)
+                  if a.text() == "&Precompile all models")
+    values = []
+    window.precompile_bar.valueChanged.connect(values.append)
+    action.trigger()
+    assert window.precompile_bar.isVisibleTo(window)
+    qtbot.waitUntil(lambda: not window.precompile_bar.isVisibleTo(window), timeout=30000)
+    assert values[-1] == 3 and window.precompile_bar.maximum() == 3
+    assert window.statusBar().currentMessage() == (
+        "Precompiled: 2 built, 1 already cached, 1 failed, in 0 s")

@@ -27,7 +27,7 @@ from typing import Callable
 import brian2 as b2
 import numpy as np
 
-from .stimulus import BRIAN_EQUATIONS, Stimulus, brian_values
+from .stimulus import BRIAN_EQUATIONS, Stimulus, si_values
 
 CHUNK_WALL_S = 0.03
 """A streamed chunk goes out at most this often (wall clock), so the GUI gets ~30 per second."""
@@ -206,8 +206,12 @@ def _drop_named(name: str) -> None:
 
 def set_stimulus(built: Built, stimulus: Stimulus, amp_unit) -> None:
     """Write the stimulus into the group's variables (every neuron gets ``I_amp``)."""
-    for name, value in brian_values(stimulus, amp_unit).items():
-        setattr(built.group, name, value)
+    write(built, si_values(stimulus, float(amp_unit)))
+
+
+def write(built: Built, values: dict) -> None:
+    """Write values (SI units; numbers or one per neuron) into the group's variables."""
+    built.group.set_states(values, units=False)
 
 
 def run(built: Built, duration_ms: float, on_chunk=None, should_stop=None,

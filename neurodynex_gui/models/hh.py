@@ -29,10 +29,11 @@ import functools
 
 import numpy as np
 
+from . import fast_path
 from .params import ParamError, Params, checked, param
 from .search import Brackets, lowest_firing
 from .spikes import get_spiketimes
-from .stimulus import stimulus_class
+from .stimulus import BRIAN_EQUATIONS, si_values, stimulus_class
 from .sweep import SweepResult
 
 __all__ = ["HHParams", "HHStimulus", "HHResult", "RestingState", "PRESETS", "simulate",
@@ -257,7 +258,11 @@ class HHResult:
     params: HHParams
     rest: RestingState
     target: str = "cython"
+    """Which simulator ran: "standalone" (the compiled fast path), brian2's "cython" or
+    "numpy"."""
     completed: bool = True
+    path_note: str = ""
+    """Why it was not the fast path ("" if it was)."""
 
     t = property(lambda self: self.t_ms, doc="time (ms)")
     vm = property(lambda self: self.vm_mV, doc="membrane potential (mV)")
@@ -298,17 +303,29 @@ METHOD = "exponential_euler"
 SPIKE = "vm > v_spike"  # threshold and refractory condition: one count per upward crossing
 WARM_UP = "neurodynex_gui.models.hh:_compile_cython"
 SIGNATURE = "\n".join(("hh 1", EQUATIONS, METHOD, SPIKE))
+RUN_MODEL = fast_path.Model("hh_run", EQUATIONS + BRIAN_EQUATIONS, METHOD,
+                            runtime_us_per_step=400.0)
+TOOL_MODEL = fast_path.Model("hh_tool", EQUATIONS + BRIAN_EQUATIONS, METHOD, threshold=SPIKE,
+                             refractory=SPIKE, runtime_us_per_step=400.0)
+"""The models as the compiled fast path builds them: a traced run, and spike counting. A
+numpy-target step costs 400 us (measured), so a default run (20000 steps) waits for its
+build (about 5 s) rather than take 8 s on the numpy target."""
 
 
 def prepare(*, wait: bool = False, on_chunk=None, should_stop=None) -> bool:
-    """Make sure the cython code is (being) compiled; True once runs use it.
+    """Make sure the compiled fast path of the default run and brian2's cython code (for long
+    runs shown live) are (being) built; True once the default run uses compiled code.
 
-    Without ``wait`` this returns at once and a background process compiles (the GUI asks
-    for it when the tab opens); with ``wait`` it compiles here first (tests, benchmarks).
+    Without ``wait`` this returns at once and background processes build (the GUI asks for it
+    when the tab opens); with ``wait`` it builds here first (tests, benchmarks).
     """
     from . import brian_support as bs
 
-    return bs.cython_ready(WARM_UP, SIGNATURE, wait=wait)
+    setup = _run_setup(HHParams())
+    if wait and not (fast_path.missing_compiler() or fast_path.switched_off()):
+        fast_path.build(RUN_MODEL, setup)
+    fast = fast_path.prepare(RUN_MODEL, setup)
+    return bs.cython_ready(WARM_UP, SIGNATURE, wait=wait) or fast
 
 
 def _target(target: str | None) -> str:
@@ -339,18 +356,39 @@ def _tool_network(params: HHParams, stimulus, n: int, target: str):
 
 
 def _write(built, params: HHParams, stimulus) -> None:
-    from brian2 import mV, msiemens, ufarad, uA
-
     from . import brian_support as bs
 
-    group = built.group
-    group.E_Na, group.E_K, group.E_L = params.E_Na * mV, params.E_K * mV, params.E_L * mV
-    group.g_Na = params.g_Na_effective * msiemens
-    group.g_K, group.g_L = params.g_K * msiemens, params.g_L * msiemens
-    group.C, group.v_spike = params.C * ufarad, params.spike_level * mV
+    bs.write(built, _values(params, stimulus))
+
+
+def _values(params: HHParams, stimulus) -> dict:
+    """Parameters, resting state and stimulus in SI units, for either simulator."""
     v, m, n, h = initial_state(params)
-    group.vm, group.m, group.n, group.h = v * mV, m, n, h
-    bs.set_stimulus(built, stimulus, uA)
+    return {"E_Na": params.E_Na * 1e-3, "E_K": params.E_K * 1e-3, "E_L": params.E_L * 1e-3,
+            "g_Na": params.g_Na_effective * 1e-3, "g_K": params.g_K * 1e-3,
+            "g_L": params.g_L * 1e-3, "C": params.C * 1e-6, "v_spike": params.spike_level * 1e-3,
+            "vm": v * 1e-3, "m": m, "n": n, "h": h, **si_values(stimulus, 1e-6)}
+
+
+def _run_setup(params: HHParams) -> fast_path.Setup:
+    return fast_path.Setup(1, params.dt, params.tend, record=("vm",) + GATES,
+                           record_every=params.sample_every)
+
+
+def _tool_setup(params: HHParams, n: int, duration_ms: float) -> fast_path.Setup:
+    return fast_path.Setup(n, params.dt, duration_ms, spikes=True)
+
+
+def fast_builds() -> list:
+    """(model, setup) of the fast path for the default runs, the exercise's presets up to
+    600 ms and the default tools (see ``precompile``)."""
+    params = HHParams()
+    runs = {_run_setup(preset) for preset, _ in PRESETS.values() if preset.tend <= 600.0}
+    tools = [_tool_setup(params, NEURONS_PER_ROUND, params.tend),  # min_step_amplitude
+             _tool_setup(params, NEURONS_PER_ROUND, 300.0),  # repetitive_threshold
+             _tool_setup(params, 2 * NEURONS_PER_ROUND, 300.0)]  # gNa_scan, two factors
+    return [(RUN_MODEL, setup) for setup in sorted(runs, key=lambda s: s.duration_ms)] + \
+        [(TOOL_MODEL, setup) for setup in tools]
 
 
 FIRST_CHUNK_S = 0.15
@@ -362,26 +400,36 @@ def simulate(params: HHParams = HHParams(), stimulus=HHStimulus(), *, on_chunk=N
              should_stop=None, target: str | None = None) -> HHResult:
     """Simulate one neuron from rest; ``on_chunk`` receives dicts of new samples.
 
-    A chunk holds ``t_ms``, ``vm_mV``, ``m``, ``n``, ``h`` and ``I_e_uA``. ``target`` forces
-    brian2's "numpy" or "cython" code generation (default: cython once it is compiled).
+    A chunk holds ``t_ms``, ``vm_mV``, ``m``, ``n``, ``h`` and ``I_e_uA``. The compiled fast
+    path runs it when its build is ready (the result arrives whole); until then, and for long
+    runs shown live, brian2's runtime: ``target`` forces its "numpy" or "cython" code
+    generation (default: cython once it is compiled).
     """
-    from . import brian_support as bs
+    fast, note = (None, f"brian2's {target} target was asked for") if target else \
+        fast_path.run(RUN_MODEL, _run_setup(params), _values(params, stimulus),
+                      on_chunk=on_chunk, should_stop=should_stop)
+    if fast is not None:
+        trace = _trace(fast.t_ms, *(fast.state[var][0] for var in ("vm",) + GATES), stimulus)
+        target, completed = fast_path.PATH, fast.completed
+    else:
+        from . import brian_support as bs
 
-    target = _target(target)
-    built = _run_network(params, stimulus, target)
-    forward = None
-    if on_chunk is not None:
-        def forward(chunk):
-            on_chunk(_trace(chunk["t_ms"], chunk["vm"], chunk["m"], chunk["n"], chunk["h"],
-                            stimulus))
-    completed = bs.run(built, params.tend, forward, should_stop, first_chunk_s=FIRST_CHUNK_S)
-    trace = _trace(bs.recorded_times_ms(built),
-                   *(bs.recorded(built, var, 1.0)[0] for var in ("vm",) + GATES), stimulus)
+        target = _target(target)
+        built = _run_network(params, stimulus, target)
+        forward = None
+        if on_chunk is not None:
+            def forward(chunk):
+                on_chunk(_trace(chunk["t_ms"], chunk["vm"], chunk["m"], chunk["n"], chunk["h"],
+                                stimulus))
+        completed = bs.run(built, params.tend, forward, should_stop,
+                           first_chunk_s=FIRST_CHUNK_S)
+        trace = _trace(bs.recorded_times_ms(built),
+                       *(bs.recorded(built, var, 1.0)[0] for var in ("vm",) + GATES), stimulus)
     return HHResult(t_ms=trace["t_ms"], vm_mV=trace["vm_mV"], I_e_uA=trace["I_e_uA"],
                     m=trace["m"], n=trace["n"], h=trace["h"],
                     spikes_ms=get_spiketimes(trace["t_ms"], trace["vm_mV"], params.spike_level),
                     params=params, rest=resting_state(params), target=target,
-                    completed=completed)
+                    completed=completed, path_note=note)
 
 
 def _trace(t_ms, vm_volt, m, n, h, stimulus) -> dict[str, np.ndarray]:
@@ -440,23 +488,27 @@ def _spike_trains(params: HHParams, stimulus, amplitudes, scales=None, duration_
                   should_stop=None) -> list[np.ndarray]:
     """Spike times (ms) of one neuron per amplitude (uA), in one run; ``scales`` (shaped like
     the amplitudes) sets each neuron's sodium channel density factor and resting state."""
-    from brian2 import mV, msiemens, uA
-
-    from . import brian_support as bs
-
     amplitudes = np.ravel(amplitudes)
-    built = _tool_network(params, stimulus, len(amplitudes), _target(None))
-    group = built.group
-    group.stim_amplitude = amplitudes * uA
+    values = {**_values(params, stimulus), "stim_amplitude": amplitudes * 1e-6}
     if scales is not None:
         scales = np.ravel(scales)
         starts = {s: initial_state(dataclasses.replace(params, g_Na_scale=s))
                   for s in np.unique(scales)}
         state = np.array([starts[s] for s in scales])
-        group.g_Na = params.g_Na * scales * msiemens
-        group.vm, group.m, group.n, group.h = state[:, 0] * mV, state[:, 1], state[:, 2], \
-            state[:, 3]
-    if not bs.run(built, duration_ms or params.tend, should_stop=should_stop):
+        values.update(g_Na=params.g_Na * scales * 1e-3, vm=state[:, 0] * 1e-3, m=state[:, 1],
+                      n=state[:, 2], h=state[:, 3])
+    duration_ms = duration_ms or params.tend
+    fast, _ = fast_path.run(TOOL_MODEL, _tool_setup(params, len(amplitudes), duration_ms),
+                            values, should_stop=should_stop)
+    if fast is not None:
+        if not fast.completed:
+            raise InterruptedError("stopped")
+        return fast.spikes_ms
+    from . import brian_support as bs
+
+    built = _tool_network(params, stimulus, len(amplitudes), _target(None))
+    bs.write(built, values)
+    if not bs.run(built, duration_ms, should_stop=should_stop):
         raise InterruptedError("stopped")
     return bs.spike_trains_ms(built)
 

@@ -13,10 +13,11 @@ import dataclasses
 
 import numpy as np
 
+from . import fast_path
 from .params import ParamError, Params, checked, param
 from .search import SearchInputs, lowest_firing
 from .spikes import get_spiketimes, rate_from_isi
-from .stimulus import stimulus_class
+from .stimulus import BRIAN_EQUATIONS, si_values, stimulus_class
 from .sweep import SweepResult
 
 __all__ = ["LIFParams", "LIFStimulus", "LIFResult", "PRESETS", "simulate", "LIF_Step",
@@ -76,6 +77,10 @@ tau : second (shared)
 t_ref : second (shared)
 """
 
+MODEL = fast_path.Model("lif", EQUATIONS + BRIAN_EQUATIONS, "exponential_euler",
+                        threshold="v > v_th", reset="v = v_reset", refractory="t_ref")
+"""The model as the compiled fast path builds it (see ``fast_path``)."""
+
 
 @dataclasses.dataclass
 class LIFResult:
@@ -86,6 +91,10 @@ class LIFResult:
     I_nA: np.ndarray
     spikes_ms: np.ndarray
     completed: bool = True
+    path: str = "numpy"
+    """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
+    path_note: str = ""
+    """Why it was not the fast path ("" if it was)."""
 
     t = property(lambda self: self.t_ms, doc="time (ms)")
     v = property(lambda self: self.v_mV, doc="membrane potential (mV)")
@@ -103,13 +112,20 @@ class LIFResult:
         return 1000.0 * self.spike_count / duration_ms if duration_ms > 0 else 0.0
 
 
+def _values(params: LIFParams, stimulus, passive: bool = False) -> dict:
+    """Parameters, initial state and stimulus in SI units, for either simulator."""
+    threshold = 1e9 if passive else params.firing_threshold
+    return {"v_rest": params.v_rest * 1e-3, "v_reset": params.v_reset * 1e-3,
+            "v_th": threshold * 1e-3, "R": params.membrane_resistance * 1e6,
+            "tau": params.membrane_time_scale * 1e-3, "t_ref": params.abs_refractory_period * 1e-3,
+            "v": params.v_rest * 1e-3, **si_values(stimulus, 1e-9)}
+
+
 def _group(params: LIFParams, stimulus, n: int, *, record: tuple[str, ...] = (),
            record_dt_ms: float | None = None, dt_ms: float | None = None,
            passive: bool = False):
-    """The cached network for ``n`` neurons, recording ``record`` of every neuron, with params
-    and stimulus written into it."""
-    from brian2 import Mohm, mV, ms, nA
-
+    """The cached runtime network for ``n`` neurons, recording ``record`` of every neuron,
+    with params and stimulus written into it."""
     from . import brian_support as bs
 
     dt_ms = dt_ms or params.dt
@@ -118,20 +134,46 @@ def _group(params: LIFParams, stimulus, n: int, *, record: tuple[str, ...] = (),
     built = bs.network(key, EQUATIONS, n, dt_ms=dt_ms,
                        threshold="v > v_th", reset="v = v_reset", refractory="t_ref",
                        method="exponential_euler", record=record, record_dt_ms=record_dt_ms)
-    group = built.group
-    group.v_rest, group.v_reset = params.v_rest * mV, params.v_reset * mV
-    group.v_th = (1e9 if passive else params.firing_threshold) * mV
-    group.R, group.tau = params.membrane_resistance * Mohm, params.membrane_time_scale * ms
-    group.t_ref = params.abs_refractory_period * ms
-    group.v = params.v_rest * mV
-    bs.set_stimulus(built, stimulus, nA)
+    bs.write(built, _values(params, stimulus, passive))
     return built
+
+
+def _run_setup(params: LIFParams) -> fast_path.Setup:
+    return fast_path.Setup(1, params.dt, params.tend, record=("v", "I_stim"), spikes=True)
+
+
+def _tool_setup(params: LIFParams, n: int, duration_ms: float) -> fast_path.Setup:
+    return fast_path.Setup(n, params.dt, duration_ms, spikes=True)
+
+
+def _min_amplitude_ms(params: LIFParams, stimulus) -> float:
+    """How long a run of ``min_step_amplitude`` lasts: until the step ends, and a step more."""
+    return min(params.tend, stimulus.I_tend) + params.dt
+
+
+def fast_builds() -> list:
+    """(model, setup) of the fast path for the default runs and tools (see ``precompile``)."""
+    params, book = LIFParams(), PRESETS["book ch. 1.3 (physiological)"][0]
+    return [(MODEL, _run_setup(params)), (MODEL, _run_setup(book)),
+            (MODEL, _tool_setup(params, 50, 500.0)),
+            (MODEL, _tool_setup(params, 101, _min_amplitude_ms(params, LIFStimulus())))]
 
 
 @checked(diverges=True)
 def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chunk=None,
              should_stop=None) -> LIFResult:
-    """Simulate one neuron; ``on_chunk`` receives dicts of new samples (t_ms, v_mV, I_nA)."""
+    """Simulate one neuron; ``on_chunk`` receives dicts of new samples (t_ms, v_mV, I_nA).
+
+    The compiled fast path runs it when its build is ready (the result arrives whole);
+    until then, and for long runs shown live, brian2's runtime (see ``fast_path``).
+    """
+    fast, note = fast_path.run(MODEL, _run_setup(params), _values(params, stimulus),
+                               on_chunk=on_chunk,
+                               should_stop=should_stop)
+    if fast is not None:
+        return LIFResult(t_ms=fast.t_ms, v_mV=fast.state["v"][0] * 1e3,
+                         I_nA=fast.state["I_stim"][0] * 1e9, spikes_ms=fast.spikes_ms[0],
+                         completed=fast.completed, path=fast_path.PATH)
     from brian2 import mV, nA
 
     from . import brian_support as bs
@@ -146,7 +188,8 @@ def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chun
     return LIFResult(t_ms=bs.recorded_times_ms(built),
                      v_mV=bs.recorded(built, "v", mV)[0],
                      I_nA=bs.recorded(built, "I_stim", nA)[0],
-                     spikes_ms=bs.spike_trains_ms(built)[0], completed=completed)
+                     spikes_ms=bs.spike_trains_ms(built)[0], completed=completed,
+                     path="numpy", path_note=note)
 
 
 @checked(LIFParams, LIFStimulus)
@@ -166,16 +209,23 @@ def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=0.1, do_plot=Fal
                                 I_amp=float(I_amp)))
 
 
-def _spike_counts(params, stimulus, amplitudes, duration_ms, should_stop=None):
-    from brian2 import nA
-
+def _spike_trains(params, stimulus, amplitudes, duration_ms, should_stop=None):
+    """Spike times (ms) of one neuron per step amplitude (nA), all in one run (compiled
+    when its build is ready)."""
+    values = {**_values(params, stimulus), "stim_amplitude": np.asarray(amplitudes) * 1e-9}
+    fast, _ = fast_path.run(MODEL, _tool_setup(params, len(amplitudes), duration_ms), values,
+                            should_stop=should_stop)
+    if fast is not None:
+        if not fast.completed:
+            raise InterruptedError("stopped")
+        return fast.spikes_ms
     from . import brian_support as bs
 
     built = _group(params, stimulus, len(amplitudes))
-    built.group.stim_amplitude = np.asarray(amplitudes) * nA
+    bs.write(built, {"stim_amplitude": values["stim_amplitude"]})
     if not bs.run(built, duration_ms, should_stop=should_stop):
         raise InterruptedError("stopped")
-    return np.asarray(built.spikes.count[:]), built
+    return bs.spike_trains_ms(built)
 
 
 @checked("MinAmplitudeInputs", SearchInputs)
@@ -187,11 +237,12 @@ def min_step_amplitude(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), 
     Each round runs ``neurons`` amplitudes at once and narrows the bracket by that factor.
     """
     step = dataclasses.replace(stimulus, kind="step", I_offset=0.0)
-    duration = min(params.tend, step.I_tend) + params.dt
+    duration = _min_amplitude_ms(params, step)
     rheobase = abs(params.firing_threshold - params.v_rest) / params.membrane_resistance
 
     def fires(amps):
-        counts = _spike_counts(params, step, amps.ravel(), duration, should_stop)[0]
+        counts = np.array([len(train) for train in
+                           _spike_trains(params, step, amps.ravel(), duration, should_stop)])
         return counts.reshape(amps.shape), counts.reshape(amps.shape) > 0
 
     search = lowest_firing(fires, resolution=resolution_nA, start=max(2 * rheobase, 0.01),
@@ -218,10 +269,8 @@ def fi_curve(params: LIFParams = LIFParams(), *, I_min: float = 0.0, I_max: floa
     amps = np.linspace(I_min, I_max, n)
     step = LIFStimulus(kind="step", I_tstart=0.0, I_tend=step_ms)
     run_params = dataclasses.replace(params, tend=step_ms)
-    _, built = _spike_counts(run_params, step, amps, step_ms, should_stop)
-    from . import brian_support as bs
-
-    rates = np.array([rate_from_isi(train) for train in bs.spike_trains_ms(built)])
+    trains = _spike_trains(run_params, step, amps, step_ms, should_stop)
+    rates = np.array([rate_from_isi(train) for train in trains])
     onset = amps[np.argmax(rates > 0)] if rates.any() else None
     text = (f"f-I curve: first firing at {onset:.3f} nA, {rates.max():.1f} Hz at {I_max:g} nA"
             if onset is not None else f"f-I curve: no repetitive firing up to {I_max:g} nA")

@@ -32,11 +32,11 @@ from typing import Callable
 import numpy as np
 from scipy.optimize import brentq
 
-from . import spikes
+from . import fast_path, spikes
 from .params import ParamError, Params, checked, param
 from .planar import PlanarModel
 from .search import SearchInputs, lowest_firing
-from .stimulus import stimulus_class
+from .stimulus import BRIAN_EQUATIONS, si_values, stimulus_class
 
 __all__ = ["TYPE_ONE", "TYPE_TWO", "TypeOneParams", "TypeTwoParams", "TYPE_ONE_MODEL",
            "TYPE_TWO_MODEL", "SPECS", "NeuronTypeStimulus", "TraceParams", "AmplitudeRange",
@@ -210,16 +210,13 @@ R : ohm (shared)
 
 
 def _one_values(p: TypeOneParams) -> dict:
-    from brian2 import Gohm, mV
-
-    return {"g_1": p.g_1 / mV, "g_2": p.g_2 / mV, "g_L": p.g_L, "V_1": p.V_1 * mV,
-            "V_2": p.V_2 * mV, "V_L": p.V_L * mV, "phi": p.phi, "R": p.R * Gohm}
+    """Parameters in SI units (1/mV is 1000/V, GOhm 1e9 Ohm)."""
+    return {"g_1": p.g_1 * 1e3, "g_2": p.g_2 * 1e3, "g_L": p.g_L, "V_1": p.V_1 * 1e-3,
+            "V_2": p.V_2 * 1e-3, "V_L": p.V_L * 1e-3, "phi": p.phi, "R": p.R * 1e9}
 
 
 def _two_values(p: TypeTwoParams) -> dict:
-    from brian2 import Gohm, ms
-
-    return {"a": p.a, "tau": p.tau * ms, "R": p.R * Gohm}
+    return {"a": p.a, "tau": p.tau * 1e-3, "R": p.R * 1e9}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -365,6 +362,10 @@ class Traces:
     I_pA: np.ndarray
     amplitudes_pA: np.ndarray
     completed: bool = True
+    path: str = "numpy"
+    """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
+    path_note: str = ""
+    """Why it was not the fast path ("" if it was)."""
 
     def spike_counts(self) -> list[int]:
         return [len(get_spiketimes(self.t_ms, v)) for v in self.v_mV]
@@ -378,6 +379,11 @@ class PairResult:
     assignment: dict[str, str]
     traces: dict[str, Traces] = dataclasses.field(default_factory=dict)
     completed: bool = True
+
+    @property
+    def path_note(self) -> str:
+        """Why a neuron's run did not take the compiled fast path ('' if both did)."""
+        return next((t.path_note for t in self.traces.values() if t.path_note), "")
 
 
 @dataclasses.dataclass
@@ -407,22 +413,56 @@ class Curves:
 
 # ---------------------------------------------------------------- brian2 runs
 
-def _network(spec: NeuronSpec, n: int, dt_ms: float, record: bool):
-    """The cached network of ``n`` neurons of one type, parameters written, in its initial
-    state. Spikes are upward crossings of v_th: a neuron stays refractory while v > v_th."""
-    from brian2 import mV
+SPIKE = "v > v_th"
+"""Threshold and refractory condition: spikes are upward crossings of v_th (a neuron stays
+refractory while v > v_th)."""
 
+MODELS = {spec.slug: fast_path.Model(f"ntype_{spec.slug}",
+                                     spec.equations + _COMMON_EQUATIONS + BRIAN_EQUATIONS,
+                                     "euler", threshold=SPIKE, refractory=SPIKE)
+          for spec in SPECS.values()}
+"""The two models as the compiled fast path builds them, by slug."""
+
+
+def _values(spec: NeuronSpec, stimulus, amplitudes: np.ndarray) -> dict:
+    """Parameters, initial state and stimulus (one amplitude per neuron) in SI units."""
+    return {**spec.values(spec.params), "v_th": V_TH_MV * 1e-3, "v": spec.params.v0 * 1e-3,
+            "w": spec.params.w0 * 1e-3, **si_values(stimulus, 1e-12),
+            "stim_amplitude": amplitudes * 1e-12}
+
+
+NEURONS_PER_ROUND = 41
+"""Amplitudes simulated together per round of a threshold search."""
+
+
+def _trace_setup(n: int, dt: float, t_end: float) -> fast_path.Setup:
+    return fast_path.Setup(n, dt, t_end, record=("v", "w", "I_stim"))
+
+
+def _rate_setup(n: int, t_end: float) -> fast_path.Setup:
+    return fast_path.Setup(n, DT_MS, t_end, spikes=True)
+
+
+def fast_builds() -> list:
+    """(model, setup) of the fast path for the tab's default run, f-I curve and threshold
+    search and the scripting API's ``step``, per type (see ``precompile``)."""
+    run = TraceParams()
+    setups = [_trace_setup(run.n_amplitudes, run.dt, run.t_end), _trace_setup(1, DT_MS, 300.0),
+              _rate_setup(FICurveInputs().n, FICurveInputs().t_end),
+              _rate_setup(NEURONS_PER_ROUND, ThresholdInputs().t_end)]
+    return [(model, setup) for model in MODELS.values() for setup in setups]
+
+
+def _network(spec: NeuronSpec, n: int, dt_ms: float, record: bool, values: dict):
+    """The cached runtime network of ``n`` neurons of one type, in its initial state, with
+    ``values`` written."""
     from . import brian_support as bs
 
     built = bs.network(("ntype", spec.slug, n, dt_ms, record),
                        spec.equations + _COMMON_EQUATIONS, n, dt_ms=dt_ms,
-                       threshold="v > v_th", refractory="v > v_th", method="euler",
+                       threshold=SPIKE, refractory=SPIKE, method="euler",
                        record=("v", "w", "I_stim") if record else (), spikes=not record)
-    group = built.group
-    for name, value in spec.values(spec.params).items():
-        setattr(group, name, value)
-    group.v_th = V_TH_MV * mV
-    group.v, group.w = spec.params.v0 * mV, spec.params.w0 * mV
+    bs.write(built, values)
     return built
 
 
@@ -431,17 +471,24 @@ def rates(neuron_type: str, amplitudes, t_end: float = 1000.0, *, should_stop=No
           ) -> np.ndarray:
     """Firing rates (Hz, from the mean ISI; 0 below two spikes) for steps of ``amplitudes``
     (pA) from 100 ms to ``t_end`` (ms), all in one run with one neuron per amplitude."""
-    from brian2 import pA
-
-    from . import brian_support as bs
-
+    spec = _spec(neuron_type)
     amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
-    built = _network(_spec(neuron_type), len(amplitudes), DT_MS, record=False)
-    bs.set_stimulus(built, NeuronTypeStimulus(I_tstart=RATE_STEP_START_MS, I_tend=t_end), pA)
-    built.group.stim_amplitude = amplitudes * pA
-    if not bs.run(built, t_end, should_stop=should_stop):
-        raise InterruptedError("stopped")
-    return np.array([spikes.rate_from_isi(train) for train in bs.spike_trains_ms(built)])
+    values = _values(spec, NeuronTypeStimulus(I_tstart=RATE_STEP_START_MS, I_tend=t_end),
+                     amplitudes)
+    fast, _ = fast_path.run(MODELS[spec.slug], _rate_setup(len(amplitudes), t_end), values,
+                            should_stop=should_stop)
+    if fast is not None:
+        if not fast.completed:
+            raise InterruptedError("stopped")
+        trains = fast.spikes_ms
+    else:
+        from . import brian_support as bs
+
+        built = _network(spec, len(amplitudes), DT_MS, False, values)
+        if not bs.run(built, t_end, should_stop=should_stop):
+            raise InterruptedError("stopped")
+        trains = bs.spike_trains_ms(built)
+    return np.array([spikes.rate_from_isi(train) for train in trains])
 
 
 @checked(TraceParams, AmplitudeRange, diverges=True)
@@ -450,20 +497,28 @@ def traces(neuron_type: str, stimulus=NeuronTypeStimulus(), amplitudes=(0.3,),
            should_stop=None) -> Traces:
     """Runs of one neuron type with ``stimulus``, one neuron per amplitude (pA, replacing the
     stimulus's I_amp). ``on_chunk`` receives dicts of new samples of every neuron:
-    t_ms (k,), v_mV, w_mV, I_pA (n, k)."""
+    t_ms (k,), v_mV, w_mV, I_pA (n, k); the compiled fast path, when its build is ready,
+    sends none (the result arrives whole)."""
+    spec = _spec(neuron_type)
+    amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
+    values = _values(spec, stimulus, amplitudes)
+    fast, note = fast_path.run(MODELS[spec.slug], _trace_setup(len(amplitudes), dt, t_end),
+                               values, on_chunk=on_chunk,
+                               should_stop=should_stop)
+    if fast is not None:
+        return Traces(t_ms=fast.t_ms, v_mV=fast.state["v"] * 1e3, w_mV=fast.state["w"] * 1e3,
+                      I_pA=fast.state["I_stim"] * 1e12, amplitudes_pA=amplitudes,
+                      completed=fast.completed, path=fast_path.PATH)
     from brian2 import mV, pA
 
     from . import brian_support as bs
 
-    amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
-    built = _network(_spec(neuron_type), len(amplitudes), dt, record=True)
-    bs.set_stimulus(built, stimulus, pA)
-    built.group.stim_amplitude = amplitudes * pA
+    built = _network(spec, len(amplitudes), dt, True, values)
     forward = None if on_chunk is None else _all_neurons(built, on_chunk)
     completed = bs.run(built, t_end, forward, should_stop)
     return Traces(t_ms=bs.recorded_times_ms(built), v_mV=bs.recorded(built, "v", mV),
                   w_mV=bs.recorded(built, "w", mV), I_pA=bs.recorded(built, "I_stim", pA),
-                  amplitudes_pA=amplitudes, completed=completed)
+                  amplitudes_pA=amplitudes, completed=completed, path_note=note)
 
 
 def _all_neurons(built, on_chunk):
@@ -485,7 +540,7 @@ def _all_neurons(built, on_chunk):
 
 @checked(ThresholdInputs, SearchInputs)
 def threshold(neuron_type: str, resolution: float = 0.01, I_max: float = 2.0,
-              t_end: float = 1000.0, *, neurons: int = 41, should_stop=None
+              t_end: float = 1000.0, *, neurons: int = NEURONS_PER_ROUND, should_stop=None
               ) -> tuple[float, float]:
     """The current (pA) above which a step from 100 ms to ``t_end`` makes the neuron fire
     repetitively (at least two spikes), bracketed to ``resolution``: (low, high), where

@@ -63,21 +63,20 @@ stim_is_sinusoid : 1 (shared)
 stim_is_ramp : 1 (shared)
 stim_is_pulses : 1 (shared)
 """
-"""Equations defining ``I_stim`` (amp) in a brian2 NeuronGroup; set with :func:`brian_values`."""
+"""Equations defining ``I_stim`` (amp) in a brian2 NeuronGroup; set with :func:`si_values`."""
 
 
-def brian_values(stimulus: Stimulus, amp_unit) -> dict:
-    """Values (brian2 quantities) for the variables of :data:`BRIAN_EQUATIONS`."""
-    from brian2 import kHz, ms
-
+def si_values(stimulus: Stimulus, amp_si: float) -> dict[str, float]:
+    """Values (SI units) for the variables of :data:`BRIAN_EQUATIONS`; ``amp_si`` is the
+    stimulus's current unit in ampere (1e-9 for nA)."""
     values = {
-        "stim_amplitude": stimulus.I_amp * amp_unit,
-        "stim_offset": stimulus.I_offset * amp_unit,
-        "stim_start": stimulus.I_tstart * ms,
-        "stim_end": stimulus.I_tend * ms,
-        "stim_frequency": stimulus.I_freq * kHz,
-        "stim_period": stimulus.pulse_period * ms,
-        "stim_width": stimulus.pulse_width * ms,
+        "stim_amplitude": stimulus.I_amp * amp_si,
+        "stim_offset": stimulus.I_offset * amp_si,
+        "stim_start": stimulus.I_tstart * 1e-3,
+        "stim_end": stimulus.I_tend * 1e-3,
+        "stim_frequency": stimulus.I_freq * 1e3,
+        "stim_period": stimulus.pulse_period * 1e-3,
+        "stim_width": stimulus.pulse_width * 1e-3,
     }
     values.update(stimulus.selectors())
     return values

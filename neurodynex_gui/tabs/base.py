@@ -320,6 +320,10 @@ class ModelTab(QWidget):
             return
         self.result = result
         self.show_result(result)
+        note = getattr(result, "path_note", "")
+        if note:  # the compiled fast path did not run: say why it is slower
+            self.readout.setText(f"{self.readout.text()}<br><i>{note}</i>")
+            self.message.emit(f"{self.title}: {note}")
         diverged = divergence(result)
         if diverged:
             self.readout.setText(f"{self.readout.text()}<br><span style='color:#b00020'>"

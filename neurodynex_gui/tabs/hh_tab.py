@@ -270,9 +270,6 @@ class HHTab(ModelTab):
         rebound = self._rebound_text(result)
         if rebound:
             parts.append(rebound)
-        if result.target != "cython":
-            parts.append("ran on brian2's slower numpy target (the cython code is not "
-                         "compiled yet)")
         if not result.completed:
             parts.append("stopped early")
         return "; ".join(parts)
