@@ -45,15 +45,17 @@ def with_plugin(plugin_site, monkeypatch):
 
 
 def test_an_installed_plugin_tab_is_listed_by_the_command_line(plugin_site):
-    env = {**os.environ, "PYTHONPATH": str(plugin_site)}
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(tabs.__file__)))  # this tree
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin_site), checkout])}
     done = subprocess.run([sys.executable, "-c", "import sys; from neurodynex_gui.app import "
                            "main; sys.exit(main(['--list-tabs']))"],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[:6] == [f"{c.tab_id}\t{c.title}" for c in
-                         (tabs.resolve(path) for path in tabs.BUILTIN)]
-    assert lines[6:] == ["exponential_decay\tExponential decay (plugin)"]
+    builtin = len(tabs.BUILTIN)
+    assert lines[:builtin] == [f"{c.tab_id}\t{c.title}" for c in
+                               (tabs.resolve(path) for path in tabs.BUILTIN)]
+    assert lines[builtin:] == ["exponential_decay\tExponential decay (plugin)"]
 
 
 def test_a_plugin_tab_runs_in_the_window_and_its_session(with_plugin, make_window, qtbot,

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt5.QtCore import QRectF, QSizeF, Qt
+from PyQt5.QtCore import QSizeF, Qt
 
+from .matrix_panel import MatrixPanel
 from .pattern_grid import add_pattern_grid
 from .plots import PlotPanel
 
@@ -115,43 +116,8 @@ class HopfieldPanel(PlotPanel):
         return "state S (+1 or -1)" if key == "grid/state" else super().y_label(key)
 
 
-class WeightPanel(PlotPanel):
-    """A weight matrix as an image (row i, column j) with its colour scale beside it."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        colors = pg.colormap.get("CET-D1")
-        self.matrix = self.add_plot("w", "neuron i", "", x_label="neuron j", x_unit="")
-        self.matrix.invertY(True)
-        self.matrix.setAspectLocked(True)
-        self.matrix.showGrid(x=False, y=False)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(colors)
-        self.matrix.addItem(self.image)
-        self.scale = self.addPlot(row=0, col=1)  # pyqtgraph's ColorBarItem dropped the
-        self.scale.setMaximumWidth(80)           # labels of negative values
-        self.scale.hideAxis("bottom")
-        self.scale.hideAxis("left")
-        self.scale.showAxis("right")
-        self.scale.setLabel("right", "w_ij")
-        self.scale.setMouseEnabled(False, False)
-        self.scale.setMenuEnabled(False)
-        self.bar = pg.ImageItem(np.linspace(-1, 1, 256)[:, None], axisOrder="row-major")
-        self.bar.setColorMap(colors)
-        self.bar.setLevels((-1, 1))
-        self.scale.addItem(self.bar)
-
-    def show_matrix(self, weight: np.ndarray | None, title: str) -> None:
-        """Draw ``weight`` with a colour scale symmetric about 0 (None: clear), and a title."""
-        self.matrix.setTitle(title)
-        if weight is None:
-            self.image.clear()
-            return
-        top = max(float(np.abs(weight).max()), 1e-12)
-        self.image.setImage(weight, levels=(-top, top))
-        self.bar.setRect(QRectF(0, -top, 1, 2 * top))
-        self.scale.setRange(xRange=(0, 1), yRange=(-top, top), padding=0)
-        self.matrix.autoRange()
+class WeightPanel(MatrixPanel):
+    """The weight matrix w_ij of the Hopfield network (neuron i, neuron j)."""
 
 
 def _joined(t, m, patterns) -> tuple[np.ndarray, np.ndarray]:

@@ -35,36 +35,40 @@ class NetworkParams(Params):
                    help="number of units (the E-I pair always has 2)")
     w: float = param(0.5, "weight w", min=-20.0, max=20.0, step=0.1, decimals=3,
                      help="weight of the chain and ring connections; in the E-I pair, "
-                          "w_EE = w_IE = w and w_EI = -2 w, w_II = 0")
+                          "w_EE = w_IE = w and w_EI = -2 w, w_II = 0",
+                     show_when=("motif", ("feedforward chain", "recurrent ring", "E-I pair")))
     alpha: float = param(1.5, "inhibition α", min=0.0, max=20.0, step=0.05, decimals=3,
-                         help="winner-take-all: weight -α from every unit to every other")
+                         help="winner-take-all: weight -α from every unit to every other",
+                         show_when=("motif", ("winner-take-all",)))
     g: float = param(1.5, "gain g", min=0.0, max=10.0, step=0.1, decimals=3,
                      help="random network: weights drawn from N(0, g²/N); chaos for g > 1 "
-                          "with tanh")
+                          "with tanh", show_when=("motif", ("random",)))
     seed: int = param(1, "seed", min=0, max=2**31 - 1, step=1,
-                      help="seed of the random weights and of the input noise")
-    f: str = param("sigmoid", "transfer function f", choices=TRANSFERS,
+                      help="seed of the random weights, the random network's initial rates "
+                           "and the input noise")
+    f: str = param("sigmoid", "transfer f", choices=TRANSFERS,
                    help="sigmoid 1/(1+exp(-gain (h-θ))); threshold_linear gain·max(h-θ, 0); "
                         "tanh tanh(gain (h-θ)); linear gain·(h-θ)")
     gain: float = param(4.0, "gain of f", min=0.0, max=100.0, step=0.1, decimals=3,
                         help="slope parameter of the transfer function")
-    threshold: float = param(0.5, "threshold θ of f", min=-20.0, max=20.0, step=0.05,
+    threshold: float = param(0.5, "threshold θ", min=-20.0, max=20.0, step=0.05,
                              decimals=3, help="input at which f is centred (or starts)")
     input_kind: str = param("step", "input", choices=INPUTS,
                             help="constant; a step from t_on to t_off; or constant plus "
                                  "white noise redrawn every time step")
-    I0: float = param(1.0, "input to unit 0", min=-20.0, max=20.0, step=0.05, decimals=3,
+    I0: float = param(1.0, "input I0 (unit 0)", min=-20.0, max=20.0, step=0.05, decimals=3,
                       help="external input of the first unit")
-    I_slope: float = param(-0.5, "input change to the last unit", min=-20.0, max=20.0,
+    I_slope: float = param(-0.5, "input slope ΔI", min=-20.0, max=20.0,
                            step=0.05, decimals=3,
                            help="inputs vary linearly from I0 (unit 0) to I0 + this "
                                 "(unit N-1); the dragged bars of the WTA page replace them")
     t_on: float = param(50.0, "step on", "ms", min=0.0, max=1e5, step=10.0, decimals=1,
-                        help="start of the step input")
+                        help="start of the step input", show_when=("input_kind", ("step",)))
     t_off: float = param(300.0, "step off", "ms", min=0.0, max=1e5, step=10.0, decimals=1,
-                         help="end of the step input")
+                         help="end of the step input", show_when=("input_kind", ("step",)))
     noise: float = param(0.2, "noise σ", min=0.0, max=20.0, step=0.05, decimals=3,
-                         help="standard deviation of the input noise (noisy input)")
+                         help="standard deviation of the input noise (noisy input)",
+                         show_when=("input_kind", ("noisy",)))
     tau: float = param(10.0, "time constant τ", "ms", min=0.01, max=1e4, step=1.0,
                        decimals=2, help="time constant of every unit")
     t_end: float = param(500.0, "duration", "ms", min=1.0, max=1e5, step=50.0, decimals=1,
@@ -265,14 +269,17 @@ def input_course(params: NetworkParams, levels: np.ndarray) -> np.ndarray:
 @checked()
 def simulate(params: NetworkParams, weights=None, inputs=None, *, on_chunk=None,
              should_stop=None) -> RateResult:
-    """Run the form's motif (or the edited ``weights`` and ``inputs`` per unit)."""
+    """Run the form's motif (or the edited ``weights`` and ``inputs`` per unit) from rest
+    (the random network from random rates, seeded)."""
     W = motif_weights(params) if weights is None else square_matrix(weights, "weights")
     levels = motif_inputs(params, len(W)) if inputs is None else np.asarray(inputs, float)
     if levels.shape != (len(W),):
         raise ParamError("inputs", f"must hold one value per unit ({len(W)})")
     record = params.dt if len(W) * params.t_end / params.dt <= 2e6 else max(params.dt, 1.0)
+    r0 = (np.random.default_rng(params.seed).normal(0.0, 0.5, len(W))
+          if params.motif == "random" else None)  # away from the fixed point r = 0 of tanh
     return simulate_rates(W, input_course(params, levels), params.tau, params.f,
-                          {"gain": params.gain, "threshold": params.threshold}, None,
+                          {"gain": params.gain, "threshold": params.threshold}, r0,
                           params.t_end, params.dt,
                           noise=params.noise if params.input_kind == "noisy" else 0.0,
                           seed=params.seed, record_dt=record, on_chunk=on_chunk,

@@ -66,9 +66,9 @@ class WilsonCowanParams(Params):
 
 @dataclasses.dataclass(frozen=True)
 class DecisionParams(Params):
-    w_EE: float = param(1.5, "self-excitation w_EE", min=0.0, max=20.0, step=0.1, decimals=3,
+    w_EE: float = param(1.5, "w_EE (self)", min=0.0, max=20.0, step=0.1, decimals=3,
                         help="recurrent excitation within each population")
-    alpha: float = param(1.0, "shared inhibition α", min=0.0, max=20.0, step=0.1, decimals=3,
+    alpha: float = param(1.0, "shared α", min=0.0, max=20.0, step=0.1, decimals=3,
                          help="strength of the inhibition both populations share")
     beta: float = param(4.0, "slope β of g", min=0.01, max=100.0, step=0.1, decimals=3,
                         help="slope of the sigmoid g(h) = 1/(1+exp(-β (h-θ)))")
@@ -148,11 +148,11 @@ decision_model = PlanarModel(
 
 
 @checked(HopfScan)
-def wilson_cowan_bifurcation(params: WilsonCowanParams, P_min=0.0, P_max=5.0, n_P=101, *,
+def wilson_cowan_bifurcation(wc: WilsonCowanParams, P_min=0.0, P_max=5.0, n_P=101, *,
                              on_chunk=None, should_stop=None) -> BifurcationSweep:
-    """Fixed point, eigenvalues and the extent of E's attractor against the input P; the
-    Hopf points are where the real part of the eigenvalues crosses zero."""
-    scan = bifurcation_scan(wilson_cowan, params, "P", np.linspace(P_min, P_max, n_P),
+    """Fixed point, eigenvalues and the extent of E's attractor against the input P (the other
+    parameters from ``wc``); the Hopf points are where the eigenvalues' real part crosses 0."""
+    scan = bifurcation_scan(wilson_cowan, wc, "P", np.linspace(P_min, P_max, n_P),
                             xlim=WC_LIM[0], ylim=WC_LIM[1], t_transient=1000.0,
                             t_measure=500.0)
     return scan_sweep(scan, "P", "E")

@@ -1,0 +1,82 @@
+"""A matrix as an image (row i from the top, column j) with its colour scale beside it.
+
+Used for weight matrices (colours symmetric about 0) and for activity maps (units x time,
+levels from the data's range). A click on a cell emits ``cell_clicked(row, column)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt5.QtCore import QRectF, Qt, pyqtSignal
+
+from .plots import PlotPanel
+
+
+class MatrixPanel(PlotPanel):
+    """One image plot named ``name`` and a colour bar labelled ``scale_label``."""
+
+    cell_clicked = pyqtSignal(int, int)
+
+    def __init__(self, name: str = "w", y_label: str = "neuron i", x_label: str = "neuron j",
+                 scale_label: str = "w_ij", *, x_unit: str = "", symmetric: bool = True,
+                 colormap: str = "CET-D1", square: bool = True, parent=None):
+        super().__init__(parent)
+        colors = pg.colormap.get(colormap)
+        self.symmetric = symmetric
+        self.matrix = self.add_plot(name, y_label, "", x_label=x_label, x_unit=x_unit)
+        self.matrix.invertY(True)
+        self.matrix.setAspectLocked(square)
+        self.matrix.showGrid(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(colors)
+        self.matrix.addItem(self.image)
+        self.scale = self.addPlot(row=0, col=1)  # pyqtgraph's ColorBarItem dropped the
+        self.scale.setMaximumWidth(80)           # labels of negative values
+        self.scale.hideAxis("bottom")
+        self.scale.hideAxis("left")
+        self.scale.showAxis("right")
+        self.scale.setLabel("right", scale_label)
+        self.scale.getAxis("right").enableAutoSIPrefix(False)
+        self.scale.setMouseEnabled(False, False)
+        self.scale.setMenuEnabled(False)
+        self.bar = pg.ImageItem(np.linspace(0, 1, 256)[:, None], axisOrder="row-major")
+        self.bar.setColorMap(colors)
+        self.bar.setLevels((0, 1))
+        self.scale.addItem(self.bar)
+        self.values: np.ndarray | None = None
+        self.scene().sigMouseClicked.connect(self._clicked)
+
+    def show_matrix(self, values: np.ndarray | None, title: str,
+                    rect: tuple[float, float, float, float] | None = None) -> None:
+        """Draw ``values`` (None: clear) with a title; ``rect`` (x, y, width, height) places it
+        in plot coordinates (default: one unit per cell)."""
+        self.matrix.setTitle(title)
+        self.values = None if values is None else np.asarray(values, float)
+        if values is None:
+            self.image.clear()
+            return
+        finite = self.values[np.isfinite(self.values)]
+        if self.symmetric:
+            top = max(float(np.abs(finite).max()) if finite.size else 0.0, 1e-12)
+            low, high = -top, top
+        else:
+            low = float(finite.min()) if finite.size else 0.0
+            high = max(float(finite.max()) if finite.size else 1.0, low + 1e-12)
+        self.image.setImage(self.values, levels=(low, high))
+        rows, columns = self.values.shape
+        self.image.setRect(QRectF(*(rect or (0, 0, columns, rows))))
+        self.bar.setRect(QRectF(0, low, 1, high - low))
+        self.scale.setRange(xRange=(0, 1), yRange=(low, high), padding=0)
+        self.matrix.autoRange()
+
+    def _clicked(self, event) -> None:
+        if self.values is None or event.button() != Qt.LeftButton:
+            return
+        point = self.matrix.vb.mapSceneToView(event.scenePos())
+        rect = self.image.mapRectToView(self.image.boundingRect())
+        rows, columns = self.values.shape
+        if not rect.contains(point):
+            return
+        column = int((point.x() - rect.left()) / rect.width() * columns)
+        row = int((point.y() - rect.top()) / rect.height() * rows)
+        self.cell_clicked.emit(min(row, rows - 1), min(column, columns - 1))
