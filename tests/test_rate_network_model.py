@@ -159,3 +159,22 @@ def test_bad_arguments_are_refused_naming_them(call, name):
     with pytest.raises(ParamError) as error:
         call()
     assert error.value.name == name
+
+
+def test_euler_and_lsoda_agree_on_a_small_network_with_a_step_input():
+    from neurodynex_gui.models.rate_network import integrate
+
+    rng = np.random.default_rng(7)
+    W = rng.normal(0, 0.8, (5, 5))
+    steps, dt = 20000, 0.01
+    I = np.zeros((steps, 5))
+    I[5000:15000] = rng.normal(1, 0.5, 5)
+    runs = []
+    for method in (integrate.euler, integrate.lsoda):
+        rates = np.zeros((steps // 10 + 1, 5))
+        kept = method(W, I, 10.0, "sigmoid", {"gain": 3.0, "threshold": 0.5}, rates, 10,
+                      steps, dt, lambda *_: None, None)
+        assert kept == len(rates)
+        runs.append(rates)
+    assert np.abs(runs[0] - runs[1]).max() < 2e-3  # Euler's error at dt = tau / 1000
+    assert np.ptp(runs[1][:, 0]) > 0.1  # the step moved the rates

@@ -276,9 +276,13 @@ traces. <i>Tool: Lyapunov exponent against g</i> marks where the largest exponen
 
     def start_run(self) -> None:
         """One line per unit drawn (up to MAX_LINES), named in the legend."""
-        self.traces.remove_curves("rates")
-        for i in range(min(MAX_LINES, len(self.unit_inputs()))):
-            self.traces.add_curve("rates", f"unit {i}", pen=pg.mkPen(PALETTE[i], width=1.5))
+        lines = min(MAX_LINES, len(self.unit_inputs()))
+        if len([key for key in self.traces.curves if key[0] == "rates"]) != lines:
+            self.traces.remove_curves("rates")
+            for i in range(lines):
+                self.traces.add_curve("rates", f"unit {i}", pen=pg.mkPen(PALETTE[i],
+                                                                          width=1.5))
+        self.traces.clear_curves()
 
     def run_network(self) -> None:
         self.network_debounce.stop()

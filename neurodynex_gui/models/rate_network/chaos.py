@@ -11,6 +11,7 @@ import dataclasses
 
 import numpy as np
 
+from ..blas_threads import one_blas_thread
 from ..params import ParamError, Params, checked, param
 from ..sweep import SweepResult
 from .network import (NetworkParams, f_arguments, random_matrix, square_matrix, transfer,
@@ -51,7 +52,7 @@ def _lyapunov_batch(J, gains, tau, f, fa, I, t_end, dt, t_transient, seed, on_ch
     a = dt / tau
     skip, steps = int(round(t_transient / dt)), int(round((t_transient + t_end) / dt))
     log_growth = np.zeros(k)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), one_blas_thread():
         for step in range(steps):
             drive = (J @ state) * np.concatenate([g, g])
             h = drive[:, :k] + I

@@ -1,9 +1,8 @@
 """Rate networks tau dr/dt = -r + f(W r + I) (Neuronal Dynamics, ch. 15-16): transfer
 functions, motifs, integration and winner-take-all.
 
-Time is in ms, rates and inputs are dimensionless (r is the output of f). Integration is
-forward Euler with step ``dt``: cheap enough for N = 1000 units at dt = 0.1 ms, and for
-dt << tau close to the flow.
+Time is in ms, rates and inputs are dimensionless (r is the output of f). See integrate for
+how the equations are solved.
 """
 from __future__ import annotations
 
@@ -13,11 +12,11 @@ import numpy as np
 
 from ..params import ParamError, Params, checked, param
 from ..sweep import SweepResult
+from . import integrate
 
 TRANSFERS = ("sigmoid", "threshold_linear", "tanh", "linear")
 MOTIFS = ("feedforward chain", "recurrent ring", "winner-take-all", "E-I pair", "random")
 INPUTS = ("constant", "step", "noisy")
-CHUNK_STEPS = 500
 ACTIVE = 1e-3  # a unit whose final rate exceeds this is "active" (winner-take-all)
 
 
@@ -100,16 +99,9 @@ class WTAResult(RateResult):
 
 def transfer(f: str, h, gain: float = 1.0, threshold: float = 0.0):
     """f(h) for the named transfer function."""
-    x = gain * (np.asarray(h) - threshold)
-    if f == "sigmoid":
-        return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + exp(-x)), without overflow
-    if f == "threshold_linear":
-        return np.maximum(x, 0.0)
-    if f == "tanh":
-        return np.tanh(x)
-    if f == "linear":
-        return x
-    raise ParamError("f", f"'{f}' is not one of {', '.join(TRANSFERS)}")
+    if f not in TRANSFERS:
+        raise ParamError("f", f"'{f}' is not one of {', '.join(TRANSFERS)}")
+    return integrate.transfer_in_place(f, np.array(h, float), gain, threshold)
 
 
 def transfer_slope(f: str, h, gain: float = 1.0, threshold: float = 0.0):
@@ -179,7 +171,8 @@ def _bad_shape(I, n, steps=None):
 def simulate_rates(W, I_ext, tau=10., f="sigmoid", f_params=None, r0=None, t_end=500.,
                    dt=0.1, *, noise=0.0, seed=None, record_dt=None, on_chunk=None,
                    should_stop=None) -> RateResult:
-    """Integrate tau dr/dt = -r + f(W r + I_ext + noise) from ``r0`` (zeros) for ``t_end`` ms.
+    """Integrate tau dr/dt = -r + f(W r + I_ext + noise) from ``r0`` (zeros) for ``t_end`` ms:
+    forward Euler with step ``dt``, or (up to 50 units without noise) LSODA sampled every dt.
 
     ``I_ext``: a number, one value per unit, or an array (steps x units) sampled every dt;
     ``f_params``: {"gain", "threshold"} of f; ``noise``: standard deviation of white input
@@ -193,32 +186,20 @@ def simulate_rates(W, I_ext, tau=10., f="sigmoid", f_params=None, r0=None, t_end
     fa = f_arguments(f, f_params)
     r = np.zeros(n) if r0 is None else np.array(np.broadcast_to(np.asarray(r0, float), (n,)))
     every = max(1, int(round((record_dt or dt) / dt)))
-    rng = np.random.default_rng(seed)
-    a = dt / tau
-    times, rates = [np.zeros(1)], [r[None, :].copy()]
-    h = np.empty(n)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, steps, CHUNK_STEPS):
-            stop = min(start + CHUNK_STEPS, steps)
-            kept_t, kept_r = [], []
-            for k in range(start, stop):
-                np.dot(W, r, out=h)
-                h += I[k] if len(I) > 1 else I[0]
-                if noise:
-                    h += noise * rng.standard_normal(n)
-                r += a * (transfer(f, h, **fa) - r)
-                if (k + 1) % every == 0:
-                    kept_t.append((k + 1) * dt)
-                    kept_r.append(r.copy())
-            if kept_t:
-                piece = RateResult(np.array(kept_t), np.array(kept_r))
-                times.append(piece.t)
-                rates.append(piece.r)
-                if on_chunk is not None:
-                    on_chunk(piece)
-            if not np.isfinite(r).all() or (should_stop is not None and should_stop()):
-                break
-    return RateResult(np.concatenate(times), np.concatenate(rates))
+    t = np.arange(steps // every + 1) * every * dt
+    rates = np.empty((len(t), n))
+    rates[0] = r
+
+    def emit(first, kept):
+        if on_chunk is not None:
+            on_chunk(RateResult(t[first:kept], rates[first:kept]))
+
+    if n <= integrate.SMALL and not noise and integrate.input_pieces(I, steps) is not None:
+        kept = integrate.lsoda(W, I, tau, f, fa, rates, every, steps, dt, emit, should_stop)
+    else:
+        kept = integrate.euler(W, I, tau, f, fa, rates, every, steps, dt, emit, should_stop,
+                               noise, np.random.default_rng(seed))
+    return RateResult(t[:kept], rates[:kept])
 
 
 # -- motifs ------------------------------------------------------------------------------------
