@@ -178,3 +178,11 @@ def test_euler_and_lsoda_agree_on_a_small_network_with_a_step_input():
         runs.append(rates)
     assert np.abs(runs[0] - runs[1]).max() < 2e-3  # Euler's error at dt = tau / 1000
     assert np.ptp(runs[1][:, 0]) > 0.1  # the step moved the rates
+
+
+@pytest.mark.parametrize("n", [1, 60])  # LSODA and Euler
+def test_a_diverging_network_warns(n):
+    from neurodynex_gui.models.divergence import DivergenceWarning
+
+    with pytest.warns(DivergenceWarning, match="not a finite number"):
+        rn.simulate_rates(20 * np.eye(n), 1.0, tau=1.0, f="linear", t_end=1000.0)

@@ -167,7 +167,7 @@ def _bad_shape(I, n, steps=None):
                               f"{n} values{rows})")
 
 
-@checked(NetworkParams, W=None, I_ext=None, r0=None)
+@checked(NetworkParams, W=None, I_ext=None, r0=None, diverges=True)
 def simulate_rates(W, I_ext, tau=10., f="sigmoid", f_params=None, r0=None, t_end=500.,
                    dt=0.1, *, noise=0.0, seed=None, record_dt=None, on_chunk=None,
                    should_stop=None) -> RateResult:
@@ -210,6 +210,7 @@ def random_network(N=200, g=1.5, seed=1) -> np.ndarray:
     return g * random_matrix(N, seed)
 
 
+@checked(NetworkParams)
 def random_matrix(N: int, seed: int) -> np.ndarray:
     """The random weights of gain g = 1 (the same draws for every g)."""
     J = np.random.default_rng(seed).normal(0.0, 1.0 / np.sqrt(N), (N, N))
@@ -217,6 +218,7 @@ def random_matrix(N: int, seed: int) -> np.ndarray:
     return J
 
 
+@checked()
 def motif_weights(params: NetworkParams) -> np.ndarray:
     """The weight matrix (row: target, column: source) of the form's motif."""
     n, w = params.N, params.w
@@ -232,12 +234,14 @@ def motif_weights(params: NetworkParams) -> np.ndarray:
     return random_network(n, params.g, params.seed)
 
 
+@checked(NetworkParams, n="N")
 def motif_inputs(params: NetworkParams, n: int | None = None) -> np.ndarray:
     """The inputs per unit: I0 for unit 0 changing linearly by I_slope to the last unit."""
     n = n or (2 if params.motif == "E-I pair" else params.N)
     return params.I0 + params.I_slope * np.linspace(0.0, 1.0, n)
 
 
+@checked(levels=None)
 def input_course(params: NetworkParams, levels: np.ndarray) -> np.ndarray:
     """The input per unit as time x units (a step), or the constant levels."""
     if params.input_kind != "step":
@@ -269,7 +273,7 @@ def simulate(params: NetworkParams, weights=None, inputs=None, *, on_chunk=None,
 
 # -- winner-take-all ---------------------------------------------------------------------------
 
-@checked(NetworkParams, I=None)
+@checked(NetworkParams, I=None, diverges=True)
 def winner_take_all(I, alpha=1.5, tau=10., f="threshold_linear", t_end=500., dt=0.1,
                     f_params=None) -> WTAResult:
     """tau dr_i/dt = -r_i + f(I_i - alpha sum_{j != i} r_j) from rest; ``winners``: the units
