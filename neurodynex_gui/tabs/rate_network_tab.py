@@ -136,11 +136,12 @@ traces. <i>Tool: Lyapunov exponent against g</i> marks where the largest exponen
     def build_plots(self, panel) -> None:
         self.edits: dict[tuple[int, int], float] = {}
         self.inputs: np.ndarray | None = None
+        self.selected = (0, 0)  # the weight clicked last
         self.structure = self._structure()
         panel.add_plot("rates", "rate r", "", legend=True)
         self.activity = MatrixPanel("activity", "unit", "time", "rate r", x_unit="ms",
                                     symmetric=False, colormap="viridis", square=False)
-        self.weights = MatrixPanel()
+        self.weights = MatrixPanel("w", "target unit i", "source unit j", "weight w_ij")
         self.weights.cell_clicked.connect(self.select_cell)
         self.bars = InputBars()
         self.bars.changed.connect(self.drag_inputs)
@@ -190,7 +191,6 @@ traces. <i>Tool: Lyapunov exponent against g</i> marks where the largest exponen
         grid.addWidget(self.cell_value, 1, 0)
         grid.addWidget(self.set_button, 1, 1)
         grid.addWidget(reset, 2, 0, 1, 2)
-        self.selected = (0, 0)
         return [Section(f"Edit weights (N ≤ {EDITABLE_N}) and inputs", box, "controls")]
 
     # -- the network: weights and inputs -----------------------------------------------------
@@ -232,6 +232,8 @@ traces. <i>Tool: Lyapunov exponent against g</i> marks where the largest exponen
         if self._structure() != self.structure:  # other units: edits no longer apply
             self.structure = self._structure()
             self.edits, self.inputs = {}, None
+            self.weights.mark_cell(None)
+            self.set_button.setEnabled(False)
         self.show_network()
         self.network_debounce.start()
 
@@ -240,6 +242,7 @@ traces. <i>Tool: Lyapunov exponent against g</i> marks where the largest exponen
             self.cell_label.setText(f"weights are edited for N ≤ {EDITABLE_N} only")
             return
         self.selected = (row, column)
+        self.weights.mark_cell(row, column)
         self.cell_label.setText(f"w[{row}, {column}]: unit {column} → unit {row}")
         self.cell_value.setValue(float(self.weights.values[row, column]))
         self.set_button.setEnabled(True)

@@ -51,6 +51,8 @@ class InputBars(PlotPanel):
                 handle.setPos(i, self.values[i])
         self._draw_inputs()
         self.plot.setXRange(-0.7, n - 0.3, padding=0)
+        step = max(1, n // 10)  # whole units on the axis
+        self.plot.getAxis("bottom").setTickSpacing(step, step)
 
     def show_rates(self, rates, winners) -> None:
         """The final rate of each unit and the winners (the active units)."""

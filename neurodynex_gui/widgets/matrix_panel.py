@@ -44,7 +44,16 @@ class MatrixPanel(PlotPanel):
         self.bar.setLevels((0, 1))
         self.scale.addItem(self.bar)
         self.values: np.ndarray | None = None
+        self.marker = self.matrix.plot([], [], pen=pg.mkPen("#ffbf00", width=3))
         self.scene().sigMouseClicked.connect(self._clicked)
+
+    def mark_cell(self, row: int | None, column: int | None = None) -> None:
+        """Outline one cell (of a matrix drawn one unit per cell); None removes the outline."""
+        if row is None:
+            self.marker.setData([], [])
+            return
+        self.marker.setData([column, column + 1, column + 1, column, column],
+                            [row, row, row + 1, row + 1, row])
 
     def show_matrix(self, values: np.ndarray | None, title: str,
                     rect: tuple[float, float, float, float] | None = None) -> None:

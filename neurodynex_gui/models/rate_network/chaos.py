@@ -102,10 +102,9 @@ def lyapunov_sweep(params: NetworkParams, g_min=0.2, g_max=3.0, n_values=20, t_l
     if len(cross):
         i = cross[0]
         answer = float(gains[i] - lam[i] * (gains[i + 1] - gains[i]) / (lam[i + 1] - lam[i]))
-        text = (f"The largest exponent crosses zero at g ≈ {answer:.3g}: below it the network "
-                "settles, above it it is chaotic.")
+        text = f"λ = 0 at g ≈ {answer:.3g} (chaos above)"
     else:
-        answer, text = None, "The largest exponent does not cross zero in this range of g."
+        answer, text = None, "λ does not cross zero in this range of g"
     return SweepResult(gains, {"largest exponent (1/ms)": lam, "λ·τ (per τ)": lam * params.tau},
                        "gain g", answer, text)
 

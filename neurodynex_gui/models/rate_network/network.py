@@ -323,6 +323,6 @@ def wta_range(params: NetworkParams, alpha_min=0.0, alpha_max=2.0, n_values=41, 
     counts = (r > ACTIVE).sum(axis=1).astype(float)
     one = np.flatnonzero(counts == 1)
     answer = float(alphas[one[0]]) if len(one) else None
-    text = (f"One unit wins for α ≥ {answer:.3g} (of those tried); below it several stay "
-            "active." if answer is not None else "No α tried leaves exactly one unit active.")
+    text = (f"one winner from α ≈ {answer:.3g}" if answer is not None
+            else "no α tried leaves one unit active")
     return SweepResult(alphas, {"active units": counts}, "inhibition α", answer, text)
