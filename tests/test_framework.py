@@ -45,7 +45,8 @@ def with_plugin(plugin_site, monkeypatch):
 
 
 def test_an_installed_plugin_tab_is_listed_by_the_command_line(plugin_site):
-    env = {**os.environ, "PYTHONPATH": str(plugin_site)}
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(tabs.__file__)))  # this tree
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugin_site), checkout])}
     done = subprocess.run([sys.executable, "-c", "import sys; from neurodynex_gui.app import "
                            "main; sys.exit(main(['--list-tabs']))"],
                           capture_output=True, text=True, env=env, timeout=60)

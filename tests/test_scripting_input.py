@@ -11,16 +11,18 @@ from hypothesis import strategies as st
 
 from neurodynex_gui.models import fitzhugh_nagumo as fhn
 from neurodynex_gui.models import hh, hopfield as hf, lif, neuron_type as nt, oja
+from neurodynex_gui.models import rate_network as rn
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
-MODULES = (lif, hh, fhn, nt, hf, oja)
+MODULES = (lif, hh, fhn, nt, hf, oja, rn.network, rn.chaos, rn.planar)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
     "get_spiketimes", "rates", "steady_states", "time_constants", "principal_axis",
     "angle_error_deg", "weight_norm", "plot_oja_trace", "text_to_grid", "grid_to_text",
     "load_alphabet", "simulate_many",
+    "transfer", "transfer_slope", "f_arguments", "square_matrix", "sigmoid",
     # no numeric argument
     "prepare", "shuffle",
 }
@@ -31,9 +33,11 @@ REQUIRED = {  # valid values for arguments without a default
     "neuron_type": nt.TYPE_ONE, "amplitudes": [0.5], "params": None, "cloud": np.ones((3, 2)),
     "grid": np.ones((2, 2)), "letters": "ab", "states": np.ones(4), "ratio": 0.5, "N": 4,
     "P": 2, "flip_ratio": 0.1, "trials": 2, "P_values": [1, 2], "flip_ratios": [0.1],
-    "v0": 0.0, "w0": 0.0, "I_amp": 0.5,
+    "v0": 0.0, "w0": 0.0, "I_amp": 0.5, "W": np.eye(3), "I_ext": 0.0, "I": [1.0, 0.5],
+    "wc": rn.WilsonCowanParams(), "seed": 1, "levels": np.ones(8),
 }
-PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams}
+PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
+          "network": rn.NetworkParams, "chaos": rn.NetworkParams}
 """The ``params`` a module's tool functions require."""
 
 
@@ -167,6 +171,9 @@ def test_any_refused_value_raises_a_param_error_naming_the_argument(no_simulatio
     (lambda: fhn.get_flow(n=10 ** 5), "n"),  # 10^10 grid points: a MemoryError
     (lambda: lif.min_step_amplitude(neurons=2), "neurons"),  # would never narrow: a hang
     (lambda: nt.threshold(nt.TYPE_ONE, neurons=1), "neurons"),
+    (lambda: rn.simulate_rates(np.eye(2), 0.0, tau=1.0, dt=2.0), "dt"),  # unstable Euler
+    (lambda: rn.lyapunov_exponent(np.eye(2), t_end=math.inf), "t_end"),
+    (lambda: rn.winner_take_all([1.0, 0.5], alpha=-1.0), "alpha"),
 ])
 def test_the_reported_nonsense_is_refused(no_simulation, make_call, argument):
     with pytest.raises(ValueError, match=f"^{argument}: "):

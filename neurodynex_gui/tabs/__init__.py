@@ -21,6 +21,7 @@ BUILTIN = (
     "neurodynex_gui.tabs.neuron_type_tab:NeuronTypeTab",
     "neurodynex_gui.tabs.hopfield_tab:HopfieldTab",
     "neurodynex_gui.tabs.oja_tab:OjaTab",
+    "neurodynex_gui.tabs.rate_network_tab:RateNetworkTab",
     "neurodynex_gui.tabs.neural_field_tab:NeuralFieldTab",
 )
 

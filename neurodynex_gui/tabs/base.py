@@ -134,6 +134,10 @@ class ModelTab(QWidget):
         computed for a state the user has left since)."""
         return True
 
+    def tool_arguments(self, key: str) -> dict:
+        """Keyword arguments a tool gets beyond its forms (e.g. values dragged in a plot)."""
+        return {}
+
     def tool_progress(self, key: str, chunk) -> None:
         """A tool's job reports progress (tools whose functions send chunks)."""
 
@@ -268,6 +272,7 @@ class ModelTab(QWidget):
         kwargs = {name: self.param_forms[name].params() for name in tool.inputs}
         if key in self.tool_forms:
             kwargs.update(self.tool_forms[key].params().to_dict())
+        kwargs.update(self.tool_arguments(key))
         self.pages.setCurrentWidget(self.analysis)
         if key in self.progress_bars:
             self.progress_bars[key].setValue(0)

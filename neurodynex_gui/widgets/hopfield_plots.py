@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from .heat_map import HeatMap
+from .matrix_panel import MatrixPanel
 from .pattern_grid import add_pattern_grid
 from .plots import PlotPanel
 
@@ -101,26 +101,8 @@ class HopfieldPanel(PlotPanel):
         return "state S (+1 or -1)" if key == "grid/state" else super().y_label(key)
 
 
-class WeightPanel(PlotPanel):
-    """A weight matrix as an image (row i, column j) with its colour scale beside it."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.heat_map = HeatMap(self, "w", "neuron i", "", x_label="neuron j", x_unit="",
-                                scale_label="w_ij")
-        self.matrix, self.image = self.heat_map.plot, self.heat_map.image
-        self.matrix.invertY(True)
-        self.matrix.setAspectLocked(True)
-
-    def show_matrix(self, weight: np.ndarray | None, title: str) -> None:
-        """Draw ``weight`` with a colour scale symmetric about 0 (None: clear), and a title."""
-        self.matrix.setTitle(title)
-        if weight is None:
-            self.heat_map.clear()
-            return
-        top = max(float(np.abs(weight).max()), 1e-12)
-        self.heat_map.show(weight, (-top, top))
-        self.matrix.autoRange()
+class WeightPanel(MatrixPanel):
+    """The weight matrix w_ij of the Hopfield network (neuron i, neuron j)."""
 
 
 def _joined(t, m, patterns) -> tuple[np.ndarray, np.ndarray]:
