@@ -133,3 +133,25 @@ def test_integer_fields_refuse_fractions():
     with pytest.raises(ParamError, match="not an integer"):
         lif.FICurveInputs.from_dict({"n": 1.7})
     assert lif.FICurveInputs.from_dict({"n": 12.0}).n == 12
+
+
+def test_exact_firing_rate_is_the_closed_form_and_the_tool_says_where_dt_quantises():
+    params = lif.LIFParams(v_rest=-70.0, v_reset=-65.0, firing_threshold=-50.0,
+                           membrane_resistance=10.0, membrane_time_scale=8.0,
+                           abs_refractory_period=2.0)
+    # R I = 40 mV: T = 2 + 8 ln((40 - 5) / (40 - 20)) ms, by hand
+    assert lif.firing_rate(params, 4.0) == pytest.approx(1000 / (2 + 8 * np.log(35 / 20)))
+    assert lif.firing_rate(params, 1.9) == 0.0  # R I = 19 mV < 20 mV: no firing
+    sweep = lif.fi_curve(lif.LIFParams(), I_max=5.0, n=11, step_ms=100.0)
+    assert "whole number of time steps dt = 0.1 ms" in sweep.answer_text
+    exact = lif.firing_rate(lif.LIFParams(), sweep.x)
+    fast = exact > 1000  # simulated ISIs of fewer than ten steps
+    assert np.all(sweep.columns["rate_Hz"][fast] <= exact[fast] * 1.0001)  # rounded up ISIs
+    slow = (exact > 0) & (exact < 300)
+    np.testing.assert_allclose(sweep.columns["rate_Hz"][slow], exact[slow], rtol=0.05)
+
+
+def test_minimum_amplitude_is_printed_to_its_resolution():
+    result = lif.min_step_amplitude(resolution_nA=0.001)
+    number = result.answer_text.split(": ")[1].split(" nA")[0]
+    assert number == f"{result.answer:.3f}" and len(number.split(".")[1]) == 3

@@ -207,3 +207,21 @@ def test_dragging_a_slider_reruns_and_the_last_position_wins(qtbot, window, run_
     assert last.spike_count == again.spike_count
     np.testing.assert_allclose(last.v_mV, again.v_mV)
     assert slider.isVisibleTo(tab)
+
+
+def test_f_i_tool_draws_the_exact_rate_beside_the_simulated_one(qtbot, window):
+    from neurodynex_gui.models import lif
+
+    tab = lif_tab(window)
+    with qtbot.waitSignal(tab.tool_ready, timeout=30000):
+        tab.run_tool("fi_curve")
+    currents, exact = tab.analysis.data()["rate_Hz/exact rate"]
+    params = tab.param_forms["params"].params()
+    gap = params.firing_threshold - params.v_rest
+    firing = currents * params.membrane_resistance > gap
+    expected = 1000 / (params.abs_refractory_period + params.membrane_time_scale * np.log(
+        currents[firing] * params.membrane_resistance
+        / (currents[firing] * params.membrane_resistance - gap)))
+    np.testing.assert_allclose(exact[firing], expected)  # v_reset = v_rest by default
+    assert "whole number of time steps" in tab.readout.text()
+    assert lif.LIFParams().v_reset == lif.LIFParams().v_rest

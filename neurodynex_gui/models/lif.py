@@ -22,7 +22,7 @@ from .sweep import SweepResult
 
 __all__ = ["LIFParams", "LIFStimulus", "LIFResult", "PRESETS", "simulate", "LIF_Step",
            "LIF_Sinus", "get_spiketimes", "min_step_amplitude", "fi_curve", "sinus_response",
-           "MinAmplitudeInputs", "FICurveInputs", "SinusResponseInputs"]
+           "firing_rate", "MinAmplitudeInputs", "FICurveInputs", "SinusResponseInputs"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -255,10 +255,11 @@ def min_step_amplitude(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), 
     amps = np.concatenate([a[0] for a, _ in search.tried])
     spiked = np.concatenate([c[0] for _, c in search.tried]) > 0
     order = np.argsort(amps)
+    digits = max(0, -int(np.floor(np.log10(resolution_nA))))  # as many as the resolution has
     return SweepResult(amps[order], {"spike": spiked[order].astype(float)},
                        "step amplitude (nA)", answer=answer,
-                       answer_text=f"minimum step amplitude for a spike: {answer:.4f} nA "
-                                   f"(resolution {resolution_nA:g} nA)")
+                       answer_text=f"minimum step amplitude for a spike: {answer:.{digits}f} nA "
+                                   f"(to {resolution_nA:g} nA)")
 
 
 @checked("FICurveInputs")
@@ -274,7 +275,25 @@ def fi_curve(params: LIFParams = LIFParams(), *, I_min: float = 0.0, I_max: floa
     onset = amps[np.argmax(rates > 0)] if rates.any() else None
     text = (f"f-I curve: first firing at {onset:.3f} nA, {rates.max():.1f} Hz at {I_max:g} nA"
             if onset is not None else f"f-I curve: no repetitive firing up to {I_max:g} nA")
+    quantised = 100.0 / params.dt  # Hz: above this an ISI is fewer than ten time steps
+    if rates.max() > quantised:
+        text += (f"; above about {quantised:.0f} Hz the simulated rates step, as an "
+                 f"inter-spike interval is a whole number of time steps dt = {params.dt:g} ms "
+                 "(the dashed curve is the exact rate)")
     return SweepResult(amps, {"rate_Hz": rates}, "step amplitude (nA)", answer_text=text)
+
+
+@checked(I_nA=None)
+def firing_rate(params: LIFParams, I_nA) -> np.ndarray:
+    """The exact rate (Hz) under a constant current (book eq. 1.13): 1 / (t_ref + tau
+    ln(R I / (R I - (theta - v_rest)))) above the rheobase, 0 below it."""
+    drive = params.membrane_resistance * np.asarray(I_nA, dtype=float)  # mV
+    gap = params.firing_threshold - params.v_rest
+    reset = params.v_reset - params.v_rest
+    with np.errstate(divide="ignore", invalid="ignore"):
+        period = params.abs_refractory_period + params.membrane_time_scale * np.log(
+            (drive - reset) / (drive - gap))
+        return np.where(drive > gap, 1000.0 / period, 0.0)
 
 
 MAX_SWEEP_STEPS = 2e6     # about a minute of brian2 numpy-target time

@@ -11,6 +11,7 @@ from .declarations import Tool
 VOLTAGE_PEN = pg.mkPen("#1f4e9c", width=2)
 CURRENT_PEN = pg.mkPen("#2a7d2a", width=2)
 THRESHOLD_PEN = pg.mkPen("#c0392b", width=1.5, style=2)
+THEORY_PEN = pg.mkPen("#444444", width=1.5, style=2)
 
 
 class LIFTab(ModelTab):
@@ -67,6 +68,17 @@ each one changes in the trace.</li>
         panel.plots["v"].setXRange(0, lif.LIFParams().tend)
         self.param_forms["params"].changed.connect(self._show_threshold)
         self._show_threshold(self.param_forms["params"].params())
+
+    def show_tool_result(self, key: str, result) -> None:
+        """As the base; the f-I curve with the exact rate of book eq. 1.13 dashed over it."""
+        super().show_tool_result(key, result)
+        if key == "fi_curve":
+            params = self.param_forms["params"].params()
+            currents = np.linspace(result.x[0], result.x[-1], 400)
+            self.analysis.add_curve("rate_Hz", "exact rate", pen=THEORY_PEN).set(
+                currents, lif.firing_rate(params, currents))
+            self.analysis.plots["rate_Hz"].addLegend(offset=(10, 10))
+            self.analysis.flush()
 
     def _show_threshold(self, params) -> None:
         self.threshold_line.setValue(params.firing_threshold)
