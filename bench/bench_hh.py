@@ -159,11 +159,11 @@ int main(int argc, char **argv) {
 
 
 def model_figures() -> None:
-    from neurodynex_gui.models import fast_path, hh
+    from neurodynex_gui.models import fast_path, hh, hh_model
 
     for dt in (0.01, 0.1):
         params = hh.HHParams(dt=dt, record_dt=max(dt, 0.02))
-        fast_path.build(hh.RUN_MODEL, hh._run_setup(params))
+        fast_path.build(hh_model.RUN_MODEL, hh_model.run_setup(params))
         run = hh.simulate(params)
         assert run.target == "standalone", run.path_note
         ours = warm(hh.simulate, params)
@@ -180,7 +180,8 @@ def model_figures() -> None:
         print(f"  spikes: ours {run.spike_count}")
 
     params = hh.HHParams()
-    fast_path.build(hh.TOOL_MODEL, hh._tool_setup(params, hh.NEURONS_PER_ROUND, params.tend))
+    fast_path.build(hh.TOOL_MODEL, hh_model.tool_setup(params, hh.NEURONS_PER_ROUND,
+                                                       params.tend))
     ours = warm(hh.min_step_amplitude, params, resolution_uA=0.01, repeats=5)
     answer = hh.min_step_amplitude(params, resolution_uA=0.01).answer
     found = neurodynex3("hh_threshold", dt=0.01, repeats=2)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neurodynex_gui.models import fast_path, hh, lif, precompile
+from neurodynex_gui.models import fast_path, hh, hh_model, lif, precompile
 from neurodynex_gui.models import neuron_type as nt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +119,7 @@ HH_RUNS = [
 
 @pytest.mark.parametrize("params, stimulus", HH_RUNS)
 def test_hh_fast_path_equals_runtime(cache, monkeypatch, params, stimulus):
-    fast_path.build(hh.RUN_MODEL, hh._run_setup(params))
+    fast_path.build(hh_model.RUN_MODEL, hh_model.run_setup(params))
     fast = hh.simulate(params, stimulus)
     slow = _runtime(monkeypatch, hh.simulate, params, stimulus, target="numpy")
     assert (fast.target, slow.target) == ("standalone", "numpy")
@@ -218,7 +218,7 @@ def test_precompile_leaves_a_cache_that_the_next_start_uses(empty_cache):
 
 def test_a_stopped_compiled_run_returns_what_it_computed(cache):
     params = hh.HHParams(tend=5000.0)
-    fast_path.build(hh.RUN_MODEL, hh._run_setup(params))
+    fast_path.build(hh_model.RUN_MODEL, hh_model.run_setup(params))
     result = hh.simulate(params, should_stop=lambda: True)  # asked at the first look, 50 ms in
     assert result.target == "standalone" and not result.completed
     assert 0 < len(result.t_ms) < 5000.0 / params.record_dt
@@ -228,7 +228,7 @@ def test_a_stopped_compiled_run_returns_what_it_computed(cache):
 def test_hh_prepare_builds_the_default_run_in_the_background(empty_cache):
     hh.prepare()  # what the tab asks for when it opens
     assert fast_path._building["dir"] == fast_path.build_dir(
-        hh.RUN_MODEL, hh._run_setup(hh.HHParams()).built_as())
+        hh_model.RUN_MODEL, hh_model.run_setup(hh.HHParams()).built_as())
     result = hh.HH_Step()  # waits for that build rather than starting its own
     assert result.target == "standalone" and result.spike_count > 0
     assert fast_path._building["process"].poll() == 0
