@@ -246,3 +246,14 @@ def test_a_run_behind_another_tabs_job_says_what_it_waits_for(qtbot, make_window
         lif.stop()
         hh.stop()
     assert types.run_bar.state.text().startswith("done in")
+
+
+def test_listing_the_tabs_imports_neither_brian2_nor_scipy():
+    """The window shows every tab's title before it builds them: reading the registry must
+    stay cheap (brian2 and scipy cost seconds to import; they load when a tab computes)."""
+    code = ("import sys; from neurodynex_gui.tabs import tab_classes; tab_classes(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('brian2', 'scipy')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

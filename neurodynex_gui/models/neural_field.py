@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from scipy import fft, optimize, special
 
 from .params import Params, checked, param
 
@@ -143,6 +142,7 @@ def kernel(distance, kernel_params=None) -> np.ndarray:
 
 def kernel_integral(a, kernel_params=None) -> np.ndarray:
     """W(a) = integral of w from 0 to a (1D), in closed form."""
+    from scipy import special
     k = kernel_params_from(kernel_params)
     a = np.asarray(a, dtype=float)
     if k.kernel == "mexican_hat":
@@ -173,6 +173,7 @@ def kernel_transform(k, kernel_params=None, ndim: int = 1) -> np.ndarray:
 def pattern_wavelength(kernel_params=None, ndim: int = 2) -> float:
     """The wavelength (mm) of the kernel's Fourier peak, the pattern that grows fastest from a
     uniform state; inf if the peak is at k = 0 (no periodic pattern)."""
+    from scipy import optimize
     p = kernel_params_from(kernel_params)
     top = 20.0 / min(p.sigma_e, p.sigma_i)
     best = optimize.minimize_scalar(lambda k: -kernel_transform(k, p, ndim),
@@ -190,6 +191,7 @@ def transfer(u, f_params=None) -> np.ndarray:
 
 def activation(f_params=None) -> Callable[[np.ndarray], np.ndarray]:
     """The transfer function f as a function of an array u."""
+    from scipy import special
     p = f_params_from(f_params)
     theta, beta = p.theta, p.beta
     if p.f == "heaviside":
@@ -210,6 +212,7 @@ def amari_bump_width(kernel_params=None, h=-0.1, theta=0.0, stable=True) -> floa
     """The width a (mm) of a stationary bump of the Heaviside field: a root of
     W(a) + h = theta. ``stable``: the root where W decreases (w(a) < 0), else the one where it
     increases. Raises ValueError if there is no such bump."""
+    from scipy import optimize
     p = kernel_params_from(kernel_params)
     target = theta - h
     scale = max(p.sigma_e, p.sigma_i)
@@ -232,6 +235,7 @@ def amari_front_speed(kernel_params=None, h=0.0, theta=0.2, tau=10.0) -> float:
     kernel: the front U(x - c t) that crosses theta - h at its edge satisfies
     sum over the kernel's parts of +-a sigma / (1 + c tau / sigma) = theta - h.
     Raises ValueError for another kernel or when no front advances (W(inf) <= theta - h)."""
+    from scipy import optimize
     p = kernel_params_from(kernel_params)
     if p.kernel != "exponential":
         raise ValueError("kernel_params: the front speed is known for the exponential kernel")
@@ -291,6 +295,7 @@ def _periodic_offsets(L: float, n: int) -> np.ndarray:
 def kernel_spectrum(kernel_params, L: float, n: int, ndim: int) -> np.ndarray:
     """rfftn of the kernel sampled on the periodic grid, times the cell area: multiply by
     rfftn(f) and invert to convolve."""
+    from scipy import fft
     d = _periodic_offsets(L, n)
     r = np.abs(d) if ndim == 1 else np.hypot(*np.meshgrid(d, d, indexing="ij"))
     return fft.rfftn(kernel(r, kernel_params)) * (L / n) ** ndim
@@ -298,6 +303,7 @@ def kernel_spectrum(kernel_params, L: float, n: int, ndim: int) -> np.ndarray:
 
 def convolve(w_hat: np.ndarray, values: np.ndarray) -> np.ndarray:
     """The periodic convolution of the kernel (its spectrum ``w_hat``) with ``values``."""
+    from scipy import fft
     if values.ndim == 1:  # the 1D transforms cost less per call than the n-dimensional ones
         return fft.irfft(w_hat * fft.rfft(values), n=len(values))
     return fft.irfft2(w_hat * fft.rfft2(values), s=values.shape)
@@ -434,6 +440,7 @@ def _simulate(ndim: int, args: dict) -> FieldResult:
 
 def dominant_wavelength(x: np.ndarray, frame: np.ndarray) -> float:
     """The wavelength (mm) of the strongest non-zero spatial frequency of a 1D or 2D frame."""
+    from scipy import fft
     L = len(x) * (x[1] - x[0])
     power = np.abs(fft.fftn(frame - frame.mean())) ** 2
     k = np.abs(fft.fftfreq(len(x), d=L / len(x)))

@@ -30,7 +30,6 @@ import dataclasses
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import brentq
 
 from . import fast_path, spikes
 from .params import ParamError, Params, checked, param
@@ -137,6 +136,7 @@ def _one_jacobian(v, w, p):
 
 def _one_equilibria(p):
     """Zeros of dv/dt along the w-nullcline w = w_inf(v) (scanned from -200 to 200 mV)."""
+    from scipy.optimize import brentq
     def f(v):
         return _one_drive(v, p) - p.g_2 * _w_inf(v) * (v - p.V_2)
 

@@ -17,8 +17,6 @@ from collections import defaultdict
 from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
-from scipy.integrate import ODEintWarning, odeint, solve_ivp
-from scipy.optimize import brentq, root
 
 from .sweep import SweepResult
 
@@ -245,6 +243,7 @@ def _sign_change(F: np.ndarray) -> np.ndarray:
 
 
 def _numeric_equilibria(model, params, xlim, ylim, n) -> list[tuple[float, float]]:
+    from scipy.optimize import root
     xs, ys = _grid(xlim, ylim, n)
     X, Y = np.meshgrid(xs, ys)
     F, G = _rhs(model, params, X, Y)
@@ -424,6 +423,7 @@ def _within(values: np.ndarray, limits: Limits) -> np.ndarray:
 
 def _odeint_valid(f, start, times, rtol, atol) -> np.ndarray:
     """States at times[1:], cut at the first sample odeint did not reach or that is not finite."""
+    from scipy.integrate import ODEintWarning, odeint
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ODEintWarning)
         states, info = odeint(f, start, times, rtol=rtol, atol=atol, mxstep=5000,
@@ -483,6 +483,7 @@ def _attractor_point(model, params, fp: FixedPoint, t_end: float) -> np.ndarray:
 def _cycle_extent(model, params, k, start, t_transient, t_measure, n_samples):
     """(min x, max x) over the sampled window for each of the k values in ``params``."""
 
+    from scipy.integrate import solve_ivp
     def f(_t, state):
         return np.concatenate(_rhs(model, params, state[:k], state[k:]))
 
@@ -498,6 +499,7 @@ def _cycle_extent(model, params, k, start, t_transient, t_measure, n_samples):
 
 
 def _critical_values(model, params, name, values, lead, xlim, ylim) -> tuple[float, ...]:
+    from scipy.optimize import brentq
     def condition(v):
         p = with_param(params, name, v)
         if model.stability is not None:

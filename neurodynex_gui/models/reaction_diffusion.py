@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy import ndimage
 
 from .neural_field import FieldResult, FrameRecorder, grid
 from .params import Params, checked, param
@@ -88,6 +87,7 @@ def reaction_diffusion(f="fisher", D=1.0, r=1.0, a=0.25, L=100.0, n=500, ndim=1,
     ``u0`` defaults to 1 on the first quarter of the line (a disc of radius L/10 at the
     centre in 2D) and 0 elsewhere. Frames ``u`` at ``t`` (ms) on ``x`` (and ``y``) (mm).
     """
+    from scipy import ndimage
     _check_ndim(ndim)
     x = (np.arange(n) + 0.5) * (L / n)
     if u0 is None:
@@ -112,6 +112,7 @@ def wave_equation(c=1.0, alpha=0.0, f="none", r=1.0, a=0.25, L=100.0, n=500, ndi
     """d2u/dt2 = c^2 laplacian(u) - alpha u + f(u) on a ring (torus) of length L, by the
     leapfrog scheme. ``u0`` defaults to a Gaussian bump of width L/50 at the centre, ``v0``
     (du/dt at t = 0) to 0."""
+    from scipy import ndimage
     _check_ndim(ndim)
     x = grid(L, n)
     shape = (n,) * ndim

@@ -13,7 +13,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy.integrate import ODEintWarning, odeint
 
 from ..blas_threads import one_blas_thread
 
@@ -49,6 +48,7 @@ def input_pieces(I: np.ndarray, steps: int) -> list[int] | None:
 
 def lsoda(W, I, tau, f, fa, rates, every, steps, dt, emit, should_stop) -> int:
     """LSODA (scipy's odeint) over each piece of constant input."""
+    from scipy.integrate import ODEintWarning, odeint
     level = np.empty(len(W))
 
     def rhs(r, _t):
