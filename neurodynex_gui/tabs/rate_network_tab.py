@@ -292,7 +292,7 @@ traces. <i>Tool: Lyapunov exponent against g</i> marks where the largest exponen
         if self.refuse_if_invalid():
             return
         self.start_run()
-        self.submit(self.simulate_path, self.network_arguments(), "running",
+        self.submit(self.simulate_path, self.network_arguments(), "simulation",
                      on_done=self.finish_run, on_chunk=self.on_chunk)
 
     def show_default_run(self) -> None:
