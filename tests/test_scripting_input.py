@@ -10,12 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from neurodynex_gui.models import fitzhugh_nagumo as fhn
-from neurodynex_gui.models import hh, hopfield as hf, lif, neuron_type as nt, oja
+from neurodynex_gui.models import hh, hh_model, hopfield as hf, hopfield_network, lif
+from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
 from neurodynex_gui.models import rate_network as rn
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
-MODULES = (lif, hh, fhn, nt, hf, oja, rn.network, rn.chaos, rn.planar)
+MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network, oja,
+           rn.network, rn.chaos, rn.planar)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -25,6 +27,8 @@ NOT_CHECKED = {
     "transfer", "transfer_slope", "f_arguments", "square_matrix", "sigmoid",
     # no numeric argument
     "prepare", "shuffle",
+    # plumbing a model module shares with its tools (called with checked values)
+    "brian_target", "tool_network", "tool_setup", "run_setup", "run_values", "spec_of",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""
