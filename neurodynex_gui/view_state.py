@@ -70,6 +70,12 @@ class ViewState:
         return dataclasses.replace(self, **changes)
 
 
+def parse_value(tp, value: Any, where: str):
+    """``value`` (plain JSON) checked as the annotation ``tp`` says, e.g. a Params class;
+    raises ParamError naming ``where`` and the field."""
+    return _parse(tp, value, where)
+
+
 def _hints(cls) -> dict[str, Any]:
     return typing.get_type_hints(cls, include_extras=True)
 

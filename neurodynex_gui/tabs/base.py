@@ -16,7 +16,7 @@ from PyQt5.QtWidgets import (QComboBox, QGroupBox, QLabel, QProgressBar, QPushBu
 from .. import worker_process
 from ..models.divergence import divergence
 from ..models.params import ParamError, Params
-from ..view_state import TabView
+from ..view_state import TabView, parse_value
 from ..widgets.param_form import ParamForm
 from ..widgets.param_sliders import ParamSliders
 from ..widgets.plots import PlotPanel, set_view_ranges, show_sweep, view_ranges
@@ -491,12 +491,12 @@ class ModelTab(QWidget):
         raises ParamError."""
         if not isinstance(state, dict):
             raise ParamError(self.tab_id, "must be an object")
-        forms = {key: _parse(form.params_class, state.get(key, {}), key)
+        forms = {key: parse_value(form.params_class, state.get(key, {}), key)
                  for key, form in self.param_forms.items()}
         tools_state = state.get("tools", {})
         if not isinstance(tools_state, dict):
             raise ParamError("tools", "must be an object of tool settings")
-        tools = {key: _parse(form.params_class, tools_state.get(key, {}), f"tools/{key}")
+        tools = {key: parse_value(form.params_class, tools_state.get(key, {}), f"tools/{key}")
                  for key, form in self.tool_forms.items()}
         view = self.View.parse(state.get("view", {}))
         if not 0 <= view.page < self.pages.count():
@@ -546,15 +546,6 @@ class ModelTab(QWidget):
         panel = page.panel if page.panel is not None else page.widget
         return panel() if callable(panel) and not isinstance(panel, QWidget) else panel
 
-
-
-def _parse(params_class, values, where: str) -> Params:
-    if not isinstance(values, dict):
-        raise ParamError(where, "must be an object of parameter values")
-    try:
-        return params_class.from_dict(values)
-    except ParamError as error:
-        raise ParamError(f"{where}/{error.name}", error.message) from None
 
 
 def _boxed(section: Section) -> QWidget:

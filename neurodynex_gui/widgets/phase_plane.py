@@ -236,8 +236,8 @@ class PhasePlane(QWidget):
                             connect="finite"))
         # useCache=False: pyqtgraph's symbol atlas (a QImage) behind a few markers of several
         # styles, re-rendered for a PNG export, made 5 % of exports crash at exit in sip
-        self.markers = {kind: _unlisted_curve(panel, "plane", kind, pen=None, symbolSize=13,
-                                              useCache=False, **style)
+        self.markers = {kind: panel.add_curve("plane", kind, listed=False, pen=None,
+                                              symbolSize=13, useCache=False, **style)
                         for kind, style in FIXED_POINT_STYLES.items()}
         for curve in self.markers.values():
             curve.item.setZValue(10)
@@ -252,8 +252,6 @@ class PhasePlane(QWidget):
         time_plot.setTitle("last trajectory")
         self.time_curves = (panel.add_curve("time", m.x_label, pen=TIME_PENS[0]),
                             panel.add_curve("time", m.y_label, pen=TIME_PENS[1]))
-        for curve in self.time_curves:
-            _draw_as_segments(curve)
 
     # -- geometry ------------------------------------------------------------------------------
 
@@ -348,9 +346,7 @@ class PhasePlane(QWidget):
 
     def _trajectory_curve(self, name: str, colour: str, backward: bool) -> LiveCurve:
         pen = pg.mkPen(colour, width=2, style=Qt.DashLine if backward else Qt.SolidLine)
-        curve = _unlisted_curve(self.panel, "plane", name, pen=pen)
-        _draw_as_segments(curve)
-        return curve
+        return self.panel.add_curve("plane", name, listed=False, pen=pen)
 
     def _box(self):
         (x0, x1), (y0, y1) = self.view_limits()
@@ -400,9 +396,7 @@ class PhasePlane(QWidget):
         self._recompute.stop()
         for run in self.trajectories:
             for curve in run.curves.values():
-                self.plane.removeItem(curve.item)
-                key = next(k for k, c in self.panel.curves.items() if c is curve)
-                del self.panel.curves[key]
+                self.panel.remove_curve(curve)
         self.trajectories = []
         for curve in self.time_curves:
             curve.clear()
@@ -445,21 +439,6 @@ class PhasePlane(QWidget):
         self.plane.setRange(xRange=view.x_range or (x0, x1), yRange=view.y_range or (y0, y1),
                             padding=0)
         self.set_starts([(s.x0, s.y0, s.backward) for s in view.trajectories])
-
-
-def _unlisted_curve(panel: PlotPanel, plot: str, name: str, **style) -> LiveCurve:
-    """A curve of ``panel`` (in its data and exports) that stays out of the plot's legend."""
-    item = pg.PlotDataItem([], [], **style)
-    panel.plots[plot].addItem(item)
-    curve = panel.curves[(plot, name)] = LiveCurve(item)
-    return curve
-
-
-def _draw_as_segments(curve: LiveCurve) -> None:
-    """Draw a long curve as line segments: Qt strokes a thick antialiased polyline as one path,
-    measured 4-5 times slower (41 instead of 9 ms for a 5000-point limit cycle and its time
-    plot); the joints of the segments overlap by a pixel's fraction."""
-    curve.item.curve.setSegmentedLineMode("on")
 
 
 def _timer(parent, ms: int, slot) -> QTimer:

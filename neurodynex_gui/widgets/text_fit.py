@@ -5,8 +5,8 @@ Axis labels and titles shrink to the room they have (and grow back); a legend sh
 anchored corner to fit its view; a line's label moves to the side of its line where it fits and
 covers no other text; legends and line labels get a box of the background colour, so that curves
 do not run through them; a plot whose x axis is shared with the plot right below it, under the
-same label, leaves that label and the tick values to the lower plot. A fit runs once per event-loop turn after the
-plot's size or range changed, and changes only what does not fit.
+same label, leaves that label and the tick values to the lower plot. A fit runs once per
+event-loop turn after the plot's size or range changed, and changes only what does not fit.
 """
 from __future__ import annotations
 
