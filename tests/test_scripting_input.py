@@ -29,6 +29,8 @@ NOT_CHECKED = {
     "prepare", "shuffle",
     # plumbing a model module shares with its tools (called with checked values)
     "brian_target", "tool_network", "tool_setup", "run_setup", "run_values", "spec_of",
+    # text
+    "updates_text",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""

@@ -24,7 +24,8 @@ from .hopfield_network import (ALPHABET_FORMAT, ALPHABET_PATH, AnimationParams, 
                                flip_pixels, grid_to_text, HopfieldNetwork, HopfieldParams,
                                HopfieldRun, KINDS, letter_patterns, load_alphabet,
                                MAX_CACHED_WEIGHT_NEURONS, MODES, PatternIndexError, random_patterns,
-                               resample, STARTS, Step, text_to_grid)
+                               resample, STARTS, Step, text_to_grid,
+                               updates_text)
 from .params import Params, checked, param
 from .sweep import SweepResult
 
@@ -32,6 +33,7 @@ __all__ = ["ALPHABET_FORMAT", "ALPHABET_PATH", "AnimationParams", "checkerboard"
            "grid_to_text", "HopfieldNetwork", "HopfieldParams", "HopfieldRun", "KINDS",
            "letter_patterns", "load_alphabet", "MAX_CACHED_WEIGHT_NEURONS", "MODES",
            "PatternIndexError", "random_patterns", "resample", "STARTS", "Step", "text_to_grid",
+           "updates_text",
            "Progress", "BATCH_BYTES", "CAPACITY_LOAD", "CapacityResult", "ErrorCorrectionResult",
            "ExperimentInputs", "final_overlaps", "capacity_experiment",
            "error_correction_experiment", "CapacityInputs", "ErrorCorrectionInputs",

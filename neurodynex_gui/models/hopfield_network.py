@@ -205,8 +205,8 @@ class HopfieldRun:
         """One sentence on how the run ended, measured against pattern ``mu``."""
         m = self.overlaps[-1]
         updates = len(self.states) - 1
-        ending = (f"a fixed point after {_updates(updates - 1)}" if self.converged
-                  else f"still changing after {_updates(updates)}")
+        ending = (f"a fixed point after {updates_text(updates - 1)}" if self.converged
+                  else f"still changing after {updates_text(updates)}")
         wrong = round((1 - m[mu]) / 2 * self.states.shape[1])
         if wrong == 0:
             return f"Retrieved pattern {mu} exactly ({ending})."
@@ -219,7 +219,8 @@ class HopfieldRun:
                 f"reached {found}, {ending}.")
 
 
-def _updates(count: int) -> str:
+def updates_text(count: int) -> str:
+    """'1 update', '2 updates'."""
     return f"{count} update{'' if count == 1 else 's'}"
 
 

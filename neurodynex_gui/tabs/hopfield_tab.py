@@ -347,7 +347,7 @@ pattern leave in w_ij?</li>
             if ended or step.t >= frame:
                 break
         self._show_grid(step.state.reshape(self.net.N, self.net.N),
-                        f"the network after {_updates(step.t)}")
+                        f"the network after {hf.updates_text(step.t)}")
         if ended:
             self._end_run("done")
             return False
@@ -366,14 +366,14 @@ pattern leave in w_ij?</li>
         run = hf.HopfieldRun.from_steps(self._history)
         self.finish_run(run)
         self.run_bar.set_running(None)
-        updates = _updates(len(run.states) - 1)
+        updates = hf.updates_text(len(run.states) - 1)
         self.run_bar.set_message(f"{how} after {updates}")
         self.message.emit(f"{self.title}: run {how} after {updates}")
 
     def show_result(self, result: hf.HopfieldRun) -> None:
         self.traces.set_history(result.t, result.overlaps, result.energy)
         self._show_grid(result.states[-1].reshape(self.net.N, self.net.N),
-                        f"the network after {_updates(len(result.states) - 1)}")
+                        f"the network after {hf.updates_text(len(result.states) - 1)}")
         self.readout.setText(result.describe(self._cue))
 
     # -- experiments ---------------------------------------------------------------------------
@@ -432,7 +432,3 @@ pattern leave in w_ij?</li>
     def set_value(self, name: str, text: str) -> None:
         super().set_value(name, text)
         self.sync_network()
-
-
-def _updates(n: int) -> str:
-    return f"{n} update{'s' if n != 1 else ''}"
