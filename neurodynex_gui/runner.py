@@ -56,6 +56,7 @@ class Job(QObject):
         self.submitted_at = time.perf_counter()
         self.started_at: float | None = None
         self.waiting_for: str | None = None
+        self.handled = False  # set by the GUI side once it has taken the job's end
         self._started = False
         self._end_lock = threading.Lock()
 

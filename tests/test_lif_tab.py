@@ -200,7 +200,7 @@ def test_dragging_a_slider_reruns_and_the_last_position_wins(qtbot, window, run_
     for position in range(0, 200, 20):  # a quick drag: more moves than runs can finish
         amplitude.sliders["I_amp"].setValue(position)
     assert tab.param_forms["stimulus"].params().I_amp == pytest.approx(1.8)
-    qtbot.waitUntil(lambda: bool(results) and not window.runner.busy("lif"), timeout=30000)
+    qtbot.waitUntil(lambda: bool(results) and not tab.running(), timeout=30000)
     assert 1 <= len(results) < 10  # coalesced: at most one run in flight
     last = results[-1]
     again = run_and_wait(tab)  # the same values, run from the button

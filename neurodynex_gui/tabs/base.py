@@ -345,6 +345,11 @@ class ModelTab(QWidget):
             return True
         return False
 
+    def running(self) -> bool:
+        """True until this tab has handled the end of its latest job (the runner may be done
+        with it while its result is still on its way to the GUI thread)."""
+        return self.job is not None and not self.job.handled
+
     def _current_job(self):
         """The job that sent the signal being handled, or None if a newer one replaced it
         (its late chunks and results must not reach the plots of the newer run)."""
@@ -371,6 +376,7 @@ class ModelTab(QWidget):
         job = self._current_job()
         if job is None:
             return
+        job.handled = True
         try:
             job.on_done(result)
         finally:
@@ -384,6 +390,7 @@ class ModelTab(QWidget):
         job = self._current_job()
         if job is None:
             return
+        job.handled = True
         try:
             if partial is not None and job.on_done == self.finish_run:
                 job.on_done(partial)
@@ -396,6 +403,7 @@ class ModelTab(QWidget):
         job = self._current_job()
         if job is None:
             return
+        job.handled = True
         self.run_bar.set_running(None)
         self.run_bar.set_message("failed")
         summary = text.split("\n", 1)[0]
@@ -418,7 +426,7 @@ class ModelTab(QWidget):
 
     def explore(self, _name: str = "") -> None:
         """A slider moved: run again, at most one run in flight (the latest values win)."""
-        if self.runner is not None and self.runner.busy(self.tab_id):
+        if self.running():
             self._explore_pending = True
         else:
             self.run()
