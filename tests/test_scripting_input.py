@@ -14,11 +14,13 @@ from neurodynex_gui.models import hh, hh_model, hopfield as hf, hopfield_network
 from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
 from neurodynex_gui.models import neural_field, rate_network as rn, reaction_diffusion
 from neurodynex_gui.models import travelling_pulse
+from neurodynex_gui.models import brunel, spiking_stats
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
 MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network, oja,
-           rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse)
+           rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse,
+           brunel, spiking_stats)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -38,6 +40,8 @@ NOT_CHECKED = {
     "grid", "input_profiles", "integrate_field", "kernel_spectrum",
     # text
     "updates_text",
+    # spike trains in, numbers out (spiking_stats); a name of brunel.REGIMES
+    "isi_cv", "fano_factor", "synchrony", "power_spectrum", "spike_statistics", "regime_params",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""

@@ -225,6 +225,8 @@ def simulate(params: BrunelParams = BrunelParams(), *, on_chunk=None,
     import brian2 as b2
     from brian2 import ms
 
+    from . import brian_support  # noqa: F401  (the numpy target: no compile in front of a user)
+
     started = time.perf_counter()
     _seeded(params)
     objects, group, spikes, rate, monitored = _build(params)

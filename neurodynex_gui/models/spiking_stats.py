@@ -6,7 +6,7 @@ Plain numpy on spike times (ms) and neuron indices; no brian2. Definitions:
   over neurons with at least three spikes (1 for a Poisson process, 0 for a clock).
 - Fano factor: the variance over the mean of a neuron's spike count in ``fano_window_ms``
   windows, averaged over neurons that fire (1 for Poisson).
-- Synchrony chi (Golomb 2007) on spike counts in ``sync_bin_ms`` bins: chi^2 = Var_t(mean_i
+- Synchrony chi (Golomb 2007) on spike counts in 1 ms bins: chi^2 = Var_t(mean_i
   n_i(t)) / mean_i Var_t(n_i(t)); about 1/sqrt(N) for independent neurons, 1 for identical ones.
 - Power spectrum of the population activity (mean removed), Welch's method.
 """
@@ -77,7 +77,7 @@ def fano_factor(spike_t_ms, spike_i, n, start_ms, end_ms, window_ms=50.0) -> flo
     return float(np.mean(counts[firing].var(axis=1) / mean[firing]))
 
 
-def synchrony(spike_t_ms, spike_i, n, start_ms, end_ms, bin_ms=2.0) -> float:
+def synchrony(spike_t_ms, spike_i, n, start_ms, end_ms, bin_ms=1.0) -> float:
     counts = _counts(spike_t_ms, spike_i, n, start_ms, end_ms, bin_ms)
     if counts.shape[1] < 2:
         return float("nan")
@@ -102,7 +102,7 @@ def power_spectrum(t_ms, rate_Hz, start_ms=0.0, bin_ms=1.0):
     binned = rate_Hz[:usable].reshape(-1, per_bin).mean(axis=1)
     binned = binned - binned.mean()
     fs = 1000.0 / (per_bin * dt)
-    segment = min(len(binned), 256)
+    segment = min(len(binned), 128)
     step = segment // 2
     window = np.hanning(segment)
     spectra = [np.abs(np.fft.rfft(binned[s:s + segment] * window)) ** 2
