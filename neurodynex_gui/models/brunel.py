@@ -95,6 +95,7 @@ class BrunelParams(Params):
         return self.w_external or self.w0
 
 
+@checked()
 def nu_threshold(params: BrunelParams) -> float:
     """The external rate (Hz) that alone brings the mean v to threshold: theta /
     (N_extern w_ext tau) (Brunel 2000, nu_thr, with v_rest as zero)."""

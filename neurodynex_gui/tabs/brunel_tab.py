@@ -84,6 +84,7 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
 
     def apply_preset(self, name: str) -> None:
         super().apply_preset(name)
+        self._show_prediction(self.param_forms["params"].params())
         what = brunel.REGIMES.get(name, (None, None, ""))[2]
         self.regime_text.setText(f"<i>{name}</i>: {what}" if what else "")
 
@@ -112,10 +113,10 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
 
     def show_result(self, result: brunel.BrunelResult) -> None:
         self.raster.set(result.spike_t_ms, result.spike_i)
-        per_bin = max(1, int(round(1.0 / (result.t_ms[1] - result.t_ms[0])))) \
-            if len(result.t_ms) > 1 else 1
+        dt = result.params["dt"]
+        per_bin = max(1, int(round(1.0 / dt)))
         usable = len(result.rate_Hz) // per_bin * per_bin
-        self.activity.set(result.t_ms[:usable].reshape(-1, per_bin).mean(axis=1),
+        self.activity.set(result.t_ms[:usable:per_bin] + 0.5 * per_bin * dt,
                           result.rate_Hz[:usable].reshape(-1, per_bin).mean(axis=1))
         stats = result.stats
         if len(stats.freq_Hz) > 1:
@@ -125,6 +126,10 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         stopped = "" if result.completed else " (stopped early)"
         self.readout.setText(f"{stats.text()}; build {result.build_s:.1f} s, run "
                              f"{result.run_s:.1f} s{stopped}")
+
+    def restore(self, state: dict, results: dict | None = None) -> None:
+        super().restore(state, results)
+        self._show_prediction(self.param_forms["params"].params())
 
     def result_arrays(self) -> dict[str, np.ndarray]:
         return {**super().result_arrays(),
