@@ -42,6 +42,8 @@ NOT_CHECKED = {
     "updates_text",
     # spike trains in, numbers out (spiking_stats); a name of brunel.REGIMES
     "isi_cv", "fano_factor", "synchrony", "power_spectrum", "spike_statistics", "regime_params",
+    # keyword arguments checked by BrunelParams.from_dict (a ParamError naming the field)
+    "sweep_point", "mean_field_point",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""

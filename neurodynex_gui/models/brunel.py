@@ -334,3 +334,36 @@ def mean_field_rate(params: BrunelParams = BrunelParams()) -> float:
 
     top = 1.0 / t_ref if t_ref > 0 else 1e4
     return float(optimize.brentq(lambda nu: rate(nu) - nu, 0.0, top, xtol=1e-6))
+
+
+def _sweep_params(nu_ratio, kwargs) -> BrunelParams:
+    params = BrunelParams.from_dict(kwargs)  # ParamError naming a bad field
+    if nu_ratio is not None:
+        if not 0 <= float(nu_ratio) <= 1000:
+            raise ParamError("nu_ratio", "must be 0 to 1000")
+        params = dataclasses.replace(params,
+                                     poisson_input_rate=float(nu_ratio) * nu_threshold(params))
+    return params
+
+
+def sweep_point(nu_ratio: float | None = None, **kwargs) -> dict:
+    """One point of a phase diagram (for :func:`neurodynex_gui.sweeps.run_sweep`): simulate
+    with the fields of BrunelParams in ``kwargs`` (and the external rate as ``nu_ratio`` times
+    nu_thr) and return the readouts."""
+    params = _sweep_params(nu_ratio, kwargs)
+    result = simulate(params)
+    stats = result.stats
+    return {"rate_Hz": stats.mean_rate_Hz, "cv_isi": stats.cv_isi,
+            "fano_factor": stats.fano_factor, "synchrony": stats.synchrony,
+            "peak_Hz": stats.peak_Hz}
+
+
+def mean_field_point(nu_ratio: float | None = None, **kwargs) -> dict:
+    """The mean-field rate at one point (as :func:`sweep_point`, without simulating)."""
+    try:
+        rate = mean_field_rate(_sweep_params(nu_ratio, kwargs))
+    except ValueError as error:
+        if isinstance(error, ParamError):
+            raise
+        rate = math.nan
+    return {"rate_Hz": rate}
