@@ -3,16 +3,29 @@ ISI CV, Fano factor, synchrony, the activity's power spectrum, the four regimes.
 from __future__ import annotations
 
 import dataclasses
+import math
+from typing import Literal
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt5.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PyQt5.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ..models import brunel
+from ..models import brunel, brunel_sweep
+from ..view_state import TabView
+from ..widgets.heat_map import HeatMap
 from ..widgets.plots import PlotPanel
 from . import saved_results
 from .base import ModelTab
-from .declarations import Page, Section
+from .declarations import Page, Section, Tool
+
+READOUTS = {"mean rate (Hz)": "rate_Hz", "ISI CV": "cv_isi", "Fano factor": "fano_factor",
+            "synchrony chi": "synchrony", "spectrum peak (Hz)": "peak_Hz"}
+"""What the phase diagram can be coloured by: label -> readout of brunel.sweep_point."""
+
+
+@dataclasses.dataclass(frozen=True)
+class BrunelView(TabView):
+    diagram_readout: Literal[tuple(READOUTS)] = "mean rate (Hz)"
 
 ACTIVITY_PEN = pg.mkPen("#1f4e9c", width=1)
 SPECTRUM_PEN = pg.mkPen("#8e2c8e", width=2)
@@ -30,6 +43,14 @@ class BrunelTab(ModelTab):
     presets = {name: {"params": params} for name, params in brunel.PRESETS.items()}
     simulate_path = "neurodynex_gui.models.brunel:simulate"
     auto_run = False  # a network run takes seconds: Run (Ctrl+R) starts one
+    View = BrunelView
+    tools = (Tool("phase_diagram", "Phase diagram (g × nu_ext/nu_thr)",
+                  "neurodynex_gui.models.brunel_sweep:phase_diagram",
+                  brunel_sweep.PhaseDiagramInputs, ("params",),
+                  "Brunel (2000) fig. 2: one run of the network above per grid point, on "
+                  "worker processes (or the dask scheduler given below); points fill in as "
+                  "they finish, Stop cancels the rest, a fixed seed caches finished points",
+                  progress=True),)
     exercises = """
 <ol>
 <li><b>Balance.</b> Run the preset <i>asynchronous irregular</i>: each neuron fires
@@ -65,7 +86,13 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         plot.setLogMode(y=True)
         self.spectrum_curve = self.spectrum.add_curve("power", "spectrum", pen=SPECTRUM_PEN,
                                                       listed=False)
-        return [Page("Raster and activity", self.traces), Page("Spectrum", self.spectrum)]
+        self.diagram = HeatMap(self.analysis, "diagram", "nu_ext / nu_thr", "", x_label="g",
+                               x_unit="", scale_label="mean rate (Hz)", x_rows=True)
+        self.grid = None        # the SweepGrid shown (or filling in)
+        self.grid_axes = None   # (g values, nu_ratio values) of the sweep running
+        self.grid_values: dict[str, np.ndarray] = {}
+        return [Page("Raster and activity", self.traces), Page("Spectrum", self.spectrum),
+                Page("Phase diagram", self.analysis)]
 
     def side_sections(self) -> list[Section]:
         box = QWidget()
@@ -80,7 +107,79 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         self.regime_text = QLabel()
         self.regime_text.setWordWrap(True)
         column.addWidget(self.regime_text)
-        return [Section("Theory", box, "top")]
+        engine = QWidget()
+        rows = QFormLayout(engine)
+        rows.setContentsMargins(0, 0, 0, 0)
+        self.readout_box = QComboBox()
+        self.readout_box.addItems(list(READOUTS))
+        self.readout_box.setToolTip("What colours the phase diagram")
+        self.readout_box.currentIndexChanged.connect(lambda _: self._draw_diagram())
+        rows.addRow("colour by", self.readout_box)
+        self.scheduler = QLineEdit()
+        self.scheduler.setPlaceholderText("local processes")
+        self.scheduler.setToolTip("A dask.distributed scheduler address (tcp://HOST:PORT) "
+                                  "runs the phase diagram on its workers; empty: local "
+                                  "worker processes")
+        rows.addRow("dask scheduler", self.scheduler)
+        return [Section("Theory", box, "top"), Section("Phase diagram", engine, "controls")]
+
+    def tool_arguments(self, key: str) -> dict:
+        return {"scheduler": self.scheduler.text().strip()}
+
+    def run_tool(self, key: str) -> None:
+        inputs = self.tool_forms[key].params()
+        self.grid = None
+        self.grid_axes = (np.linspace(inputs.g_min, inputs.g_max, inputs.g_n),
+                          np.linspace(inputs.nu_ratio_min, inputs.nu_ratio_max,
+                                      inputs.nu_ratio_n))
+        self.grid_values = {}
+        self.diagram.clear()
+        super().run_tool(key)
+
+    def tool_progress(self, key: str, chunk) -> None:
+        if self.grid_axes is None:
+            return
+        shape = (len(self.grid_axes[0]), len(self.grid_axes[1]))
+        position = np.unravel_index(chunk["index"], shape)
+        for name, value in chunk["values"].items():
+            self.grid_values.setdefault(name, np.full(shape, np.nan))[position] = value
+        eta = chunk.get("eta_s")
+        left = f", about {eta:.0f} s left" if eta is not None and math.isfinite(eta) else ""
+        self.readout.setText(f"phase diagram: {100 * chunk['fraction']:.0f} % of "
+                             f"{shape[0] * shape[1]} points{left}")
+        self._draw_diagram()
+
+    def show_tool_result(self, key: str, result) -> None:
+        self.grid = result
+        self.grid_axes = (result.axes[0][1], result.axes[1][1])
+        self.grid_values = dict(result.columns)
+        self._draw_diagram()
+        note = "" if result.completed else " (stopped or incomplete)"
+        failed = f", {len(result.failed)} failed" if result.failed else ""
+        self.readout.setText(f"phase diagram: {int(result.done.sum())} of {result.done.size}"
+                             f" points ({result.computed} run, {result.cached} from the "
+                             f"cache{failed}) in {result.elapsed_s:.1f} s{note}")
+
+    def _draw_diagram(self) -> None:
+        label = self.readout_box.currentText()
+        values = self.grid_values.get(READOUTS[label])
+        self.diagram.scale.setTitle(label)
+        if values is None or self.grid_axes is None or not np.isfinite(values).any():
+            return
+        g, nu = self.grid_axes
+        finite = values[np.isfinite(values)]
+        step_g = (g[-1] - g[0]) / (len(g) - 1) if len(g) > 1 else 1.0
+        step_nu = (nu[-1] - nu[0]) / (len(nu) - 1) if len(nu) > 1 else 1.0
+        self.diagram.show(np.where(np.isfinite(values), values, np.nan),
+                          (float(finite.min()), float(finite.max())),
+                          (g[0] - step_g / 2, nu[0] - step_nu / 2, step_g * len(g),
+                           step_nu * len(nu)))
+
+    def view_fields(self) -> dict:
+        return {"diagram_readout": self.readout_box.currentText()}
+
+    def apply_view(self, view) -> None:
+        self.readout_box.setCurrentText(view.diagram_readout)
 
     def apply_preset(self, name: str) -> None:
         super().apply_preset(name)
@@ -132,8 +231,13 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         self._show_prediction(self.param_forms["params"].params())
 
     def result_arrays(self) -> dict[str, np.ndarray]:
-        return {**super().result_arrays(),
-                **saved_results.curve_arrays("spectrum", self.spectrum.data())}
+        arrays = {**super().result_arrays(),
+                  **saved_results.curve_arrays("spectrum", self.spectrum.data())}
+        if self.grid_axes is not None and self.grid_values:
+            arrays["diagram/g"], arrays["diagram/nu_ratio"] = self.grid_axes
+            for name, values in self.grid_values.items():
+                arrays[f"diagram/column/{name}"] = values
+        return arrays
 
     def restore_results(self, arrays: dict) -> None:
         super().restore_results(arrays)
@@ -141,3 +245,11 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         if ("power", "spectrum") in curves:
             self.spectrum_curve.set(*curves[("power", "spectrum")])
             self.spectrum.flush()
+        if "diagram/g" in arrays and "diagram/nu_ratio" in arrays:
+            axes = (np.asarray(arrays["diagram/g"], float),
+                    np.asarray(arrays["diagram/nu_ratio"], float))
+            values = {key.rsplit("/", 1)[1]: np.asarray(arrays[key], float) for key in arrays
+                      if key.startswith("diagram/column/")}
+            if all(v.shape == (len(axes[0]), len(axes[1])) for v in values.values()):
+                self.grid_axes, self.grid_values = axes, values
+                self._draw_diagram()
