@@ -9,7 +9,8 @@
 The function at ``path`` ("module:function") is called once per grid point with
 ``**base, **point`` and returns a mapping of numbers (its readouts). Where it runs:
 
-- ``executor=None``: a local pool of worker processes (``workers``, default 2, spawned);
+- ``executor=None``: a local pool of worker processes (``workers``, default 2; see
+  :mod:`.sweep_workers`);
 - ``executor="tcp://HOST:PORT"``: the dask.distributed scheduler at that address;
 - a ``distributed.Client`` (e.g. on a ``LocalCluster``), or any
   ``concurrent.futures.Executor``.
@@ -30,7 +31,6 @@ import importlib
 import itertools
 import json
 import math
-import multiprocessing
 import os
 import time
 from pathlib import Path
@@ -146,13 +146,16 @@ class _Pool:
             self.executor = executor
 
     def _local(self):
-        return cf.ProcessPoolExecutor(self.workers,
-                                      mp_context=multiprocessing.get_context("spawn"))
+        from .sweep_workers import LocalPool
+
+        return LocalPool(self.workers)
 
     def submit(self, path, kwargs, key):
         if self.dask is not None:
             return self.dask.submit(call_point, path, kwargs, pure=False,
                                     key=f"point-{key}-{time.monotonic_ns()}")
+        if self.owned is not None:
+            return self.executor.submit(path, kwargs)
         return self.executor.submit(call_point, path, kwargs)
 
     def wait(self, futures, timeout):
@@ -169,20 +172,16 @@ class _Pool:
 
     def outcome(self, future):
         """(values, None) or (None, error); a dead worker's error is ``_Died``."""
+        from .sweep_workers import WorkerDied
+
         try:
             return future.result(), None
-        except cf.process.BrokenProcessPool as error:
+        except (WorkerDied, cf.process.BrokenProcessPool) as error:
             return None, _Died(str(error))
         except Exception as error:  # noqa: BLE001  (a point's failure is data)
             if type(error).__name__ == "KilledWorker":
                 return None, _Died(str(error))
             return None, error
-
-    def renew(self):
-        """A local pool with a dead worker is broken: start a fresh one."""
-        if self.owned is not None and self.dask is None:
-            self.owned.shutdown(wait=False, cancel_futures=True)
-            self.executor = self.owned = self._local()
 
     def cancel(self, futures):
         for future in futures:
@@ -193,7 +192,7 @@ class _Pool:
             if self.dask is not None:
                 self.owned.close()
             else:
-                self.owned.shutdown(wait=False, cancel_futures=True)
+                self.owned.shutdown()
 
 
 class _Died(Exception):
@@ -272,13 +271,7 @@ def run_sweep(path: str, grid: Mapping[str, Sequence[float]], executor=None, *,
                         died.append(index)
                     else:
                         failed[index] = f"{type(error).__name__}: {error}"
-                if died:
-                    # a local pool is broken for every point it held: those run again
-                    if pool.dask is None and pool.owned is not None:
-                        died += list(pending.values())
-                        pool.cancel(pending)
-                        pending = {}
-                        pool.renew()
+                if died:  # only the dead worker's point runs again, on a fresh worker
                     for index in died:
                         tries[index] += 1
                         pending[pool.submit(path, kwargs[index], keys[index])] = index

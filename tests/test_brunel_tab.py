@@ -71,3 +71,26 @@ def test_the_command_line_exports_a_run(tmp_path, main_py):
     data = np.load(out)
     assert data["activity/A (1 ms bins)/x"][-1] == pytest.approx(79.5)
     assert data["raster/spikes/y"].max() < 20
+
+
+def test_the_phase_diagram_fills_in_and_comes_back_with_the_session(qtbot, tab, runner):
+    set_form(tab, N_Excit=200, sim_time=80, seed=3)
+    form = tab.tool_forms["phase_diagram"]
+    for name, value in dict(g_min=3, g_max=7, g_n=2, nu_ratio_min=2, nu_ratio_max=2,
+                            nu_ratio_n=1, workers=1).items():
+        assert form.set_value(name, str(value)), name
+    with qtbot.waitSignal(tab.tool_ready, timeout=120000) as blocker:
+        qtbot.mouseClick(tab.findChild(type(tab.run_bar.run_button), "tool_phase_diagram"),
+                         Qt.LeftButton)
+    grid = blocker.args[1]
+    assert grid.completed and grid.shape == (2, 1)
+    rates = grid.columns["rate_Hz"][:, 0]
+    assert rates[0] > 1.5 * rates[1]  # g = 3 fires much faster than g = 7
+    assert tab.progress_bars["phase_diagram"].value() == 100
+    np.testing.assert_array_equal(tab.diagram.image.image, grid.columns["rate_Hz"])
+    tab.readout_box.setCurrentText("synchrony chi")
+    other = BrunelTab(runner)
+    qtbot.addWidget(other)
+    other.restore(tab.state(), tab.result_arrays())
+    assert other.readout_box.currentText() == "synchrony chi"
+    np.testing.assert_array_equal(other.diagram.image.image, grid.columns["synchrony"])
