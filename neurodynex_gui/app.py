@@ -61,6 +61,13 @@ def parse_args(argv):
     parser.add_argument("--width", type=_width,
                         help=f"PNG width in pixels for --export and --animation "
                              f"({MIN_WIDTH}-{MAX_WIDTH})")
+    parser.add_argument("--sweep", action="append", default=[], metavar="NAME=START:STOP:N",
+                        help="with --tab and --export (.npz or .csv): run the tab's model on "
+                             "a grid of values instead of one run (repeat for more "
+                             "dimensions; NAME=V1,V2,... lists values)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", default="",
+                        help="a dask.distributed scheduler that runs --sweep (default: local "
+                             "worker processes)")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--install-desktop", action="store_true",
                         help="add a menu entry, a desktop shortcut and icons for this user")
@@ -220,6 +227,8 @@ def _render(app, tab, args, fail) -> int:
             if not sep:
                 return fail(f"--set '{assignment}' is not NAME=VALUE")
             tab.set_value(name.strip(), value.strip())
+        if args.sweep:
+            return _sweep(tab, args, fail)
         tab.run_blocking()
         app.processEvents()
         written = []
@@ -239,3 +248,33 @@ def _render(app, tab, args, fail) -> int:
     if len(written) > 3:
         print(f"... and {len(written) - 3} more frames like these")
     return 0
+
+
+def _sweep(tab, args, fail) -> int:
+    """``--sweep``: the tab's sweep function on the grid, written as NPZ or CSV."""
+    from . import sweeps
+
+    if not hasattr(tab, "sweep_arguments"):
+        return fail(f"the tab '{args.tab}' has no sweep (--sweep)")
+    suffix = os.path.splitext(args.export or "")[1].lower()
+    if suffix not in (".npz", ".csv"):
+        return fail("--sweep writes its grid as .npz or .csv (--export)")
+    try:
+        grid = dict(sweeps.parse_range(text) for text in args.sweep)
+    except ValueError as error:
+        return fail(str(error))
+    try:
+        path, base = tab.sweep_arguments(list(grid))
+    except ValueError as error:
+        return fail(str(error))
+
+    def progress(index, values, done, total, eta):
+        print(f"point {done}/{total}", file=sys.stderr, flush=True)
+
+    result = sweeps.run_sweep(path, grid, args.scheduler or None, base=base,
+                              on_point=progress)
+    (result.to_npz if suffix == ".npz" else result.to_csv)(args.export)
+    for index, error in list(result.failed.items())[:3]:
+        print(f"neurodynex-gui: point {index} failed: {error}", file=sys.stderr)
+    print(f"wrote {args.export}")
+    return 0 if not result.failed else 1

@@ -94,3 +94,17 @@ def test_the_phase_diagram_fills_in_and_comes_back_with_the_session(qtbot, tab, 
     other.restore(tab.state(), tab.result_arrays())
     assert other.readout_box.currentText() == "synchrony chi"
     np.testing.assert_array_equal(other.diagram.image.image, grid.columns["synchrony"])
+
+
+def test_the_command_line_runs_a_sweep_into_an_npz(tmp_path, main_py):
+    out = tmp_path / "diagram.npz"
+    result = main_py("--tab", "brunel", "--set", "N_Excit=60", "--set", "sim_time=40",
+                     "--set", "seed=9", "--sweep", "g=3,8", "--sweep", "nu_ratio=2:2:1",
+                     "--export", str(out))
+    assert result.returncode == 0, result.stderr
+    data = np.load(out)
+    assert data["axis/g"].tolist() == [3.0, 8.0] and data["axis/nu_ratio"].tolist() == [2.0]
+    assert data["done"].all()
+    assert data["column/rate_Hz"][0, 0] > data["column/rate_Hz"][1, 0]
+    bad = main_py("--tab", "brunel", "--sweep", "gg=1:2:2", "--export", str(out))
+    assert bad.returncode == 2 and "gg" in bad.stderr

@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PyQt5.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..models import brunel, brunel_sweep
+from ..models.params import ParamError
 from ..view_state import TabView
 from ..widgets.heat_map import HeatMap
 from ..widgets.plots import PlotPanel
@@ -122,6 +123,18 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
                                   "worker processes")
         rows.addRow("dask scheduler", self.scheduler)
         return [Section("Theory", box, "top"), Section("Phase diagram", engine, "controls")]
+
+    def sweep_arguments(self, names: list[str]) -> tuple[str, dict]:
+        """The command line's --sweep: the point function and the fixed arguments (the
+        network's fields; ``nu_ratio`` replaces the external rate when it is swept)."""
+        base = self.param_forms["params"].params().to_dict()
+        for name in names:
+            if name != "nu_ratio" and name not in base:
+                raise ParamError(name, "not a parameter of the Brunel network (or nu_ratio)")
+            base.pop(name, None)
+        if "nu_ratio" in names:
+            base.pop("poisson_input_rate")
+        return "neurodynex_gui.models.brunel:sweep_point", base
 
     def tool_arguments(self, key: str) -> dict:
         return {"scheduler": self.scheduler.text().strip()}
