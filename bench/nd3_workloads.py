@@ -97,8 +97,18 @@ def ntype_fi(count=100):
     return rates
 
 
+def brunel_run(count=None):
+    """neurodynex3's Brunel network with its defaults for ``count`` ms (default 1000); the
+    mean rate of the population (Hz)."""
+    from neurodynex3.brunel_model import LIF_spiking_network
+
+    rate_monitor, _, _, _ = LIF_spiking_network.simulate_brunel_network(
+        sim_time=(count or 1000) * b2.ms)
+    return float(np.mean(rate_monitor.rate / b2.Hz))
+
+
 _NEURONS = {}
-WORKLOADS = {"lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
+WORKLOADS = {"brunel_run": brunel_run, "lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
              "hh_threshold": hh_threshold, "type1_step": lambda: ntype_step(1),
              "type2_step": lambda: ntype_step(2), "ntype_fi": ntype_fi}
 
