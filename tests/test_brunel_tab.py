@@ -89,10 +89,12 @@ def test_the_phase_diagram_fills_in_and_comes_back_with_the_session(qtbot, tab, 
     assert tab.progress_bars["phase_diagram"].value() == 100
     np.testing.assert_array_equal(tab.diagram.image.image, grid.columns["rate_Hz"])
     tab.readout_box.setCurrentText("synchrony chi")
+    tab.scheduler.setText("tcp://10.0.0.5:8786")
     other = BrunelTab(runner)
     qtbot.addWidget(other)
     other.restore(tab.state(), tab.result_arrays())
     assert other.readout_box.currentText() == "synchrony chi"
+    assert other.scheduler.text() == "tcp://10.0.0.5:8786"
     np.testing.assert_array_equal(other.diagram.image.image, grid.columns["synchrony"])
 
 

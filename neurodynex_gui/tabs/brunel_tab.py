@@ -27,6 +27,7 @@ READOUTS = {"mean rate (Hz)": "rate_Hz", "ISI CV": "cv_isi", "Fano factor": "fan
 @dataclasses.dataclass(frozen=True)
 class BrunelView(TabView):
     diagram_readout: Literal[tuple(READOUTS)] = "mean rate (Hz)"
+    scheduler: str = ""  # a dask.distributed address for the phase diagram ("" local)
 
 ACTIVITY_PEN = pg.mkPen("#1f4e9c", width=1)
 SPECTRUM_PEN = pg.mkPen("#8e2c8e", width=2)
@@ -189,10 +190,12 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
                            step_nu * len(nu)))
 
     def view_fields(self) -> dict:
-        return {"diagram_readout": self.readout_box.currentText()}
+        return {"diagram_readout": self.readout_box.currentText(),
+                "scheduler": self.scheduler.text().strip()}
 
     def apply_view(self, view) -> None:
         self.readout_box.setCurrentText(view.diagram_readout)
+        self.scheduler.setText(view.scheduler)
 
     def apply_preset(self, name: str) -> None:
         super().apply_preset(name)
