@@ -34,10 +34,19 @@ def main() -> None:
     parser.add_argument("--point-ms", type=float, default=500.0)
     parser.add_argument("--skip-nd3", action="store_true")
     parser.add_argument("--skip-sweep", action="store_true")
+    parser.add_argument("--skip-single", action="store_true", help="only the sweeps")
+    parser.add_argument("--skip-local", action="store_true", help="only dask's sweep")
     args = parser.parse_args()
     from neurodynex_gui import sweeps
     from neurodynex_gui.models import brunel
 
+    if not args.skip_single:
+        single(args, brunel)
+    if not args.skip_sweep:
+        sweep(args, brunel, sweeps)
+
+
+def single(args, brunel) -> None:
     params = brunel.BrunelParams(N_Excit=args.n_excit, sim_time=args.sim_ms)
     first = benchkit.timed(brunel.simulate, params)
     start = time.perf_counter()
@@ -55,8 +64,9 @@ def main() -> None:
             benchkit.report(f"  neurodynex3, same run (warm, {found['result']:.1f} Hz)",
                             theirs, "s")
             benchkit.report("  ratio neurodynex3 / ours", theirs / ours, "x", "3")
-    if args.skip_sweep:
-        return
+
+
+def sweep(args, brunel, sweeps) -> None:
     base = brunel.BrunelParams(N_Excit=args.grid_n_excit, sim_time=args.point_ms,
                                random_vm_init=True, seed=1).to_dict()
     base.pop("poisson_input_rate")
@@ -67,23 +77,25 @@ def main() -> None:
     points = args.grid ** 2
     benchkit.report(f"one point alone (N_E={args.grid_n_excit}, {args.point_ms:g} ms)",
                     point_s, "s")
-    start = time.perf_counter()
-    sweeps.run_sweep("neurodynex_gui.models.brunel:sweep_point", grid, base=base,
-                     cache_dir=tempfile.mkdtemp(), workers=2)
-    local = time.perf_counter() - start
-    benchkit.report(f"{args.grid}x{args.grid} phase diagram, 2 local workers", local, "s")
-    benchkit.report("  per-point overhead", local * 2 / points - point_s, "s")
+    if not args.skip_local:
+        start = time.perf_counter()
+        done = sweeps.run_sweep("neurodynex_gui.models.brunel:sweep_point", grid, base=base,
+                                cache_dir=tempfile.mkdtemp(), workers=2)
+        local = time.perf_counter() - start
+        benchkit.report(f"{args.grid}x{args.grid} phase diagram, 2 local workers "
+                        f"({int(done.done.sum())} points done)", local, "s")
+        benchkit.report("  per-point overhead", local * 2 / points - point_s, "s")
     from distributed import Client, LocalCluster
 
     start = time.perf_counter()
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         up = time.perf_counter() - start
-        sweeps.run_sweep("neurodynex_gui.models.brunel:sweep_point", grid, client, base=base,
-                         cache_dir=tempfile.mkdtemp())
+        done = sweeps.run_sweep("neurodynex_gui.models.brunel:sweep_point", grid, client,
+                                base=base, cache_dir=tempfile.mkdtemp())
         dask = time.perf_counter() - start - up
-    benchkit.report(f"{args.grid}x{args.grid} phase diagram, dask LocalCluster (2 workers)",
-                    dask, "s")
+    benchkit.report(f"{args.grid}x{args.grid} phase diagram, dask LocalCluster (2 workers, "
+                    f"{int(done.done.sum())} points done)", dask, "s")
     benchkit.report("  cluster start-up (not counted above)", up, "s")
     benchkit.report("  per-point overhead", dask * 2 / points - point_s, "s")
 

@@ -17,3 +17,10 @@ def dies_once(x: float, marker: str) -> dict:
         os._exit(3)
     time.sleep(0.2)
     return {"square": x * x}
+
+
+def brian2_rate(rate: float) -> dict:
+    """Imports brian2 (which installs a signal handler) where the point runs."""
+    import brian2
+
+    return {"rate": float(rate * brian2.Hz / brian2.Hz)}

@@ -46,6 +46,10 @@ def test_the_local_pool_and_a_dask_cluster_give_the_same_grid(tmp_path, cluster)
     np.testing.assert_array_equal(dask.columns["xy"], expected)
     assert local.completed and dask.completed and local.computed == 6
     assert len(set(local.columns["pid"].ravel())) <= 2  # two worker processes
+    # brian2 imports on a dask worker's task thread too
+    rates = sweeps.run_sweep("sweep_jobs:brian2_rate", {"rate": [5.0, 7.0]}, cluster,
+                             cache_dir=tmp_path / "c")
+    assert rates.completed and rates.columns["rate"].tolist() == [5.0, 7.0]
 
 
 def test_a_cached_sweep_reruns_only_missing_points(tmp_path):
