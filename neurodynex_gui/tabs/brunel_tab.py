@@ -19,9 +19,11 @@ from . import saved_results
 from .base import ModelTab
 from .declarations import Page, Section, Tool
 
-READOUTS = {"mean rate (Hz)": "rate_Hz", "ISI CV": "cv_isi", "Fano factor": "fano_factor",
-            "synchrony chi": "synchrony", "spectrum peak (Hz)": "peak_Hz"}
-"""What the phase diagram can be coloured by: label -> readout of brunel.sweep_point."""
+READOUTS = {"mean rate (Hz)": ("rate_Hz", "Hz"), "ISI CV": ("cv_isi", "CV"),
+            "Fano factor": ("fano_factor", "F"), "synchrony chi": ("synchrony", "chi"),
+            "spectrum peak (Hz)": ("peak_Hz", "Hz")}
+"""What the phase diagram can be coloured by: label -> (readout of brunel.sweep_point, the
+colour scale's short title)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +91,7 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         self.spectrum_curve = self.spectrum.add_curve("power", "spectrum", pen=SPECTRUM_PEN,
                                                       listed=False)
         self.diagram = HeatMap(self.analysis, "diagram", "nu_ext / nu_thr", "", x_label="g",
-                               x_unit="", scale_label="mean rate (Hz)", x_rows=True)
+                               x_unit="", scale_label="Hz", x_rows=True)
         self.grid = None        # the SweepGrid shown (or filling in)
         self.grid_axes = None   # (g values, nu_ratio values) of the sweep running
         self.grid_values: dict[str, np.ndarray] = {}
@@ -176,8 +178,10 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
 
     def _draw_diagram(self) -> None:
         label = self.readout_box.currentText()
-        values = self.grid_values.get(READOUTS[label])
-        self.diagram.scale.setTitle(label)
+        key, short = READOUTS[label]
+        values = self.grid_values.get(key)
+        self.diagram.scale.setTitle(short)
+        self.diagram.plot.setTitle(label)
         if values is None or self.grid_axes is None or not np.isfinite(values).any():
             return
         g, nu = self.grid_axes
