@@ -61,6 +61,10 @@ def test_the_exercise_function_keeps_neurodynex3s_names_and_defaults():
         brunel.simulate_brunel_network(g=-1.0)
     with pytest.raises(ValueError, match="^connection_probability:"):
         brunel.simulate_brunel_network(connection_probability=1.5)
+    with pytest.raises(ValueError, match="^random_vm_init:"):
+        brunel.simulate_brunel_network(random_vm_init=float("nan"))
+    with pytest.raises(ValueError, match="^N_Inhib:"):
+        brunel.simulate_brunel_network(N_Inhib=-5)
 
 
 SMALL = dict(N_Excit=1000, connection_probability=0.2, N_extern=200, w0=0.5,

@@ -280,7 +280,7 @@ def simulate(params: BrunelParams = BrunelParams(), *, on_chunk=None,
                         build_s=built - started, run_s=ran - built)
 
 
-@checked(BrunelParams, N_Inhib=None, w_external=None)
+@checked(BrunelParams, N_Inhib=None, w_external=None, random_vm_init=None)
 def simulate_brunel_network(N_Excit=5000, N_Inhib=None, N_extern=1000,
                             connection_probability=0.1, w0=0.1, g=4.0, synaptic_delay=1.5,
                             poisson_input_rate=13.0, w_external=None, v_rest=0.0,
@@ -289,6 +289,14 @@ def simulate_brunel_network(N_Excit=5000, N_Inhib=None, N_extern=1000,
                             random_vm_init=False, sim_time=100.0, dt=0.1, seed=0):
     """neurodynex3's function with its keyword names and defaults (mV, ms, Hz as numbers);
     ``N_Inhib=None`` is N_Excit / 4 and ``w_external=None`` is w0, as there."""
+    if not isinstance(random_vm_init, (bool, np.bool_)) and not (
+            isinstance(random_vm_init, int) and random_vm_init in (0, 1)):
+        raise ParamError("random_vm_init", f"'{random_vm_init}' is not true or false")
+    for name, value, low in (("N_Inhib", N_Inhib, 0), ("w_external", w_external, 0.0)):
+        if value is not None and not (isinstance(value, (int, float, np.number))
+                                      and not isinstance(value, bool)
+                                      and math.isfinite(value) and value >= low):
+            raise ParamError(name, f"'{value}' must be None or a number of at least {low}")
     params = BrunelParams(N_Excit=int(N_Excit), N_Inhib=int(N_Inhib or 0),
                           N_extern=int(N_extern),
                           connection_probability=float(connection_probability),
