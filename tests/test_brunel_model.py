@@ -95,3 +95,15 @@ def test_weak_inhibition_fires_faster_and_more_synchronously_than_strong():
     assert weak.mean_rate_Hz > 2 * strong.mean_rate_Hz
     assert weak.stats.synchrony > strong.stats.synchrony
     assert weak.stats.cv_isi < strong.stats.cv_isi
+
+
+def test_the_synchronous_irregular_presets_oscillate_fast_and_slow():
+    # Brunel (2000): SI fast oscillates near 1 / (4 delay) and faster, SI slow well below
+    fast = brunel.simulate(brunel.PRESETS["synchronous irregular, fast (SI fast)"]
+                           .replace(seed=11))
+    slow = brunel.simulate(brunel.PRESETS["synchronous irregular, slow (SI slow)"]
+                           .replace(seed=11))
+    assert fast.stats.peak_Hz > 1000.0 / (4 * 1.5) * 0.6  # > 100 Hz
+    assert slow.stats.peak_Hz < 60.0
+    assert fast.stats.cv_isi > 0.7  # irregular neurons in a synchronous population
+    assert slow.mean_rate_Hz < fast.mean_rate_Hz
