@@ -43,11 +43,13 @@ def _stdp(stdp: STDPParams | None, rule: str | None = None, pairing: str | None 
 
 @checked(STDPParams, PairingParams, stdp=None)
 def pairing_protocol(dt_ms: float = 10.0, n_pairs: int = 60, frequency_Hz: float = 1.0,
-                     rule: str = "pair", pairing: str = "all-to-all",
+                     rule: str | None = None, pairing: str | None = None,
                      stdp: STDPParams | None = None, **changes) -> float:
     """The total weight change of ``n_pairs`` pre/post pairs at ``dt_ms`` (post minus pre)
     repeated at ``frequency_Hz``, simulated by brian2 with synaptic traces (no bounds).
-    ``stdp`` (an STDPParams) or keyword ``changes`` of its fields set the rule."""
+    ``rule`` is "pair" or "triplet", ``pairing`` "all-to-all" or "nearest" (None: those of
+    ``stdp``, by default the pair rule all-to-all); ``stdp`` (an STDPParams) or keyword
+    ``changes`` of its fields set the rest of the rule."""
     from . import plasticity_brian as pb
 
     params = _stdp(stdp, rule, pairing, **changes)

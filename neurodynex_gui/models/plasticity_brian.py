@@ -278,7 +278,11 @@ def _set_song_values(built, rule, w_max, A_plus, ratio):
 
 def song_target() -> str:
     """cython once its code is compiled (started in the background at the first call), numpy
-    until then."""
+    until then, and always with compiled code switched off (NEURODYNEX_GUI_FAST_PATH=off)."""
+    from . import fast_path
+
+    if fast_path.switched_off():
+        return "numpy"
     return "cython" if bs.cython_ready(SONG_WARM_UP, SONG_SIGNATURE) else "numpy"
 
 

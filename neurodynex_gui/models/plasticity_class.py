@@ -112,7 +112,7 @@ class SynapticPlasticity:
             post_fires[_bins([post_spikes], steps, dt, "post_spikes")[0]] = True
         s, stp, home = self.stdp, self.stp, self.homeostasis
         x_pre, x_post = np.zeros(n), 0.0
-        u = np.full(n, stp["U"]) if stp else None
+        u = np.zeros(n) if stp else None
         x = np.ones(n)
         rate = 0.0
         weights = np.empty((steps + 1, n))
@@ -134,7 +134,7 @@ class SynapticPlasticity:
                 x_post *= decay_post
             if stp:
                 x = 1.0 - (1.0 - x) * np.exp(-dt / stp["tau_rec"])
-                u = stp["U"] + (u - stp["U"]) * np.exp(-dt / stp["tau_facil"])
+                u = u * np.exp(-dt / stp["tau_facil"])
             efficacy = None
             if any_pre:
                 if stp:
