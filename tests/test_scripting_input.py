@@ -14,11 +14,13 @@ from neurodynex_gui.models import hh, hh_model, hopfield as hf, hopfield_network
 from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
 from neurodynex_gui.models import neural_field, rate_network as rn, reaction_diffusion
 from neurodynex_gui.models import travelling_pulse
+from neurodynex_gui.models import plasticity, plasticity_class, plasticity_rules
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
 MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network, oja,
-           rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse)
+           rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse,
+           plasticity, plasticity_class, plasticity_rules)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -27,7 +29,7 @@ NOT_CHECKED = {
     "load_alphabet", "simulate_many",
     "transfer", "transfer_slope", "f_arguments", "square_matrix", "sigmoid",
     "active_width", "bump_width", "centre_of_mass", "convolve", "dominant_wavelength",
-    "front_position", "front_speed", "measured_pulse", "reaction",
+    "front_position", "front_speed", "measured_pulse", "reaction", "bimodality",
     # kernel_params are checked when they become KernelParams (kernel_params_from)
     "kernel", "kernel_integral", "kernel_transform", "pattern_wavelength", "kernel_params_from",
     "f_params_from", "activation",
@@ -49,6 +51,9 @@ REQUIRED = {  # valid values for arguments without a default
     "v0": 0.0, "w0": 0.0, "I_amp": 0.5, "W": np.eye(3), "I_ext": 0.0, "I": [1.0, 0.5],
     "wc": rn.WilsonCowanParams(), "seed": 1, "levels": np.ones(8), "c": 0.1, "width": 5.0,
     "D": 1.0, "r": 1.0, "a": 0.25,
+    "pre_spikes": [np.array([1.0])], "post_spikes": None, "initial_weights": [0.5],
+    "time_span": 10.0, "dt_ms": 10.0, "r_pre": 1.0, "r_post": 1.0, "W0": [0.1],
+    "pre_ms": [0.0], "post_ms": [1.0],
 }
 PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
           "network": rn.NetworkParams, "chaos": rn.NetworkParams}

@@ -31,9 +31,10 @@ HOMEOSTASIS_RATES = (1.0, 0.8, 0.6, 0.4)
 """Presynaptic rates of the Hebb and homeostasis experiments, as fractions of r_pre."""
 
 
-def _stdp(stdp: STDPParams | None, rule: str | None = None, pairing: str | None = None,
-          **changes) -> STDPParams:
+def _stdp(stdp: STDPParams | None, rule: str | None = None,
+          pairing: str | None = None) -> STDPParams:
     stdp = stdp or STDPParams()
+    changes = {}
     if rule is not None:
         changes["rule"] = rule
     if pairing is not None:
@@ -44,15 +45,15 @@ def _stdp(stdp: STDPParams | None, rule: str | None = None, pairing: str | None 
 @checked(STDPParams, PairingParams, stdp=None)
 def pairing_protocol(dt_ms: float = 10.0, n_pairs: int = 60, frequency_Hz: float = 1.0,
                      rule: str | None = None, pairing: str | None = None,
-                     stdp: STDPParams | None = None, **changes) -> float:
+                     stdp: STDPParams | None = None) -> float:
     """The total weight change of ``n_pairs`` pre/post pairs at ``dt_ms`` (post minus pre)
     repeated at ``frequency_Hz``, simulated by brian2 with synaptic traces (no bounds).
     ``rule`` is "pair" or "triplet", ``pairing`` "all-to-all" or "nearest" (None: those of
-    ``stdp``, by default the pair rule all-to-all); ``stdp`` (an STDPParams) or keyword
-    ``changes`` of its fields set the rest of the rule."""
+    ``stdp``, by default the pair rule all-to-all); ``stdp`` (an STDPParams) sets the rest
+    of the rule."""
     from . import plasticity_brian as pb
 
-    params = _stdp(stdp, rule, pairing, **changes)
+    params = _stdp(stdp, rule, pairing)
     pre, post = protocol_times(dt_ms, n_pairs, frequency_Hz, start_ms=max(0.0, -dt_ms) + 1.0)
     return float(pb.run_trains(params, [pre], [post])["dw"][0])
 
@@ -108,22 +109,24 @@ def frequency_dependence(dt_ms: float = 10.0, n_pairs: int = 60, frequencies_Hz=
 @checked(CompetitionParams)
 def song_abbott(n_inputs: int = 1000, t_end_s: float = 100.0, rule: str = "additive",
                 seed: int = 1, rate_Hz: float = 15.0, A_plus: float = 0.01, ratio: float = 1.05,
-                w_max: float = 0.01, correlated: int = 0, c: float = 0.2, *,
-                target: str | None = None, on_chunk=None, should_stop=None) -> dict:
+                w_max: float = 0.01, correlated: int = 0, c: float = 0.2,
+                dt_ms: float = 0.5, *, target: str | None = None, on_chunk=None,
+                should_stop=None) -> dict:
     """Song, Miller and Abbott (2000): ``n_inputs`` Poisson inputs at ``rate_Hz`` onto a
     conductance-based LIF neuron (tau_m 10 ms, E_l -74 mV, threshold -54 mV, reset -60 mV,
     excitatory conductances of 5 ms reversing at 0 mV) whose weights learn by STDP
     (tau 20 ms, A_- = -ratio A_+; additive: steps of A_+ w_max with hard bounds 0 and w_max;
     multiplicative: potentiation A_+ (w_max - w), depression |A_-| w). The first
-    ``correlated`` inputs share spikes with correlation ``c``. Returns ``frames_s``,
-    ``weights`` (frame x input, one frame per simulated second), ``post_spikes_ms``,
-    ``edges`` (of the weight histogram) and ``target`` (the brian2 code target)."""
+    ``correlated`` inputs share spikes with correlation ``c``; ``dt_ms`` is the clock.
+    Returns ``frames_s``, ``weights`` (frame x input, one frame per simulated second),
+    ``post_spikes_ms``, ``edges`` (of the weight histogram) and ``target`` (the brian2 code
+    target: cython once compiled in the background, numpy until then)."""
     from . import plasticity_brian as pb
 
     if correlated > n_inputs:
         raise ValueError("correlated: at most n_inputs inputs")
     return pb.run_song(n_inputs, rate_Hz, t_end_s, rule, A_plus, ratio, w_max, correlated, c,
-                       seed, target=target, on_chunk=on_chunk, should_stop=should_stop)
+                       seed, dt_ms=dt_ms, target=target, on_chunk=on_chunk, should_stop=should_stop)
 
 
 def bimodality(weights, w_max: float, edge: float = 0.2) -> tuple[float, float]:
@@ -183,7 +186,8 @@ def simulate(stdp: STDPParams = STDPParams(), pairing: PairingParams = PairingPa
     if experiment == "competition":
         p = competition
         data = song_abbott(p.n_inputs, p.t_end_s, p.rule, p.seed, p.rate_Hz, p.A_plus, p.ratio,
-                           p.w_max, min(p.correlated, p.n_inputs), p.c, on_chunk=on_chunk,
+                           p.w_max, min(p.correlated, p.n_inputs), p.c, p.dt_ms,
+                           on_chunk=on_chunk,
                            should_stop=should_stop)
         return PlasticityResult("competition", data, data["completed"])
     if experiment == "hebb":

@@ -190,7 +190,7 @@ RULE_CODE = {  # (on_pre, on_post); apre, apost are in units of w_max (d_apost <
     "multiplicative": ("g_e_post += w\napre += d_apre\nw = clip(w + apost * w, 0, w_max)",
                        "apost += d_apost\nw = clip(w + apre * (w_max - w), 0, w_max)"),
 }
-SONG_DT_MS = 0.1
+SONG_DT_MS = 0.5
 SONG_SIGNATURE = _NEURON + _STDP + repr(sorted(RULE_CODE.items())) + "v1"
 SONG_WARM_UP = "neurodynex_gui.models.plasticity_brian:warm_up"
 _song: dict = {}
@@ -218,8 +218,8 @@ def poisson_trains(n: int, rate_Hz: float, t_end_s: float, rng, correlated: int 
     return (code // steps).astype(int), (code % steps) * step_ms
 
 
-def _song_network(n: int, rule: str, target: str):
-    key = (n, rule, target)
+def _song_network(n: int, rule: str, target: str, dt_ms: float = SONG_DT_MS):
+    key = (n, rule, target, dt_ms)
     built = _song.get(key)
     if built is not None:
         built["net"].restore("initial")
@@ -232,7 +232,7 @@ def _song_network(n: int, rule: str, target: str):
         gc.unfreeze()
         gc.collect()
     code = {"codeobj_class": bs._code_object_class(target)}
-    dt = SONG_DT_MS * b2.ms
+    dt = dt_ms * b2.ms
     inputs = b2.SpikeGeneratorGroup(n, [], [] * b2.ms, dt=dt, name=f"{name}_in", **code)
     neuron = b2.NeuronGroup(1, _NEURON, threshold="v > v_t", reset="v = v_r", method="euler",
                             refractory=0 * b2.ms, dt=dt, name=f"{name}_neuron", namespace={},
@@ -288,15 +288,15 @@ def song_target() -> str:
 
 def run_song(n_inputs: int, rate_Hz: float, t_end_s: float, rule: str, A_plus: float,
              ratio: float, w_max: float, correlated: int, c: float, seed: int, *,
-             bins: int = 40, target: str | None = None, on_chunk=None,
+             dt_ms: float = SONG_DT_MS, bins: int = 40, target: str | None = None, on_chunk=None,
              should_stop=None) -> dict:
     """Learn for ``t_end_s``; a frame of every weight each simulated second (streamed as
     chunks with the histogram); returns ``frames_s``, ``weights`` (frame x input),
     ``post_spikes_ms``, ``edges`` and ``target``."""
     rng = np.random.default_rng(seed)
     target = target or song_target()
-    built = _song_network(n_inputs, rule, target)
-    indices, times = poisson_trains(n_inputs, rate_Hz, t_end_s, rng, correlated, c)
+    built = _song_network(n_inputs, rule, target, dt_ms)
+    indices, times = poisson_trains(n_inputs, rate_Hz, t_end_s, rng, correlated, c, dt_ms)
     built["inputs"].set_spikes(indices, times * b2.ms)
     _set_song_values(built, rule, w_max, A_plus, ratio)
     syn = built["syn"]

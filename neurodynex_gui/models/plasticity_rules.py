@@ -103,6 +103,9 @@ class CompetitionParams(Params):
     c: float = param(0.2, "correlation c", min=0.0, max=1.0, step=0.05,
                      help="share of a correlated input's spikes copied from the common source")
     seed: int = param(1, "seed", min=0, max=2 ** 31 - 1, help="random seed")
+    dt_ms: float = param(0.5, "time step", "ms", min=0.05, max=0.5, step=0.05,
+                         help="brian2 clock of the competition (Euler steps of the neuron; "
+                              "spike times on this grid); at 1 ms the weights run away")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,7 +147,8 @@ def stdp_window(dt_ms, A_plus: float = 0.01, A_minus: float = -0.0105, tau_plus:
                     A_minus * np.exp(-np.abs(dt) / tau_minus))
 
 
-def protocol_times(dt_ms: float, n_pairs: int, frequency_Hz: float,
+@checked(PairingParams, start_ms=None)
+def protocol_times(dt_ms: float = 10.0, n_pairs: int = 60, frequency_Hz: float = 1.0,
                    start_ms: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Pre and post spike times (ms) of a pairing protocol."""
     pre = start_ms + np.arange(n_pairs) * (1000.0 / frequency_Hz)
