@@ -2,7 +2,7 @@
 Song-Miller-Abbott competition (1000 inputs, 100 s simulated) per brian2 target; prints
 wall-clock times (warm: the second of each pair of runs) and the weight histogram.
 
-    python bench/bench_plasticity.py [window|song] [numpy|cython] [t_end_s]
+    PYTHONPATH=. python bench/bench_plasticity.py [window|song|correlated] [numpy|cython] [t_end_s]
 """
 import sys
 import time
@@ -18,6 +18,17 @@ def window() -> None:
         out = pl.simulated_window(np.arange(-100.0, 101.0), n_pairs=60, frequency_Hz=1.0)
         print(f"window 201 dt x 60 pairs ({attempt}): {time.perf_counter() - start:.2f} s, "
               f"largest |simulated - 60 W(dt)| {np.max(np.abs(out['dw'] - out['analytic'])):.2g}")
+
+
+def correlated(target: str, t_end_s: float) -> None:
+    start = time.perf_counter()
+    out = pl.song_abbott(1000, t_end_s, "additive", 1, correlated=200, c=0.2, target=target)
+    w = out["weights"][-1] / 0.01
+    print(f"song additive, 200 inputs correlated (c = 0.2), {target}, {t_end_s:g} s: "
+          f"{time.perf_counter() - start:.1f} s wall; mean w/w_max correlated "
+          f"{w[:200].mean():.2f}, independent {w[200:].mean():.2f}; share of the correlated "
+          f"above 0.8 w_max {np.mean(w[:200] >= 0.8):.2f}, of the independent "
+          f"{np.mean(w[200:] >= 0.8):.2f}")
 
 
 def song(target: str, t_end_s: float) -> None:
@@ -47,6 +58,9 @@ if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "window"
     if what == "window":
         window()
+    elif what == "correlated":
+        correlated(sys.argv[2] if len(sys.argv) > 2 else "cython",
+                   float(sys.argv[3]) if len(sys.argv) > 3 else 100.0)
     else:
         song(sys.argv[2] if len(sys.argv) > 2 else "cython",
              float(sys.argv[3]) if len(sys.argv) > 3 else 100.0)

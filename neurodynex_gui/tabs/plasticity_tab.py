@@ -86,6 +86,8 @@ Oja tab.</li>
 
     def build_plots(self, panel: PlotPanel) -> None:
         self.frames: list[tuple[float, np.ndarray]] = []  # competition: (t_s, weights)
+        self.post_spikes = np.zeros(0)                    # competition: output spikes (ms)
+        self.w_max = rules.CompetitionParams().w_max      # competition: of the run shown
         self.edges = np.linspace(0, 1, 41)
         self.streaming = False
         window = panel.add_plot("window", "total Δw", "", x_label="dt = t_post − t_pre",
@@ -97,8 +99,9 @@ Oja tab.</li>
         panel.add_plot("weight", "w − w₀", "", legend=True)
         panel.add_curve("weight", "w(t) at the chosen dt", pen=pg.mkPen("#2ca02c", width=2))
         self.frequency = PlotPanel()
-        self.frequency.add_plot("dw", "total Δw", "", x_label="pairing frequency", x_unit="Hz",
-                                legend=True)
+        rates = self.frequency.add_plot("dw", "total Δw", "", x_label="pairing frequency",
+                                        x_unit="Hz", legend=True)
+        rates.legend.anchor((0, 0), (0, 0), offset=(10, 10))  # the curves rise to the right
         for i, name in enumerate(("pair rule, +dt", "pair rule, −dt", "triplet rule, +dt",
                                   "triplet rule, −dt")):
             self.frequency.add_curve("dw", name, pen=pg.mkPen(PALETTE[i], width=2,
@@ -192,9 +195,10 @@ Oja tab.</li>
         if experiment == "competition":
             self.replay.end()
             self.frames = []
+            self.post_spikes = np.zeros(0)
             params = self.param_forms["competition"].params()
             self.edges = np.linspace(0, 1, 41)
-            self.planned_s = params.t_end_s
+            self.w_max = params.w_max
             self.streaming = True
             self.competition.clear_curves()
             self.competition.plots["rate"].setXRange(0, params.t_end_s)
@@ -212,8 +216,7 @@ Oja tab.</li>
     def on_chunk(self, chunk) -> None:
         if "frame" in chunk:
             self.frames.append((chunk["t_s"], np.asarray(chunk["w"])))
-            self.post_spikes = np.concatenate([getattr(self, "post_spikes", np.zeros(0))[
-                :0 if chunk["frame"] == 0 else None], chunk["post_spikes_ms"]])
+            self.post_spikes = np.concatenate([self.post_spikes, chunk["post_spikes_ms"]])
         self.run_bar.set_message(f"{round(100 * chunk.get('fraction', 0))} %")
 
     def stop(self) -> None:
@@ -259,9 +262,8 @@ Oja tab.</li>
 
     def show_competition(self, d: dict) -> None:
         self.streaming = False
-        w_max = self.param_forms["competition"].params().w_max
+        w_max = self.w_max
         self.frames = [(t, w) for t, w in zip(d["frames_s"], d["weights"])]
-        self.w_max = w_max
         self.post_spikes = d["post_spikes_ms"]
         self.draw_over_time(len(self.frames) - 1)
         if not self.replay.active:
@@ -309,7 +311,7 @@ Oja tab.</li>
         if not self.frames:
             return
         params = self.param_forms["competition"].params()
-        w_max = getattr(self, "w_max", params.w_max)
+        w_max = self.w_max
         t, w = self.frames[index]
         x = w / w_max
         counts, _ = np.histogram(x, self.edges)
@@ -326,10 +328,10 @@ Oja tab.</li>
     def draw_over_time(self, last: int) -> None:
         """The output rate (per second) and the mean weights up to frame ``last``."""
         params = self.param_forms["competition"].params()
-        w_max = getattr(self, "w_max", params.w_max)
+        w_max = self.w_max
         times = np.array([t for t, _ in self.frames[:last + 1]])
         weights = np.array([w for _, w in self.frames[:last + 1]]) / w_max
-        spikes = getattr(self, "post_spikes", np.zeros(0))
+        spikes = self.post_spikes
         if len(times) > 1:
             counts, _ = np.histogram(spikes / 1000.0, times)
             rate = counts / np.diff(times)
