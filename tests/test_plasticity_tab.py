@@ -107,3 +107,11 @@ def test_hebb_page_and_session_round_trip(qtbot, window, tab, tmp_path):
     assert tab.pages.currentIndex() == 3
     _, restored = tab.hebb.data()["W/synapse 1"]
     np.testing.assert_allclose(restored, W)
+
+
+def test_oja_link_switches_tab(make_window):
+    window = make_window("plasticity", "oja")
+    tab = window.tabs["plasticity"]
+    window.tab_widget.setCurrentWidget(tab)
+    assert tab.open_oja()
+    assert window.tab_widget.currentWidget() is window.tabs["oja"]

@@ -108,14 +108,16 @@ Oja tab.</li>
                                                               style=1 if i % 2 == 0 else 2),
                                      symbol="o", symbolSize=6, symbolBrush=PALETTE[i])
         self.competition = PlotPanel()
-        self.competition.add_plot("hist", "inputs", "", x_label="weight w / w_max", x_unit="",
-                                  legend=True)
+        hist = self.competition.add_plot("hist", "inputs", "", x_label="weight w / w_max",
+                                         x_unit="", legend=True)
+        hist.legend.anchor((0.5, 0), (0.5, 0), offset=(0, 10))  # the groups gather at the ends
         self.competition.add_curve("hist", "all inputs", pen=pg.mkPen("#1f77b4", width=2),
                                    fillLevel=0, brush=(31, 119, 180, 80))
         self.competition.add_curve("hist", "correlated group", pen=pg.mkPen("#d62728", width=2))
         self.competition.add_plot("rate", "output rate", "Hz", x_unit="s")
         self.competition.add_curve("rate", "output rate", pen=pg.mkPen("#2ca02c", width=2))
-        self.competition.add_plot("mean", "mean w / w_max", "", x_unit="s", legend=True)
+        mean = self.competition.add_plot("mean", "mean w / w_max", "", x_unit="s", legend=True)
+        mean.legend.anchor((0, 0), (0, 0), offset=(10, 10))  # a winning group rises right
         self.competition.add_curve("mean", "independent", pen=pg.mkPen("#1f77b4", width=2))
         self.competition.add_curve("mean", "correlated", pen=pg.mkPen("#d62728", width=2))
         self.hebb = PlotPanel()
