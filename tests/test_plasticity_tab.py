@@ -115,3 +115,19 @@ def test_oja_link_switches_tab(make_window):
     window.tab_widget.setCurrentWidget(tab)
     assert tab.open_oja()
     assert window.tab_widget.currentWidget() is window.tabs["oja"]
+
+
+def test_command_line_export_of_the_pairing_window(tmp_path, main_py):
+    """``--tab plasticity --export``: the default experiment (pairing), its window as CSV:
+    5 pairs at 1 Hz, dt from -10 to +10 ms, each 5 W(dt)."""
+    out = tmp_path / "window.csv"
+    result = main_py("--tab", "plasticity", "--set", "window_ms=10", "--set", "n_pairs=5",
+                     "--export", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = np.genfromtxt(out, delimiter=",", skip_header=1)
+    dt, simulated = rows[:, 2], rows[:, 3]
+    keep = ~np.isnan(dt)
+    by_hand = np.where(dt[keep] >= 0, 5 * 0.01 * np.exp(-np.abs(dt[keep]) / 20),
+                       5 * -0.0105 * np.exp(-np.abs(dt[keep]) / 20))
+    assert keep.sum() == 21
+    np.testing.assert_allclose(simulated[keep], by_hand, rtol=1e-9)
