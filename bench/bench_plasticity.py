@@ -43,7 +43,7 @@ def song(target: str, t_end_s: float) -> None:
         frames = []
         start = time.perf_counter()
         out = pl.song_abbott(1000, t_end_s, rule, 1, target=target,
-                             on_chunk=lambda chunk: frames.append(time.perf_counter()))
+                             on_chunk=lambda chunk, frames=frames: frames.append(chunk["t_s"]))
         wall = time.perf_counter() - start
         w = out["weights"][-1] / 0.01
         rate = np.histogram(out["post_spikes_ms"] / 1e3, out["frames_s"])[0]

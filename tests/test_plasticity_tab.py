@@ -40,7 +40,7 @@ def test_pairing_window_and_trace(qtbot, tab):
     by_hand = np.where(x >= 0, 10 * 0.01 * np.exp(-np.abs(x) / 20),
                        10 * -0.0105 * np.exp(-np.abs(x) / 20))
     np.testing.assert_allclose(y, by_hand, rtol=1e-9, atol=1e-12)
-    t, w = tab.traces.data()["weight/w(t) at the chosen dt"]
+    _, w = tab.traces.data()["weight/w(t) at the chosen dt"]
     assert w[-1] == pytest.approx(10 * 0.01 * math.exp(-5 / 20), rel=1e-9)
     steps = np.unique(np.round(np.diff(w), 12))
     assert set(steps) <= {0.0, round(0.01 * math.exp(-5 / 20), 12)}
@@ -66,7 +66,7 @@ def test_competition_animates_streams_and_stops(qtbot, tab):
     weights = result.data["weights"]
     assert weights.shape == (4, 200)  # t = 0, 1, 2, 3 s
     assert np.all((weights >= 0) & (weights <= 0.01))
-    x, counts = tab.competition.data()["hist/all inputs"]
+    _, counts = tab.competition.data()["hist/all inputs"]
     assert counts.max() > 0 and counts.sum() == 2 * 200  # each count drawn as a step
     assert len(tab.frames) == 4
     tab.replay.start(play=False)

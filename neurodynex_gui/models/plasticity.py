@@ -20,10 +20,39 @@ import dataclasses
 import numpy as np
 
 from .params import checked
-from .plasticity_class import SynapticPlasticity  # noqa: F401 (the API)
-from .plasticity_rules import (CompetitionParams, HebbParams, PairingParams,  # noqa: F401
-                               STDPParams, hebb_with_decay, pair_rule_sum, protocol_times,
-                               stdp_window, synaptic_scaling)
+from .plasticity_class import SynapticPlasticity
+from .plasticity_rules import (
+    CompetitionParams,
+    HebbParams,
+    PairingParams,
+    STDPParams,
+    hebb_with_decay,
+    pair_rule_sum,
+    protocol_times,
+    stdp_window,
+    synaptic_scaling,
+)
+
+__all__ = [
+    "FREQUENCIES_HZ",
+    "CompetitionParams",
+    "HebbParams",
+    "PairingParams",
+    "PlasticityResult",
+    "STDPParams",
+    "SynapticPlasticity",
+    "bimodality",
+    "frequency_dependence",
+    "hebb_with_decay",
+    "pair_rule_sum",
+    "pairing_protocol",
+    "protocol_times",
+    "simulate",
+    "simulated_window",
+    "song_abbott",
+    "stdp_window",
+    "synaptic_scaling",
+]
 
 FREQUENCIES_HZ = (1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 40.0, 50.0)
 """Pairing frequencies of the frequency-dependence experiment (whole-ms periods)."""
