@@ -162,3 +162,19 @@ def get_jacobian(v0, w0, eps=0.1):
 def get_flow(I=0., eps=0.1, a=2.0, vlim=V_LIM, wlim=W_LIM, n=20, *, I_ext=None):
     """Flow field on an n x n grid: (V, W, dV, dW) arrays, as drawn by the seed's plot_flow."""
     return flow_field(FHN, FHNParams(I_ext=_current(I, I_ext), eps=eps, a=a), vlim, wlim, n)
+
+
+@checked(FHNParams, I="I_ext")
+def plot_flow(I=0., eps=0.1, a=2.0, *, I_ext=None, show=True):
+    """Draw the flow field (arrows coloured by speed) and both nullclines, v in [-2.5, 2.5]
+    and w in [-2.5, 5.5], with matplotlib: the seed's ``plot_flow``; returns the figure
+    (``show`` calls ``plt.show()``)."""
+    from .exercise import check_flag
+    from .exercise_plots import flow_figure
+
+    check_flag(show, "show")
+    params = FHNParams(I_ext=_current(I, I_ext), eps=eps, a=a)
+    V, W, dV, dW = flow_field(FHN, params, V_LIM, W_LIM, 25)
+    v = np.linspace(*V_LIM, 201)
+    return flow_figure(V, W, dV, dW, v, FHN.x_nullcline(v, params), FHN.y_nullcline(v, params),
+                       params.I_ext, show=show)
