@@ -117,6 +117,10 @@ def simtime_ms(simtime, max_ms: float, min_ms: float, name: str = "simtime") -> 
     if value > max_ms:
         raise ParamError(name, f"must be at most {max_ms / 1e3:g} s (simtime is in seconds, "
                                f"as in the exercise package: 0.1 for 100 ms)")
+    if dim is None and value >= 1e4:
+        warnings.warn(f"{name}={simtime:g} runs for {value / 1e3:g} s: {name} is in seconds, as in "
+                      f"the exercise package (0.1 or 100*ms for 100 ms)", UserWarning,
+                      stacklevel=4)
     return value
 
 

@@ -468,7 +468,7 @@ class NeuronAbstract(metaclass=_NeuronClass):
         package: compare with ``is`` or ``==``); its ``neuron_type`` is "Type I" or "Type II"."""
         return REVEALED[cls.neuron_type]
 
-    @checked(TraceParams, NeuronTypeStimulus, curr=None, simtime=None)
+    @checked(TraceParams, NeuronTypeStimulus, curr=None, simtime=None, dt=None)
     def run(self, curr, simtime, dt=0.1) -> Traces:
         """Run the neuron with any input current, as the seed's ``run(curr, simtime)``:
         ``curr`` in pA (``get_step_curr(...)``, an array sampled every ``dt`` ms, a number or

@@ -50,7 +50,9 @@ def run_neuron(neuron_type: str, curr, simtime, dt: float = 0.1):
     with the forward Euler step the brian2 runs use (0.1 ms); returns ``Traces``."""
     from .neuron_type import DT_MS, Traces
 
-    current = as_current(curr, "pA", dt, AMPLITUDE_LIMIT_PA)
+    from .lif import _positive
+
+    current = as_current(curr, "pA", _positive(dt, "dt"), AMPLITUDE_LIMIT_PA)
     tend = simtime_ms(simtime, 1e5, DT_MS)
     spec = spec_of(neuron_type)
     p = spec.params
