@@ -242,8 +242,11 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
     def _show_exercises(self) -> None:
         tab = self.current_tab
         if tab is not None and hasattr(tab, "exercises"):
+            from .exercise_map import html as notebook_calls
+
             self.exercise_text.setHtml(f"<h3>{tab.title}</h3><p><i>{tab.book_section}</i></p>"
-                                       + (tab.exercises or "<p>No exercises for this tab.</p>"))
+                                       + (tab.exercises or "<p>No exercises for this tab.</p>")
+                                       + notebook_calls(tab.tab_id, tab.tools))
 
     def _tab_changed(self, index) -> None:
         tab_id = self.tab_ids[index]
