@@ -42,7 +42,7 @@ def lif_figure(t_ms, v_mV, I_nA, v_threshold=1.0, title=None, show=True):
     if v_threshold is not None and len(t_ms):
         top.plot(np.asarray(t_ms)[[0, -1]], [v_threshold, v_threshold], "r--", lw=2,
                  label="threshold")
-        top.legend(loc="upper right")
+        top.legend(loc="center right")
     _panel(bottom, t_ms, I_nA, "t [ms]", "I [nA]")
     return _finish(plt, fig, title, show)
 
@@ -83,7 +83,12 @@ def flow_figure(V, W, dV, dW, v_curve, v_nullcline, w_nullcline, I, title=None, 
         return None
     fig, ax = plt.subplots(figsize=(6, 6))
     speed = np.hypot(dV, dW)
-    ax.quiver(V, W, dV, dW, speed)
+    unit = np.where(speed > 0, speed, 1.0)  # arrows of one length, coloured by the speed
+    spacing = min(np.ptp(V) / max(V.shape[1] - 1, 1), np.ptp(W) / max(V.shape[0] - 1, 1))
+    arrows = ax.quiver(V, W, dV / unit, dW / unit, np.log10(speed + 1e-12), cmap="viridis",
+                       angles="xy", scale_units="xy", scale=1.0 / (0.8 * spacing),
+                       pivot="mid", width=0.004)
+    fig.colorbar(arrows, ax=ax, label="log10 speed [1]")
     ax.plot(v_curve, v_nullcline, color="r", lw=3, label="v-nullcline")
     ax.plot(v_curve, w_nullcline, color="b", lw=3, label="w-nullcline")
     ax.set_xlim(float(np.min(V)), float(np.max(V)))
@@ -91,7 +96,7 @@ def flow_figure(V, W, dV, dW, v_curve, v_nullcline, w_nullcline, I, title=None, 
     ax.set_xlabel("v [1]")
     ax.set_ylabel("w [1]")
     ax.set_title(title or f"FitzHugh-Nagumo flow, I = {I:g}")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     ax.grid(True)
     return _finish(plt, fig, None, show)
 
@@ -115,6 +120,7 @@ def hopfield_figure(grids, times, overlaps, mu, title=None, show=True):
     for index in range(overlaps.shape[1]):
         ax.plot(steps, overlaps[:, index], lw=3 if index == mu else 1,
                 label=f"pattern {index}" + (" (cue)" if index == mu else ""))
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("t [updates]")
     ax.set_ylabel("overlap m [1]")
     ax.set_ylim(-1.05, 1.05)
