@@ -41,7 +41,7 @@ NOT_CHECKED = {
     # text
     "updates_text",
     # figures of the caller's data (the exercise API's plots)
-    "plot_data", "lif_figure", "hh_figure", "neuron_type_figure", "flow_figure",
+    "plot_data", "rec_to_tuple", "lif_figure", "hh_figure", "neuron_type_figure", "flow_figure",
     "hopfield_figure", "oja_figure",
     # the exercise API's argument plumbing (each raises a ParamError naming the argument)
     "as_current", "simtime_ms", "check_flag", "pyplot", "run_neuron",

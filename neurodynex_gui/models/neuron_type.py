@@ -17,7 +17,7 @@ import numpy as np
 
 from . import fast_path, spikes
 from .exercise import check_flag
-from .neuron_type_exercise import get_step_curr, plot_data, run_neuron
+from .neuron_type_exercise import get_step_curr, plot_data, rec_to_tuple, run_neuron
 from .neuron_type_models import (COMMON_EQUATIONS, SPECS, TYPE_ONE, TYPE_ONE_MODEL, TYPE_TWO,
                                  TYPE_TWO_MODEL, NeuronSpec, TypeOneParams, TypeTwoParams,
                                  spec_of)
@@ -31,7 +31,7 @@ __all__ = ["TYPE_ONE", "TYPE_TWO", "TypeOneParams", "TypeTwoParams", "TYPE_ONE_M
            "NeuronTypeTwo", "NeuronX", "NeuronY", "shuffle", "get_spiketimes", "rates",
            "traces", "threshold", "onset_curve", "simulate", "thresholds", "fi_curves",
            "onset_curves", "ThresholdInputs", "FICurveInputs", "OnsetInputs", "get_step_curr",
-           "plot_data"]
+           "plot_data", "rec_to_tuple"]
 
 V_TH_MV = 0.5
 """Spike detection threshold (an upward crossing of v)."""

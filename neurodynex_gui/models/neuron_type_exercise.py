@@ -12,7 +12,7 @@ from .exercise import Current, as_current, check_flag, simtime_ms
 from .neuron_type_models import TYPE_ONE, TypeOneParams, TypeTwoParams, spec_of
 from .params import ParamError, Params, checked, param
 
-__all__ = ["StepCurrent", "get_step_curr", "plot_data", "run_neuron"]
+__all__ = ["StepCurrent", "get_step_curr", "plot_data", "rec_to_tuple", "run_neuron"]
 
 AMPLITUDE_LIMIT_PA = 100.0
 """The largest current (pA) a run takes, as the tab's stimulus form."""
@@ -85,6 +85,12 @@ def _arrays(rec):
         return tuple(np.asarray(part, dtype=float) for part in rec)
     return (np.asarray(rec.t) * 1e3, np.asarray(rec.v[0]) * 1e3, np.asarray(rec.w[0]) * 1e3,
             np.asarray(rec.I[0]) * 1e12)
+
+
+def rec_to_tuple(rec):
+    """(t, v, w, I) arrays in ms, mV, mV, pA of a run (what ``run`` returns, or a brian2
+    StateMonitor recording v, w, I): the seed's ``rec_to_tuple``."""
+    return tuple(np.asarray(part, dtype=float) for part in _arrays(rec))
 
 
 def plot_data(rec, title=None, show=False, spikes_ms=()):
