@@ -268,9 +268,15 @@ def test_neuron_step_draws_v_w_i_titled_with_the_class():
 
 def test_plot_flow_draws_the_field_and_both_nullclines():
     fig = fhn.plot_flow(I=0.5, eps=0.1, a=2.0)
-    ax, = fig.axes
+    ax, colorbar = fig.axes
     arrows, = ax.collections
-    assert len(arrows.U) == 25 * 25
+    assert len(arrows.U) == 25 * 25 and colorbar.get_ylabel() == "log10 speed [1]"
+    V, W = arrows.X.reshape(25, 25), arrows.Y.reshape(25, 25)  # unit arrows along the flow
+    u, w = arrows.U.reshape(25, 25), arrows.V.reshape(25, 25)
+    dV, dW = V * (1 - V ** 2) - W + 0.5, 0.1 * (V - 0.5 * W + 1.0)
+    np.testing.assert_allclose(np.hypot(u, w), 1.0)
+    np.testing.assert_allclose(u * dW - w * dV, 0.0, atol=1e-9)  # parallel to (dV, dW)
+    assert (u * dV + w * dW >= 0).all()
     (v, w_v), (v2, w_w) = _line_data(ax)
     np.testing.assert_allclose(w_v, v - v ** 3 + 0.5)  # du/dt = 0
     np.testing.assert_allclose(w_w, 2 * v2 + 2.0)  # dw/dt = 0: u - w/2 + a/2 = 0
