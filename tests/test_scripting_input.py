@@ -13,22 +13,25 @@ from neurodynex_gui.models import fitzhugh_nagumo as fhn
 from neurodynex_gui.models import hh, hh_model, hopfield as hf, hopfield_network, lif
 from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
 from neurodynex_gui.models import rate_network as rn
+from neurodynex_gui.models import cable, compartments, dendrite_runs, dendritic_tree
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
 MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network, oja,
-           rn.network, rn.chaos, rn.planar)
+           rn.network, rn.chaos, rn.planar, cable, compartments, dendritic_tree, dendrite_runs)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
     "get_spiketimes", "rates", "steady_states", "time_constants", "principal_axis",
     "angle_error_deg", "weight_norm", "plot_oja_trace", "text_to_grid", "grid_to_text",
-    "load_alphabet", "simulate_many",
+    "load_alphabet", "simulate_many", "fit_length_constant", "fit_charging_time_constant",
+    "fit_decay_time_constant", "membrane_capacitance_nF", "leak_conductance_uS",
+    "axial_conductance_uS", "measurements",
     "transfer", "transfer_slope", "f_arguments", "square_matrix", "sigmoid",
     # no numeric argument
     "prepare", "shuffle",
     # plumbing a model module shares with its tools (called with checked values)
-    "brian_target", "tool_network", "tool_setup", "run_setup", "run_values", "spec_of",
+    "brian_target", "tool_network", "integrate", "tool_setup", "run_setup", "run_values", "spec_of",
     # text
     "updates_text",
 }
@@ -41,6 +44,10 @@ REQUIRED = {  # valid values for arguments without a default
     "P": 2, "flip_ratio": 0.1, "trials": 2, "P_values": [1, 2], "flip_ratios": [0.1],
     "v0": 0.0, "w0": 0.0, "I_amp": 0.5, "W": np.eye(3), "I_ext": 0.0, "I": [1.0, 0.5],
     "wc": rn.WilsonCowanParams(), "seed": 1, "levels": np.ones(8),
+    "x": np.linspace(0.0, 500.0, 5), "v": np.array([-70.0, 0.0]),
+    "show": dendrite_runs.ShowParams(), "cable": cable.CableParams(),
+    "injection": cable.InjectionParams(), "tree": dendritic_tree.TreeParams(),
+    "nmda": dendritic_tree.NMDAParams(),
 }
 PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
           "network": rn.NetworkParams, "chaos": rn.NetworkParams}

@@ -189,8 +189,9 @@ def _currents(input_current, n_sites: int, n_steps: int, dt: float) -> np.ndarra
 
 # -- the simulation ------------------------------------------------------------------------------
 
-def cable_model(length, diameter, r_longitudinal, r_transversal, capacitance,
-                nr_compartments, end="sealed") -> cm.Compartments:
+@checked("CableParams")
+def cable_model(length=500.0, diameter=2.0, r_longitudinal=0.5, r_transversal=1.25,
+                capacitance=0.8, nr_compartments=200, end="sealed") -> cm.Compartments:
     """The compartments of a uniform cable (centres at (j + 1/2) length / n)."""
     h = length / nr_compartments
     area = np.full(nr_compartments, np.pi * diameter * h)

@@ -23,6 +23,7 @@ class ShowParams(Params):
                            "NMDA spikes: co-active synapses on branch 1.")
 
 
+@checked(cb.CableParams, cb.InjectionParams)
 def cable_places(cable: cb.CableParams, injection: cb.InjectionParams) -> list[float]:
     """The places of the current (um), clipped onto the cable."""
     places = [injection.location] + ([injection.location_2] if injection.sites == "two"

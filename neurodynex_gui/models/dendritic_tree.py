@@ -120,6 +120,7 @@ def _membrane(area, cable: CableParams):
             cm.leak_conductance_uS(area, cable.r_transversal))
 
 
+@checked("TreeParams", "CableParams")
 def build_tree(tree: TreeParams, cable: CableParams, equivalent: bool = False):
     """(Compartments, sections, xy, distance, diameter, branch node, soma index) of the tree,
     or of its equivalent cylinder (soma and one cylinder) if ``equivalent``."""
@@ -171,12 +172,14 @@ def build_tree(tree: TreeParams, cable: CableParams, equivalent: bool = False):
             branch_node, soma)
 
 
+@checked("TreeParams", "CableParams")
 def rall_ratio(tree: TreeParams) -> float:
     """(d1^(3/2) + d2^(3/2)) / d0^(3/2): 1 where the 3/2 rule holds."""
     return (tree.branch1_diameter ** 1.5 + tree.branch2_diameter ** 1.5) / \
         tree.trunk_diameter ** 1.5
 
 
+@checked("TreeParams", "CableParams")
 def equivalent_cylinder(tree: TreeParams) -> tuple[float, float]:
     """(length um, diameter um) of the cylinder with the trunk's diameter and the tree's
     electrotonic length L0/lambda0 + L1/lambda1 (branch 1's; lambda ~ sqrt(d)):
