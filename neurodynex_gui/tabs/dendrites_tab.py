@@ -31,6 +31,14 @@ PROBE_PEN = pg.mkPen("#ffffff", width=1, style=Qt.DashLine)
 MAX_PROBES = 8
 
 
+def heat_levels(values: np.ndarray) -> tuple[float, float]:
+    """The colour range: the values' range widened by 8 % each way (the scale's end labels
+    then stay inside it with presentation fonts)."""
+    low, high = float(values.min()), float(values.max())
+    span = max(high - low, 1e-6)
+    return low - 0.08 * span, high + 0.08 * span
+
+
 @dataclasses.dataclass(frozen=True)
 class DendritesView(TabView):
     probe_times: Annotated[tuple[float, ...], MaxItems(MAX_PROBES)] = ()  # ms; () automatic
@@ -129,13 +137,15 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
     # -- screen --------------------------------------------------------------------------------
 
     def build_plots(self, panel) -> None:
-        self.heat = HeatMap(panel, "heat", "position x", "um", x_label="time", x_unit="ms",
-                            scale_label="V (mV)", colormap="viridis", x_rows=True)
-        panel.click_plots.append(self.heat.plot)
-        self.heat.plot.setToolTip("Click: add V(x) at this time and V(t) at this place")
         panel.add_plot("profile", "V(x)", "mV", x_label="position x", x_unit="um",
                        legend=True)
-        panel.add_plot("site", "V(t)", "mV", link_x="heat", legend=True)
+        panel.add_plot("site", "V(t)", "mV", legend=True)
+        self.heat = HeatMap(panel, "heat", "position x", "um", x_label="time", x_unit="ms",
+                            scale_label="mV", colormap="viridis", x_rows=True)
+        self.heat.plot.setXLink(panel.plots["site"])
+        panel.click_plots.append(self.heat.plot)
+        self.heat.plot.setTitle("colour: V - E_leak (mV); click to add probes")
+        self.heat.plot.setToolTip("Click: add V(x) at this time and V(t) at this place")
         self.probe_lines: list[pg.InfiniteLine] = []
 
     def build_pages(self) -> list[Page]:
@@ -240,10 +250,11 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         cable = self.param_forms["cable"].params()
         t, v = np.concatenate(self.frames_t), np.concatenate(self.frames_v)
         self.frames_t, self.frames_v = [t], [v]
-        self.heat.show(v, (float(v.min()), float(max(v.max(), v.min() + 1e-6))),
+        v = v - cable.e_leak  # depolarisation: short scale labels
+        self.heat.show(v, heat_levels(v),
                        (0.0, 0.0, max(t[-1], cable.dt), cable.length))
         self.heat.plot.setXRange(0, cable.simulation_time, padding=0)
-        self.heat.plot.setYRange(0, cable.length, padding=0)
+        self.heat.plot.setYRange(0, cable.length, padding=0.04)
 
     def show_result(self, result) -> None:
         if isinstance(result, cb.CableResult):
@@ -255,8 +266,8 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
 
     def show_cable(self, run: cb.CableResult, final: bool = False) -> None:
         p = run.params
-        levels = (float(run.v.min()), float(max(run.v.max(), run.v.min() + 1e-6)))
-        self.heat.show(run.v, levels, (0.0, 0.0, max(run.t[-1], p.dt), p.length))
+        depolarisation = run.v - p.e_leak
+        self.heat.show(depolarisation, heat_levels(depolarisation), (0.0, 0.0, max(run.t[-1], p.dt), p.length))
         for line in self.probe_lines:
             self.heat.plot.removeItem(line)
         self.probe_lines = []
@@ -283,7 +294,7 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
             self.traces.add_curve("profile", f"steady state ({p.end} end)",
                                   pen=THEORY_PEN).set(run.x, steady)
         self.heat.plot.setXRange(0, max(run.t[-1], p.dt), padding=0)
-        self.heat.plot.setYRange(0, p.length, padding=0)
+        self.heat.plot.setYRange(0, p.length, padding=0.04)
         self.traces.plots["profile"].setXRange(0, p.length, padding=0.02)
         self.traces.plots["profile"].enableAutoRange(axis="y")
         self.traces.plots["site"].enableAutoRange(axis="y")
