@@ -95,6 +95,18 @@ def test_the_tree_is_drawn_coloured_by_v_with_its_equivalent_cylinder(qtbot, tab
     assert tab.tree_time == pytest.approx(10.0, abs=0.3)
 
 
+def test_the_model_chooser_switches_forms_and_page(qtbot, tab):
+    tab.mode_box.setCurrentIndex(2)
+    tab.mode_box.activated.emit(2)  # what a user's choice sends
+    assert tab.param_forms["show"].params().mode == "NMDA spikes"
+    assert tab.pages.currentWidget() is tab.nmda_panel
+    assert tab.param_forms["injection"].parentWidget().isHidden()
+    assert not tab.param_forms["nmda"].parentWidget().isHidden()
+    tab.apply_preset("Cable: killed end")
+    assert tab.mode_box.currentText() == "passive cable"
+    assert tab.pages.currentWidget() is tab.traces
+
+
 def test_nmda_run_and_input_output_tool(qtbot, tab):
     tab.apply_preset("NMDA spike (20 synapses)")
     result = run(qtbot, tab)

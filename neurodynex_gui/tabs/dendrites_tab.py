@@ -13,7 +13,7 @@ from typing import Annotated
 import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QPushButton
+from PyQt5.QtWidgets import QComboBox, QPushButton
 
 from ..models import cable as cb
 from ..models import dendrite_runs as dr
@@ -22,7 +22,7 @@ from ..view_state import MaxItems, TabView
 from ..widgets.field_plots import ClickablePanel
 from ..widgets.heat_map import HeatMap
 from .base import ModelTab
-from .declarations import Page, Section, Tool
+from .declarations import Form, Page, Section, Tool
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#17becf")
@@ -50,11 +50,11 @@ class DendritesTab(ModelTab):
     tab_id = "dendrites"
     title = "Dendrites"
     book_section = "Neuronal Dynamics, ch. 3.2-3.4"
-    forms = (("show", "Model", dr.ShowParams),
-             ("cable", "Cable (its constants hold for the tree too)", cb.CableParams),
+    forms = (("cable", "Cable (its constants hold for the tree too)", cb.CableParams),
              ("injection", "Current into the cable", cb.InjectionParams),
              ("tree", "Tree", dt.TreeParams),
-             ("nmda", "Synapses on branch 1", dt.NMDAParams))
+             ("nmda", "Synapses on branch 1", dt.NMDAParams),
+             Form("show", "Model", dr.ShowParams, False))  # set by the chooser on top
     presets = {
         "Cable: neurodynex3's default": {"show": dr.ShowParams(), "cable": cb.CableParams(),
                                          "injection": cb.InjectionParams()},
@@ -176,10 +176,17 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         button.setToolTip("Back to the automatic times and places (click the heat map to "
                           "add your own)")
         button.clicked.connect(self.clear_probes)
-        return [Section(None, button, "controls")]
+        self.mode_box = QComboBox()
+        self.mode_box.setObjectName("dendrites_mode")
+        self.mode_box.addItems(dr.MODES)
+        self.mode_box.setToolTip(dr.ShowParams.meta("mode").help)
+        self.mode_box.activated.connect(
+            lambda i: self.param_forms["show"].set_value("mode", dr.MODES[i]))
+        return [Section("Model", self.mode_box, "top"), Section(None, button, "controls")]
 
     def show_controls(self) -> None:
         mode = self.param_forms["show"].params().mode
+        self.mode_box.setCurrentIndex(dr.MODES.index(mode))
         self.param_forms["injection"].parentWidget().setVisible(mode == "passive cable")
         self.param_forms["tree"].parentWidget().setVisible(mode != "passive cable")
         self.param_forms["nmda"].parentWidget().setVisible(mode == "NMDA spikes")
