@@ -143,6 +143,8 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         self.heat = HeatMap(panel, "heat", "position x", "um", x_label="time", x_unit="ms",
                             scale_label="mV", colormap="viridis", x_rows=True)
         self.heat.plot.setXLink(panel.plots["site"])
+        for row, stretch in enumerate((2, 2, 3)):
+            panel.ci.layout.setRowStretchFactor(row, stretch)
         panel.click_plots.append(self.heat.plot)
         self.heat.plot.setTitle("colour: V - E_leak (mV); click to add probes")
         self.heat.plot.setToolTip("Click: add V(x) at this time and V(t) at this place")
