@@ -228,6 +228,8 @@ def simulate_tree(tree: TreeParams = TreeParams(), cable: CableParams = CablePar
 
 # -- NMDA spikes ----------------------------------------------------------------------------------
 
+# A small NMDA model of its own (Jahr-Stevens block, difference-of-exponentials conductance);
+# it could share the receptor module of the synapses tab once that exists.
 @checked("NMDAParams", v=None)
 def mg_block(v, mg=1.0) -> np.ndarray:
     """The fraction of NMDA conductance not blocked by Mg2+ at ``v`` (mV)."""

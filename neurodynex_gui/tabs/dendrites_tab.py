@@ -393,6 +393,10 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
             gap = np.abs(run.v_soma - run.v_equivalent).max()
             text += (f"<br>soma: tree and equivalent cylinder differ by at most "
                      f"{gap:.3g} mV ({100 * gap / max(peak, 1e-12):.2g} % of the response)")
+            if tree.input_site != "soma":
+                text += ("<br><i>current into one tip: the equivalent cylinder stands for "
+                         "the tree only with current at the soma (or into every tip in "
+                         "proportion)</i>")
         self.readout.setText(text)
 
     # -- NMDA ----------------------------------------------------------------------------------
