@@ -102,7 +102,8 @@ def test_neurodynex3_defaults_and_current_forms():
     ({"diameter": -1.0}, "diameter"), ({"nr_compartments": 1}, "nr_compartments"),
     ({"current_injection_location": [600.0]}, "current_injection_location"),
     ({"input_current": np.ones((10, 3))}, "input_current"),
-    ({"input_current": (0.2, 3.0, 2.0)}, "input_current")])
+    ({"input_current": (0.2, 3.0, 2.0)}, "input_current"),
+    ({"nr_compartments": 20000, "simulation_time": 200.0}, "record_dt")])
 def test_bad_arguments_are_refused_by_name(kwargs, name):
     with pytest.raises(ValueError, match=name):
         cb.simulate_passive_cable(**kwargs)

@@ -27,6 +27,7 @@ from .params import Params, ParamError, checked, param
 
 ENDS = ("sealed", "killed")
 KINDS = ("step", "pulse", "sinusoid", "short pulse")
+MAX_VALUES = 25_000_000  # potentials kept per run (200 MB)
 SHORT_PULSE_MS = 0.1  # width of the "short pulse" (the Green's function's delta)
 
 
@@ -222,6 +223,10 @@ def simulate_passive_cable(current_injection_location=None, input_current=(0.2, 
                          f"places must lie on the cable, 0 to {length:g} um")
     n_steps = int(round(simulation_time / dt))
     every = max(1, int(round((dt if record_dt is None else record_dt) / dt)))
+    if (n_steps // every + 1) * nr_compartments > MAX_VALUES:
+        raise ParamError("record_dt", f"{n_steps // every + 1} rows of {nr_compartments} "
+                                      "compartments is too much to keep: record less often "
+                                      "(a larger record_dt) or use fewer compartments")
     currents = _currents(input_current, len(places), n_steps, dt)
     h = length / nr_compartments
     index = np.minimum((places / h).astype(int), nr_compartments - 1)
