@@ -318,8 +318,12 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
 
     @staticmethod
     def _dc_amplitude(run: cb.CableResult, injection: cb.InjectionParams) -> float | None:
-        """The DC amplitude whose steady state is worth drawing (step or pulse), or None."""
-        if injection.kind not in ("step", "pulse") or not np.any(run.current):
+        """The DC amplitude whose steady state is worth drawing, or None: a step, or a pulse
+        lasting at least 2 tau (a shorter one stays far below its steady state)."""
+        p = run.params
+        tau = cb.time_constant(p.r_transversal, p.capacitance)
+        long_pulse = injection.kind == "pulse" and injection.t_end - injection.t_start >= 2 * tau
+        if not (injection.kind == "step" or long_pulse) or not np.any(run.current):
             return None
         return injection.amplitude
 
