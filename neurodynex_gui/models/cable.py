@@ -289,16 +289,21 @@ def fit_charging_time_constant(t, v, e_leak, t_start, t_end=None) -> float:
     s, u = t[keep] - t_start, u[keep]
     if len(s) < 10 or abs(u[-1]) < 1e-12:
         return float("nan")
+    if len(s) > 400:  # enough for two parameters
+        pick = np.linspace(0, len(s) - 1, 400).astype(int)
+        s, u = s[pick], u[pick]
 
-    def model(ss, amp, tau):
-        return amp * special.erf(np.sqrt(ss / tau))
+    def misfit(log_tau):  # the amplitude is linear: its best value in closed form
+        shape = special.erf(np.sqrt(s / np.exp(log_tau)))
+        amp = shape @ u / (shape @ shape)
+        return float(np.sum((u - amp * shape) ** 2))
 
-    try:
-        (_, tau), _ = optimize.curve_fit(model, s, u, p0=(u[-1], max(s[-1] / 3, 1e-3)),
-                                         bounds=([-np.inf, 1e-6], [np.inf, 1e6]))
-    except (RuntimeError, ValueError):
+    span = np.log(s[-1])
+    best = optimize.minimize_scalar(misfit, bounds=(span - 9.0, span + 9.0),
+                                    method="bounded", options={"xatol": 1e-6})
+    if not best.success or abs(best.x - span) > 8.9:  # at a bound: no time constant found
         return float("nan")
-    return float(tau)
+    return float(np.exp(best.x))
 
 
 def fit_decay_time_constant(t, v_mean, e_leak, t_from) -> float:
@@ -317,19 +322,24 @@ def fit_decay_time_constant(t, v_mean, e_leak, t_from) -> float:
 
 def measurements(run: CableResult, injection: InjectionParams | None = None) -> dict:
     """lambda and tau from the parameters and measured from ``run`` (NaN where the run does
-    not allow it): keys lambda_um, tau_ms, lambda_fit_um, tau_erf_ms, tau_decay_ms."""
+    not allow it): keys lambda_um, tau_ms, lambda_fit_um (a step on for 4 tau: V(x) near
+    its steady state), tau_erf_ms (a step or pulse charging for tau / 2 or longer),
+    tau_decay_ms (sealed end, time left after the current)."""
     p = run.params
+    tau = time_constant(p.r_transversal, p.capacitance)
     out = {"lambda_um": length_constant(p.diameter, p.r_longitudinal, p.r_transversal),
-           "tau_ms": time_constant(p.r_transversal, p.capacitance),
-           "lambda_fit_um": fit_length_constant(run.x, run.v[-1], p.e_leak, run.injection_x,
-                                                p.length, p.end),
-           "tau_erf_ms": float("nan"), "tau_decay_ms": float("nan")}
+           "tau_ms": tau, "lambda_fit_um": float("nan"), "tau_erf_ms": float("nan"),
+           "tau_decay_ms": float("nan")}
     active = np.flatnonzero(np.any(run.current != 0, axis=1))
     if not len(active):
         return out
     first, last = active[0] * p.dt, (active[-1] + 1) * p.dt
     kind = injection.kind if injection is not None else "pulse"
-    if kind in ("step", "pulse"):
+    if kind == "step" and run.t[-1] - first >= 4 * tau:  # near the steady state
+        out["lambda_fit_um"] = fit_length_constant(run.x, run.v[-1], p.e_leak, run.injection_x,
+                                                   p.length, p.end)
+    charging = (run.t[-1] if kind == "step" else last) - first
+    if kind in ("step", "pulse") and charging >= tau / 2:
         site = run.v[:, run.injection_index[0]]
         out["tau_erf_ms"] = fit_charging_time_constant(run.t, site, p.e_leak, first,
                                                        last if kind == "pulse" else None)

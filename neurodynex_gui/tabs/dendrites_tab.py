@@ -333,13 +333,13 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         def shown(value, unit):
             return f"{value:.4g} {unit}" if np.isfinite(value) else "—"
 
-        steady = injection.kind == "step" and run.t[-1] - injection.t_start >= 4 * m["tau_ms"]
-        fitted = shown(m["lambda_fit_um"], "um") if steady else \
-            "— (V(x) is not steady: use a step lasting several tau)"
+        fitted = shown(m["lambda_fit_um"], "um") if np.isfinite(m["lambda_fit_um"]) else \
+            "— (needs V(x) near its steady state: a step on for 4 tau)"
         return (f"<b>lambda</b> = sqrt(d R_T / 4 R_L) = {m['lambda_um']:.4g} um; fitted to "
                 f"V(x) at the end: {fitted}<br>"
                 f"<b>tau</b> = R_T C = {m['tau_ms']:.4g} ms; fitted: erf(sqrt(t / tau)) at "
-                f"the first place {shown(m['tau_erf_ms'], 'ms')} (infinite-cable theory), "
+                f"the first place {shown(m['tau_erf_ms'], 'ms')} (infinite-cable theory; "
+                "a long cable, charging for tau / 2 or more), "
                 f"decay of the mean V {shown(m['tau_decay_ms'], 'ms')}<br>"
                 f"electrotonic length L / lambda = {run.params.length / m['lambda_um']:.3g}")
 
