@@ -56,6 +56,8 @@ def test_a_click_on_the_heat_map_adds_a_time_and_a_place(qtbot, tab):
     assert f"site/x = {result.x[column]:.4g} um" in data
     tab.clear_probes()
     assert tab.probe_times == [] and tab.probe_places == []
+    assert f"profile/t = {result.t[row]:.3g} ms" not in tab.traces.data()  # back to automatic
+    assert "profile/t = 5 ms" in tab.traces.data()
 
 
 def test_the_steady_state_overlay_matches_a_long_dc_run(qtbot, tab):

@@ -39,6 +39,21 @@ def heat_levels(values: np.ndarray) -> tuple[float, float]:
     return low - 0.08 * span, high + 0.08 * span
 
 
+def set_curves(panel, plot: str, curves) -> None:
+    """Show exactly ``curves`` [(name, pen, x, y)] on ``plot`` of ``panel``: curves of the
+    same name are reused (a new legend entry costs more than the whole run)."""
+    wanted = {name for name, *_ in curves}
+    for key in [key for key in panel.curves if key[0] == plot and key[1] not in wanted]:
+        panel.remove_curve(panel.curves[key])
+    for name, pen, x, y in curves:
+        curve = panel.curves.get((plot, name))
+        if curve is None:
+            curve = panel.add_curve(plot, name, pen=pen)
+        else:
+            curve.item.setPen(pen)
+        curve.set(x, y)
+
+
 @dataclasses.dataclass(frozen=True)
 class DendritesView(TabView):
     probe_times: Annotated[tuple[float, ...], MaxItems(MAX_PROBES)] = ()  # ms; () automatic
@@ -280,28 +295,28 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         for line in self.probe_lines:
             self.heat.plot.removeItem(line)
         self.probe_lines = []
-        self.traces.remove_curves("profile")
-        self.traces.remove_curves("site")
         times, places = self.shown_probes(run)
+        profiles, sites = [], []
         for i, t in enumerate(times):
             row = int(np.argmin(np.abs(run.t - t)))
             colour = PALETTE[i % len(PALETTE)]
-            self.traces.add_curve("profile", f"t = {run.t[row]:.3g} ms",
-                                  pen=pg.mkPen(colour, width=2)).set(run.x, run.v[row])
+            profiles.append((f"t = {run.t[row]:.3g} ms", pg.mkPen(colour, width=2), run.x,
+                             run.v[row]))
             self._probe_line(t, 90, colour)
         for i, x in enumerate(places):
             column = int(np.argmin(np.abs(run.x - x)))
             colour = PALETTE[(i + 3) % len(PALETTE)]
-            self.traces.add_curve("site", f"x = {run.x[column]:.4g} um",
-                                  pen=pg.mkPen(colour, width=2)).set(run.t, run.v[:, column])
+            sites.append((f"x = {run.x[column]:.4g} um", pg.mkPen(colour, width=2), run.t,
+                          run.v[:, column]))
             self._probe_line(x, 0, colour)
         injection = self.param_forms["injection"].params()
         amplitude = self._dc_amplitude(run, injection)
         if amplitude is not None:
             steady = cb.steady_state(run.x, run.injection_x, amplitude, p.length, p.diameter,
                                      p.r_longitudinal, p.r_transversal, p.e_leak, p.end)
-            self.traces.add_curve("profile", f"steady state ({p.end} end)",
-                                  pen=THEORY_PEN).set(run.x, steady)
+            profiles.append((f"steady state ({p.end} end)", THEORY_PEN, run.x, steady))
+        set_curves(self.traces, "profile", profiles)
+        set_curves(self.traces, "site", sites)
         self.heat.plot.setXRange(0, max(run.t[-1], p.dt), padding=0)
         self.heat.plot.setYRange(0, p.length, padding=0.04)
         self.traces.plots["profile"].setXRange(0, p.length, padding=0.02)
@@ -373,20 +388,19 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
             "click the soma's V(t) for another time")
         self.time_line.setValue(run.t[row])
         panel = self.tree_panel
-        panel.remove_curves("soma")
-        panel.remove_curves("path")
-        panel.add_curve("soma", "tree", pen=pg.mkPen(PALETTE[0], width=2)).set(run.t,
-                                                                               run.v_soma)
+        soma = [("tree", pg.mkPen(PALETTE[0], width=2), run.t, run.v_soma)]
         if run.v_equivalent is not None:
-            panel.add_curve("soma", "equivalent cylinder", pen=THEORY_PEN).set(
-                run.t, run.v_equivalent)
+            soma.append(("equivalent cylinder", THEORY_PEN, run.t, run.v_equivalent))
+        set_curves(panel, "soma", soma)
+        paths = []
         for i, (name, idx) in enumerate(run.sections.items()):
             path = np.concatenate([[run.soma], idx]) if name == "trunk" and \
                 run.soma is not None else np.concatenate([[run.branch_node], idx]) \
                 if name != "trunk" else idx
             style = Qt.DashLine if name == "branch 2" else Qt.SolidLine
-            panel.add_curve("path", name, pen=pg.mkPen(PALETTE[i], width=2, style=style)).set(
-                run.distance[path], run.v[row, path])
+            paths.append((name, pg.mkPen(PALETTE[i], width=2, style=style),
+                          run.distance[path], run.v[row, path]))
+        set_curves(panel, "path", paths)
         panel.flush()
         eq_length, _ = dt.equivalent_cylinder(tree)
         text = (f"3/2 rule: (d1^1.5 + d2^1.5) / d0^1.5 = {dt.rall_ratio(tree):.3f} "
@@ -407,16 +421,12 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
 
     def show_nmda(self, run: dt.NMDAResult) -> None:
         panel = self.nmda_panel
-        panel.remove_curves("v")
-        panel.remove_curves("g")
-        panel.add_curve("v", "at the synapses", pen=pg.mkPen(PALETTE[1], width=2)).set(
-            run.t, run.v_branch)
-        panel.add_curve("v", "soma", pen=pg.mkPen(PALETTE[0], width=2)).set(run.t,
-                                                                           run.v_soma)
-        panel.add_curve("g", "AMPA", pen=pg.mkPen(PALETTE[2], width=2)).set(run.t,
-                                                                           run.g_ampa_nS)
-        panel.add_curve("g", "NMDA (unblocked)", pen=pg.mkPen(PALETTE[3], width=2)).set(
-            run.t, run.g_nmda_nS)
+        set_curves(panel, "v", [
+            ("at the synapses", pg.mkPen(PALETTE[1], width=2), run.t, run.v_branch),
+            ("soma", pg.mkPen(PALETTE[0], width=2), run.t, run.v_soma)])
+        set_curves(panel, "g", [
+            ("AMPA", pg.mkPen(PALETTE[2], width=2), run.t, run.g_ampa_nS),
+            ("NMDA (unblocked)", pg.mkPen(PALETTE[3], width=2), run.t, run.g_nmda_nS)])
         panel.flush()
         self.show_tree(run.tree)
         e = self.param_forms["cable"].params().e_leak
