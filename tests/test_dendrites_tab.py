@@ -73,7 +73,11 @@ def test_the_steady_state_overlay_matches_a_long_dc_run(qtbot, tab):
 
 def test_the_tree_is_drawn_coloured_by_v_with_its_equivalent_cylinder(qtbot, tab):
     tab.apply_preset("Tree breaking the 3/2 rule (thick branches)")
+    chunks = []
+    original = tab.on_chunk
+    tab.on_chunk = lambda chunk: (chunks.append(chunk), original(chunk))
     result = run(qtbot, tab)
+    np.testing.assert_allclose(np.concatenate([c["v"][:, 0] for c in chunks]), result.v_soma)
     assert tab.pages.currentWidget() is tab.tree_panel
     points = tab.tree_dots.data
     assert len(points) == result.v.shape[1]

@@ -263,6 +263,9 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         super().start_run()
         self.running_mode = self.param_forms["show"].params().mode
         self.frames_t, self.frames_v = [], []
+        if self.running_mode != "passive cable":  # the soma's trace grows while it runs
+            panel = self.tree_panel if self.running_mode == "branched tree" else self.nmda_panel
+            panel.clear_curves()
         self.show_controls()
         self.readout.setText("running…")
 
@@ -270,6 +273,10 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         self.frames_t.append(chunk["t"])
         self.frames_v.append(chunk["v"])
         if self.running_mode != "passive cable":
+            key = ("soma", "tree") if self.running_mode == "branched tree" else ("v", "soma")
+            panel = self.tree_panel if self.running_mode == "branched tree" else self.nmda_panel
+            if key in panel.curves:
+                panel.curves[key].append(chunk["t"], chunk["v"][:, 0])
             return
         cable = self.param_forms["cable"].params()
         t, v = np.concatenate(self.frames_t), np.concatenate(self.frames_v)
