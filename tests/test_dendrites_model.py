@@ -82,6 +82,24 @@ def test_the_mean_potential_decays_with_tau():
     assert m["lambda_um"] == pytest.approx(LAMBDA_UM)
 
 
+def test_a_short_pulse_spreads_as_the_infinite_cables_green_function():
+    length, x0, charge = 6000.0, 3000.0, 0.5  # pC: 5 nA for 0.1 ms
+    run = cb.simulate_passive_cable([x0], (5.0, 1.0, 1.1), length=length,
+                                    nr_compartments=1200, simulation_time=6.0, dt=0.005,
+                                    record_dt=0.05)
+    lam, tau = LAMBDA_UM * 1e-6, TAU_MS * 1e-3
+    c_per_m = C_M * math.pi * D
+    for t_ms in (2.0, 5.0):
+        s = (t_ms - 1.05) * 1e-3  # since the middle of the pulse
+        x = (run.x - x0) * 1e-6
+        expected = charge * 1e-12 / (c_per_m * math.sqrt(4 * math.pi * lam ** 2 * s / tau)) \
+            * np.exp(-s / tau - x ** 2 * tau / (4 * lam ** 2 * s)) * 1e3
+        row = int(np.argmin(np.abs(run.t - t_ms)))
+        assert np.abs(run.v[row] + 70 - expected).max() < 0.03 * expected.max()
+        np.testing.assert_allclose(cb.green_function(run.x, t_ms - 1.05, x0, charge) + 70,
+                                   expected, atol=1e-9 * expected.max())
+
+
 def test_neurodynex3_defaults_and_current_forms():
     run = cb.simulate_passive_cable()
     assert run.v.shape == (501, 200) and run.x[0] == pytest.approx(1.25)

@@ -152,3 +152,14 @@ def test_command_line_export(tmp_path, main_py):
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
     assert not image.isNull() and image.width() > 200
+
+
+def test_a_short_pulse_is_drawn_with_the_infinite_cables_green_function(qtbot, tab):
+    tab.apply_preset("Cable: Green's function (short pulse)")
+    result = run(qtbot, tab)
+    data = tab.traces.data()
+    x, green = data["profile/dashed: infinite cable (Green's function)"]
+    _, simulated = data["profile/t = 1.6 ms"]  # half a millisecond after the pulse
+    peak = green.max() + 70
+    assert np.abs(simulated - green).max() < 0.05 * peak  # long cable: the ends are far
+    assert result.x[np.argmax(simulated)] == pytest.approx(1500.0, abs=5.0)

@@ -44,7 +44,7 @@ REQUIRED = {  # valid values for arguments without a default
     "P": 2, "flip_ratio": 0.1, "trials": 2, "P_values": [1, 2], "flip_ratios": [0.1],
     "v0": 0.0, "w0": 0.0, "I_amp": 0.5, "W": np.eye(3), "I_ext": 0.0, "I": [1.0, 0.5],
     "wc": rn.WilsonCowanParams(), "seed": 1, "levels": np.ones(8),
-    "x": np.linspace(0.0, 500.0, 5), "v": np.array([-70.0, 0.0]),
+    "x": np.linspace(0.0, 500.0, 5), "v": np.array([-70.0, 0.0]), "t": np.array([1.0, 2.0]),
     "show": dendrite_runs.ShowParams(), "cable": cable.CableParams(),
     "injection": cable.InjectionParams(), "tree": dendritic_tree.TreeParams(),
     "nmda": dendritic_tree.NMDAParams(),

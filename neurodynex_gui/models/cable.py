@@ -133,6 +133,23 @@ def steady_state(x, location=500.0 / 3, amplitude=0.2, length=500.0, diameter=2.
     return e_leak + u
 
 
+@checked("CableParams", x=None, t=None, location=None, charge_pC=None)
+def green_function(x, t, location=500.0 / 3, charge_pC=1.0, diameter=2.0,
+                   r_longitudinal=0.5, r_transversal=1.25, capacitance=0.8, e_leak=-70.0):
+    """V(x, t) (mV) of an infinite cable after a charge ``charge_pC`` (pC = nA ms) put in at
+    ``location`` (um) at t = 0 (ms): with c = C pi d the capacitance per length,
+    V - E = Q / (c sqrt(4 pi lambda^2 t / tau)) exp(-t / tau - (x - x0)^2 tau / (4 lambda^2 t))
+    (E at t <= 0). ``x`` and ``t`` broadcast."""
+    x, t = np.asarray(x, float), np.asarray(t, float)
+    lam = length_constant(diameter, r_longitudinal, r_transversal)
+    tau = time_constant(r_transversal, capacitance)
+    c_per_um = capacitance * 1e-5 * np.pi * diameter  # nF/um
+    safe = np.where(t > 0, t, 1.0)
+    u = charge_pC / (c_per_um * np.sqrt(4 * np.pi * lam ** 2 * safe / tau)) * \
+        np.exp(-safe / tau - (x - location) ** 2 * tau / (4 * lam ** 2 * safe))
+    return e_leak + np.where(t > 0, u, 0.0)
+
+
 def _cosh_ratio(a, b, length, lam, end):
     """cosh(a/l) cosh(b/l) / sinh(L/l) (sealed) or cosh(a/l) sinh(b/l) / cosh(L/l) (killed),
     computed without overflow for long cables (a + b <= L)."""

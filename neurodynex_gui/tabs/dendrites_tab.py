@@ -40,15 +40,16 @@ def heat_levels(values: np.ndarray) -> tuple[float, float]:
 
 
 def set_curves(panel, plot: str, curves) -> None:
-    """Show exactly ``curves`` [(name, pen, x, y)] on ``plot`` of ``panel``: curves of the
-    same name are reused (a new legend entry costs more than the whole run)."""
+    """Show exactly ``curves`` [(name, pen, x, y[, listed])] on ``plot`` of ``panel``: curves
+    of the same name are reused (a new legend entry costs more than the whole run)."""
     wanted = {name for name, *_ in curves}
     for key in [key for key in panel.curves if key[0] == plot and key[1] not in wanted]:
         panel.remove_curve(panel.curves[key])
-    for name, pen, x, y in curves:
+    for name, pen, x, y, *listed in curves:
         curve = panel.curves.get((plot, name))
         if curve is None:
-            curve = panel.add_curve(plot, name, pen=pen)
+            curve = panel.add_curve(plot, name, pen=pen, listed=bool(listed[0]) if listed
+                                    else True)
         else:
             curve.item.setPen(pen)
         curve.set(x, y)
@@ -247,7 +248,11 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         else:
             active = np.flatnonzero(np.any(run.current != 0, axis=1))
             t_off = (active[-1] + 1) * run.params.dt if len(active) else run.t[-1]
-            times = sorted({float(min(t_off, run.t[-1])), float(run.t[-1])})
+            if self.param_forms["injection"].params().kind == "short pulse":
+                after = [t_off + s for s in (0.5, 2.0, 5.0) if t_off + s <= run.t[-1]]
+                times = after or [float(run.t[-1])]  # the spread of the charge
+            else:
+                times = sorted({float(min(t_off, run.t[-1])), float(run.t[-1])})
         places = self.probe_places or [*map(float, run.injection_x), float(run.x[-1])]
         return times, places
 
@@ -322,6 +327,19 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
             steady = cb.steady_state(run.x, run.injection_x, amplitude, p.length, p.diameter,
                                      p.r_longitudinal, p.r_transversal, p.e_leak, p.end)
             profiles.append((f"steady state ({p.end} end)", THEORY_PEN, run.x, steady))
+        if injection.kind == "short pulse" and np.any(run.current):
+            charge = injection.amplitude * cb.SHORT_PULSE_MS  # nA ms = pC
+            centre = injection.t_start + cb.SHORT_PULSE_MS / 2
+            for i, (_, pen, x, _) in enumerate(list(profiles)):  # dashed, listed once
+                t = run.t[int(np.argmin(np.abs(run.t - times[i])))]
+                green = p.e_leak + sum(
+                    cb.green_function(x, t - centre, place, charge, p.diameter,
+                                      p.r_longitudinal, p.r_transversal, p.capacitance, 0.0)
+                    for place in run.injection_x)
+                dashed = pg.mkPen(pen.color(), width=1.5, style=Qt.DashLine)
+                profiles.append((f"infinite cable, t = {t:.3g} ms" if i else
+                                 "dashed: infinite cable (Green's function)", dashed, x, green,
+                                 i == 0))
         set_curves(self.traces, "profile", profiles)
         set_curves(self.traces, "site", sites)
         self.heat.plot.setXRange(0, max(run.t[-1], p.dt), padding=0)
