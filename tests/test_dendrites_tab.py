@@ -135,6 +135,7 @@ def test_session_round_trip(qtbot, make_window, tmp_path):
     tab.set_value("diameter", "3.5")
     tab.set_value("branch1_diameter", "0.9")
     tab.add_probe(12.0, 700.0)
+    tab.tree_time = 12.5
     path = first.save_session(tmp_path / "dendrites.ndx.json")
     second = make_window("dendrites")
     assert second.open_session(path), second.last_error
@@ -144,6 +145,7 @@ def test_session_round_trip(qtbot, make_window, tmp_path):
     assert again.param_forms["injection"].params().frequency == 100.0
     assert again.param_forms["tree"].params().branch1_diameter == 0.9
     assert again.probe_times == [12.0] and again.probe_places == [700.0]
+    assert again.tree_time == 12.5
 
 
 def test_command_line_export(tmp_path, main_py):
