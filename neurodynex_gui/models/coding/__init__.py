@@ -24,7 +24,7 @@ from .information import (CORRECTIONS, InformationCurve, InformationParams, Tran
 from .population import (DecodingCurve, PopulationParams, angle_difference, bayes_decode,
                          decoding_error, fisher_information, log_posterior, population_vector)
 from .rate import RateParams, cv, fano_curve, fano_factor, isis, psth, sliding_rate, spike_phases
-from .spike_data import (NWB_MISSING, SourceParams, SpikeData, couple, generate,
+from .spike_data import (NWB_MISSING, SourceParams, SpikeData, as_spike_data, couple, generate,
                          inhomogeneous_poisson, load_nwb, load_spikes, place_cells,
                          poisson_spikes, save_nwb, save_spikes, tuned_population,
                          von_mises_tuning)

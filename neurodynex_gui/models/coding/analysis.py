@@ -69,6 +69,7 @@ class CodingResult:
                 f"{d.t_end_ms:g} ms, {rate:.2f} Hz per unit, CV {self.cv:.3f}")
 
 
+@checked(rt.RateParams)
 def rate_part(data: SpikeData, window_ms: float) -> tuple:
     """PSTH and sliding-window rate (per unit) of ``data`` for the window ``window_ms``."""
     t, r = rt.psth(data.times_ms, data.t_end_ms, window_ms, n=data.n_units)
@@ -87,9 +88,9 @@ def _information(data: SpikeData, population, information, rng):
     else:
         angles = np.linspace(0, 2 * np.pi, N_STIMULI, endpoint=False)
         s = angles[rng.integers(0, N_STIMULI, population.trials)]
-        r = pop.sample_counts(population, s, rng)[:, 0]
+        r = pop._sample_counts(population, s, rng)[:, 0]
         what = (f"model population: {N_STIMULI} angles vs. the count of neuron 0 in "
-                f"{population.trials} trials of {population.window_ms:g} ms")
+                f"{population.trials} trials of {population.count_ms:g} ms")
     curve = info.information_vs_trials(s, r, information.correction, seed=information.seed)
     value, capacity, _ = info.coding_efficiency(s, r, information.correction)
     return curve, value, capacity, what
@@ -118,9 +119,10 @@ def analyse(source: SourceParams = SourceParams(), rate: rt.RateParams = rt.Rate
             population: pop.PopulationParams = pop.PopulationParams(),
             information: info.InformationParams = info.InformationParams(),
             circuit: cc.CircuitParams = cc.CircuitParams(), data: SpikeData | None = None,
-            on_chunk=None, should_stop=None) -> CodingResult:
-    """Analyse ``data`` (default: the spikes ``source`` generates) with every page's method."""
-    data = generate(source) if data is None else data
+            weights=None, on_chunk=None, should_stop=None) -> CodingResult:
+    """Analyse ``data`` (default: the spikes ``source`` generates) with every page's method;
+    the circuit is ``weights`` (w[i, j] from j to i), else the data's, else a random graph."""
+    data = generate(source, theta_Hz=rate.theta_Hz) if data is None else data
     rng = np.random.default_rng(population.seed)
     window = rate.window_ms
     t, r, ts, rs = rate_part(data, window)
@@ -128,23 +130,23 @@ def analyse(source: SourceParams = SourceParams(), rate: rt.RateParams = rt.Rate
     intervals = rt.isis(trains)
     top = np.quantile(intervals, 0.99) if len(intervals) else 1.0
     isi_counts, isi_edges = np.histogram(intervals, rate.isi_bins, (0.0, max(top, 1e-6)))
-    windows = np.geomspace(max(1.0, data.t_end_ms / 5000.0),
-                           min(rate.fano_max_ms, data.t_end_ms / 2), 16)
+    longest = min(rate.fano_max_ms, data.t_end_ms / 2)
+    windows = np.linspace(longest / 20, longest, 20)
     fano = rt.fano_curve(trains, data.t_end_ms, windows)
     phases = rt.spike_phases(data.times_ms, rate.theta_Hz)
     # population
     grid = np.linspace(0, 2 * np.pi, pop.GRID, endpoint=False)
-    tuning = pop.tuning(population, grid)
+    tuning = pop._tuning(population, grid)
     s = np.deg2rad(population.stimulus_deg)
-    counts = pop.sample_counts(population, s, rng)[0]
-    estimate, posterior = pop.bayes_decode(tuning, counts, population.window_ms, grid)
+    counts = pop._sample_counts(population, s, rng)[0]
+    estimate, posterior = pop.bayes_decode(tuning, counts, population.count_ms, grid)
     decoding = pop.decoding_error(population)
     # information
     curve, value, capacity, what = _information(data, population, information, rng)
     labels, te, null, p = _transfer(data, information)
     # circuit
-    if data.weights is not None:
-        graph = cc.adjacency(data.weights)
+    if weights is not None or data.weights is not None:
+        graph = cc.adjacency(weights if weights is not None else data.weights)
     else:
         graph = cc.random_graph(circuit.n_nodes, circuit.p, circuit.reciprocity,
                                 seed=circuit.seed)

@@ -80,6 +80,7 @@ def motif_counts(graph) -> dict[str, int]:
             "recurrent loop": int(round(np.sum(two_paths * a.T) / 3))}
 
 
+@checked(CircuitParams, n="n_nodes")
 def expected_motifs(n: int, p: float) -> dict[str, float]:
     """Expected counts in an Erdos-Renyi graph."""
     triples = n * (n - 1) * (n - 2)

@@ -125,6 +125,7 @@ def channel_capacity(p_r_given_s, tolerance: float = 1e-9, max_steps: int = 1000
     return float(capacity), prior
 
 
+@checked(InformationParams)
 def coding_efficiency(s, r, correction: str = "panzeri-treves") -> tuple[float, float, float]:
     """(I(S;R), C, eta = I / C): the information the stimuli as shown carry, against the most
     the same channel P(r|s) (estimated from the samples) could carry with the best stimulus
@@ -145,6 +146,7 @@ class InformationCurve:
     correction: str
 
 
+@checked(InformationParams)
 def information_vs_trials(s, r, correction: str = "panzeri-treves", points: int = 8,
                           seed: int | None = None) -> InformationCurve:
     """The estimates from the first n pairs, n from 10 (or fewer) to all, geometrically spaced:

@@ -13,7 +13,6 @@ import dataclasses
 import numpy as np
 
 from ..params import Params, checked, param
-from .spike_data import von_mises_tuning
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +27,7 @@ class PopulationParams(Params):
                          decimals=2)
     kappa: float = param(2.0, "tuning sharpness kappa", min=0.01, max=100.0, step=0.5,
                          decimals=3, help="von Mises concentration: larger is narrower")
-    window_ms: float = param(200.0, "counting window T", "ms", min=1.0, max=1e5, step=50.0,
+    count_ms: float = param(200.0, "counting window T", "ms", min=1.0, max=1e5, step=50.0,
                              decimals=1)
     stimulus_deg: float = param(90.0, "shown stimulus s", "deg", min=0.0, max=360.0, step=5.0,
                                 decimals=1, help="the stimulus of the trial whose posterior "
@@ -38,25 +37,33 @@ class PopulationParams(Params):
     seed: int = param(1, "random seed", min=0, max=2 ** 31 - 1, step=1)
 
 
+def von_mises_tuning(s, preferred, rate_max: float, kappa: float = 2.0,
+                     r_min: float = 1.0) -> np.ndarray:
+    """Rates (Hz), stimuli x neurons: r_min + rate_max exp(kappa (cos(s - preferred) - 1))."""
+    s = np.asarray(s, dtype=float)[..., None]
+    return r_min + rate_max * np.exp(kappa * (np.cos(s - np.asarray(preferred)) - 1.0))
+
+
 GRID = 720  # stimulus values of the posterior (0.5 deg)
 
 
-def preferred_angles(n_neurons: int) -> np.ndarray:
+def _preferred(n_neurons: int) -> np.ndarray:
     return np.linspace(0, 2 * np.pi, int(n_neurons), endpoint=False)
 
 
-def tuning(params: PopulationParams, s) -> np.ndarray:
+def _tuning(params: PopulationParams, s) -> np.ndarray:
     """Rates (Hz), stimuli x neurons."""
-    return von_mises_tuning(s, preferred_angles(params.n_neurons), params.rate_max,
+    return von_mises_tuning(s, _preferred(params.n_neurons), params.rate_max,
                             params.kappa, params.r_min)
 
 
+@checked(PopulationParams)
 def fisher_information(params: PopulationParams, s=0.0) -> float:
     """J(s) = T sum_i f_i'(s)^2 / f_i(s) (1/rad^2) for Poisson counts in T."""
-    theta = preferred_angles(params.n_neurons)
+    theta = _preferred(params.n_neurons)
     bump = params.rate_max * np.exp(params.kappa * (np.cos(s - theta) - 1.0))
     slope = -params.kappa * np.sin(s - theta) * bump
-    return float(params.window_ms / 1000.0 * np.sum(slope ** 2 / (params.r_min + bump)))
+    return float(params.count_ms / 1000.0 * np.sum(slope ** 2 / (params.r_min + bump)))
 
 
 def angle_difference(a, b) -> np.ndarray:
@@ -74,13 +81,14 @@ def log_posterior(tuning_Hz, counts, window_ms: float) -> np.ndarray:
     return counts @ np.log(expected).T - expected.sum(axis=1)
 
 
+@checked(PopulationParams, window_ms="count_ms")
 def bayes_decode(tuning, counts, window_ms: float = 1000.0, grid=None):
     """The Bayesian (flat prior) decoder: (posterior mean angle per trial, posterior on the
     grid per trial). ``tuning``: rates in Hz on ``grid`` (grid x neurons; ``grid`` defaults
     to GRID angles from 0 to 2 pi) or a PopulationParams; ``counts``: neurons or
     trials x neurons; ``window_ms``: the counting window the counts were taken in."""
     if isinstance(tuning, PopulationParams):
-        window_ms = tuning.window_ms
+        window_ms = tuning.count_ms
         grid = np.linspace(0, 2 * np.pi, GRID, endpoint=False) if grid is None else grid
         tuning = _tuning_on_grid(tuning, grid)
     tuning = np.asarray(tuning, dtype=float)
@@ -98,7 +106,7 @@ def bayes_decode(tuning, counts, window_ms: float = 1000.0, grid=None):
 
 
 def _tuning_on_grid(params: PopulationParams, grid) -> np.ndarray:
-    return tuning(params, grid)
+    return _tuning(params, grid)
 
 
 def population_vector(counts, preferred) -> np.ndarray:
@@ -107,9 +115,9 @@ def population_vector(counts, preferred) -> np.ndarray:
                   2 * np.pi)
 
 
-def sample_counts(params: PopulationParams, s, rng) -> np.ndarray:
+def _sample_counts(params: PopulationParams, s, rng) -> np.ndarray:
     """Poisson counts (trials x neurons) for stimuli ``s``."""
-    return rng.poisson(tuning(params, np.atleast_1d(s)) * params.window_ms / 1000.0)
+    return rng.poisson(_tuning(params, np.atleast_1d(s)) * params.count_ms / 1000.0)
 
 
 @dataclasses.dataclass
@@ -138,10 +146,10 @@ def decoding_error(params: PopulationParams = PopulationParams(), sizes=None,
     for n in sizes:
         p = dataclasses.replace(params, n_neurons=int(n))
         s = rng.uniform(0, 2 * np.pi, trials)
-        counts = sample_counts(p, s, rng)
-        estimate, _ = bayes_decode(tuning(p, grid), counts, p.window_ms, grid)
+        counts = _sample_counts(p, s, rng)
+        estimate, _ = bayes_decode(_tuning(p, grid), counts, p.count_ms, grid)
         bayes.append(np.sqrt(np.mean(angle_difference(estimate, s) ** 2)))
-        pv = population_vector(counts, preferred_angles(n))
+        pv = population_vector(counts, _preferred(n))
         vector.append(np.sqrt(np.mean(angle_difference(pv, s) ** 2)))
         bound.append(1.0 / np.sqrt(fisher_information(p, 0.0)))
     degrees = 180.0 / np.pi

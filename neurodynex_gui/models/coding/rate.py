@@ -84,10 +84,11 @@ def cv(trains) -> float:
 
 
 def fano_factor(counts) -> float:
-    """var / mean of spike counts (1 for Poisson); NaN if the mean is 0."""
-    counts = np.asarray(counts, dtype=float)
-    mean = counts.mean() if counts.size else 0.0
-    return float(counts.var() / mean) if mean > 0 else math.nan
+    """var / mean of spike counts (1 for Poisson; the unbiased variance); NaN if the mean is
+    0 or there are fewer than two counts."""
+    counts = np.asarray(counts, dtype=float).ravel()
+    mean = counts.mean() if counts.size > 1 else 0.0
+    return float(counts.var(ddof=1) / mean) if mean > 0 else math.nan
 
 
 def fano_curve(trains, t_end: float, windows_ms) -> np.ndarray:

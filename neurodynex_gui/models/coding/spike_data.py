@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from ..params import Params, checked, param
+from .population import PopulationParams, von_mises_tuning
+from .rate import RateParams
 
 NWB_MISSING = ("Reading NWB files needs the optional package pynwb "
                "(pip install pynwb, or pip install neurodynex-gui[nwb])")
@@ -78,6 +80,19 @@ class SpikeData:
         return counts
 
 
+def as_spike_data(value, source: str = "") -> SpikeData:
+    """A SpikeData of what a tab's ``spike_trains`` hook returned: a SpikeData (kept), or
+    ``(times_ms, ids)`` / ``(times_ms, ids, t_end_ms)``."""
+    if isinstance(value, SpikeData):
+        if source and not value.source:
+            value.source = source
+        return value
+    if not isinstance(value, (tuple, list)) or len(value) not in (2, 3):
+        raise ValueError("spikes: expected (times_ms, ids[, t_end_ms]) or a SpikeData")
+    t_end = float(value[2]) if len(value) == 3 else 0.0
+    return SpikeData(value[0], value[1], t_end, source=source)
+
+
 @dataclasses.dataclass(frozen=True)
 class SourceParams(Params):
     """The built-in generator of the Coding tab (used when no spikes were sent or loaded)."""
@@ -87,15 +102,15 @@ class SourceParams(Params):
                       help="poisson: constant rate; inhomogeneous: rate r0 + r1 sin(2 pi f t); "
                            "tuned: a population with von Mises tuning, one stimulus per trial; "
                            "precession: place cells firing earlier in each theta cycle")
-    rate_Hz: float = param(20.0, "rate r0", "Hz", min=0.0, max=500.0, step=1.0, decimals=2,
+    rate_Hz: float = param(20.0, "rate r0", "Hz", min=0.1, max=500.0, step=1.0, decimals=2,
                            help="mean rate (poisson, inhomogeneous), or peak rate (tuned, "
                                 "precession)")
     modulation_Hz: float = param(15.0, "modulation r1", "Hz", min=0.0, max=500.0, step=1.0,
                                  decimals=2, help="amplitude of the rate modulation "
                                                   "(inhomogeneous; at most r0)")
-    frequency_Hz: float = param(4.0, "modulation frequency f", "Hz", min=0.0, max=200.0,
-                                step=0.5, decimals=2, help="inhomogeneous: of the rate; "
-                                                           "precession: of the theta rhythm")
+    frequency_Hz: float = param(4.0, "frequency f", "Hz", min=0.0, max=200.0,
+                                step=0.5, decimals=2, help="inhomogeneous: of the rate (precession: the "
+                                                           "tab uses the reference oscillation)")
     n_units: int = param(50, "units", min=1, max=5000, step=1,
                          help="number of independent units (neurons or trials)")
     t_end: float = param(2000.0, "duration", "ms", min=10.0, max=1e6, step=100.0, decimals=1)
@@ -158,19 +173,17 @@ def inhomogeneous_poisson(rate, t_end: float, n_units: int = 1, rate_max: float 
     return data
 
 
-def von_mises_tuning(s, preferred, rate_max: float, kappa: float = 2.0,
-                     r_min: float = 1.0) -> np.ndarray:
-    """Rates (Hz), stimuli x neurons: r_min + rate_max exp(kappa (cos(s - preferred) - 1))."""
-    s = np.asarray(s, dtype=float)[..., None]
-    return r_min + rate_max * np.exp(kappa * (np.cos(s - np.asarray(preferred)) - 1.0))
-
-
+@checked(SourceParams, PopulationParams)
 def tuned_population(n_units: int, n_trials: int, trial_ms: float, rate_max: float,
                      kappa: float = 2.0, n_stimuli: int = 8, seed: int | None = None
                      ) -> SpikeData:
     """A population with von Mises tuning (preferred angles evenly spaced): trial k shows the
     stimulus s_k (one of ``n_stimuli`` angles, drawn at random) from k trial_ms to (k+1)
     trial_ms, and each neuron fires as a Poisson process of its rate for s_k."""
+    if not 1 <= int(n_trials) <= 10 ** 6:
+        raise ValueError("n_trials: must be 1 to 10^6")
+    if not 1 <= int(n_stimuli) <= 10 ** 4:
+        raise ValueError("n_stimuli: must be 1 to 10^4")
     rng = np.random.default_rng(seed)
     preferred = np.linspace(0, 2 * np.pi, n_units, endpoint=False)
     angles = np.linspace(0, 2 * np.pi, n_stimuli, endpoint=False)
@@ -186,13 +199,18 @@ def tuned_population(n_units: int, n_trials: int, trial_ms: float, rate_max: flo
     return data
 
 
+@checked(SourceParams, PopulationParams, RateParams)
 def place_cells(n_units: int, t_end: float, rate_max: float, theta_Hz: float = 8.0,
                 seed: int | None = None) -> SpikeData:
-    """Place cells crossed one after the other: unit i fires in a Gaussian field centred at
-    (i + 0.5) t_end / n, modulated at 1.1 times the theta frequency, so that its spikes come
-    earlier in each theta cycle as the field is crossed (phase precession)."""
+    """Place cells crossed one after the other: unit i fires in a Gaussian field (sd 1.5 theta
+    cycles) centred at about (i + 0.5) t_end / n, its rate modulated at 1.1 times the theta
+    frequency with the peak at theta phase 180 deg in the field's centre; so its spikes come
+    earlier in each theta cycle as the field is crossed (phase precession, about 33 deg per
+    cycle)."""
+    period = 1000.0 / theta_Hz
     centres = (np.arange(n_units) + 0.5) * t_end / n_units
-    width = t_end / n_units / 4.0
+    centres = (np.round(centres / period - 0.5) + 0.5) * period  # theta phase 180 deg
+    width = 1.5 * period
     cell_Hz = 1.1 * theta_Hz
     rng = np.random.default_rng(seed)
     trains = []
@@ -219,8 +237,9 @@ def couple(data: SpikeData, source: int, target: int, probability: float,
 
 
 @checked(SourceParams)
-def generate(params: SourceParams = SourceParams()) -> SpikeData:
-    """The spikes the tab's generator makes for ``params``."""
+def generate(params: SourceParams = SourceParams(), theta_Hz: float | None = None) -> SpikeData:
+    """The spikes the tab's generator makes for ``params``; place cells ("precession") follow
+    a theta rhythm of ``theta_Hz`` (default: params.frequency_Hz)."""
     p = params
     if p.kind == "poisson":
         data = poisson_spikes(p.rate_Hz, p.t_end, p.n_units, seed=p.seed)
@@ -232,7 +251,8 @@ def generate(params: SourceParams = SourceParams()) -> SpikeData:
         trials = max(1, int(p.t_end // p.trial_ms))
         data = tuned_population(p.n_units, trials, p.trial_ms, p.rate_Hz, seed=p.seed)
     else:
-        data = place_cells(p.n_units, p.t_end, p.rate_Hz, p.frequency_Hz or 8.0, seed=p.seed)
+        data = place_cells(p.n_units, p.t_end, p.rate_Hz, theta_Hz or p.frequency_Hz or 8.0,
+                           seed=p.seed)
     return couple(data, 0, 1, p.coupling, seed=p.seed + 1)
 
 
