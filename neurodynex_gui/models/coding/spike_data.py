@@ -107,7 +107,7 @@ class SourceParams(Params):
                                 "precession)")
     modulation_Hz: float = param(15.0, "modulation r1", "Hz", min=0.0, max=500.0, step=1.0,
                                  decimals=2, help="amplitude of the rate modulation "
-                                                  "(inhomogeneous; at most r0)")
+                                                  "(inhomogeneous; the rate is cut at 0)")
     frequency_Hz: float = param(4.0, "frequency f", "Hz", min=0.0, max=200.0,
                                 step=0.5, decimals=2, help="inhomogeneous: of the rate (precession: the "
                                                            "tab uses the reference oscillation)")
@@ -120,13 +120,6 @@ class SourceParams(Params):
                             help="probability that a spike of unit 0 makes unit 1 fire "
                                  "2 ms later (a known directed link for transfer entropy)")
     seed: int = param(1, "random seed", min=0, max=2 ** 31 - 1, step=1)
-
-    def check(self) -> None:
-        from ..params import ParamError
-
-        if self.kind == "inhomogeneous" and self.modulation_Hz > self.rate_Hz:
-            raise ParamError("modulation_Hz", "must be at most the mean rate r0 "
-                                              "(a rate cannot be negative)")
 
 
 def _poisson_times(rng, rate_Hz: float, t_end: float) -> np.ndarray:
@@ -245,7 +238,8 @@ def generate(params: SourceParams = SourceParams(), theta_Hz: float | None = Non
         data = poisson_spikes(p.rate_Hz, p.t_end, p.n_units, seed=p.seed)
     elif p.kind == "inhomogeneous":
         def rate(t):
-            return p.rate_Hz + p.modulation_Hz * np.sin(2 * np.pi * p.frequency_Hz * t / 1e3)
+            wave = np.sin(2 * np.pi * p.frequency_Hz * t / 1e3)
+            return np.maximum(p.rate_Hz + p.modulation_Hz * wave, 0.0)
         data = inhomogeneous_poisson(rate, p.t_end, p.n_units, seed=p.seed)
     elif p.kind == "tuned":
         trials = max(1, int(p.t_end // p.trial_ms))
