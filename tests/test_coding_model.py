@@ -59,6 +59,20 @@ def test_the_psth_of_an_inhomogeneous_poisson_process_recovers_its_rate():
     assert np.abs(slide_r[middle] - rate(slide_t[middle])).max() < 3.0  # smoothed by 50 ms
 
 
+def test_the_spectrum_of_poisson_population_activity_is_flat_at_rate_over_n():
+    data = coding.poisson_spikes(rate_Hz=20.0, t_end=10000.0, n_units=100, seed=1)
+    frequencies, power = coding.power_spectrum(data.times_ms, data.t_end_ms, 1.0, n=100)
+    assert frequencies[-1] == pytest.approx(500.0) and len(frequencies) == 5001
+    # white noise: every periodogram value is ~ exponential around rate / n; 5000 of them
+    rate = len(data.times_ms) / 100 / 10.0
+    assert power[1:].mean() == pytest.approx(rate / 100, rel=0.05)
+    # a rate modulated at 8 Hz puts its power at 8 Hz
+    wave = coding.inhomogeneous_poisson(lambda t: 20 + 15 * np.sin(2 * np.pi * 8 * t / 1e3),
+                                        t_end=5000.0, n_units=50, seed=2)
+    frequencies, power = coding.power_spectrum(wave.times_ms, 5000.0, 1.0, n=50)
+    assert frequencies[np.argmax(power)] == pytest.approx(8.0)
+
+
 def test_spike_phases_follow_the_notes_formula():
     reference = [0.0, 100.0, 300.0]
     phases = coding.spike_phases([50.0, 150.0, 299.0, 350.0, -1.0], reference)

@@ -113,6 +113,11 @@ reciprocity and watch the reciprocal and loop counts rise.</li>
                                   legend=True)
         self.variability.add_plot("fano", "Fano factor", "", x_label="counting window",
                                   legend=True)
+        self.variability.add_plot("spectrum", "power of A(t)", "Hz", x_label="frequency",
+                                  x_unit="Hz", legend=True)
+        self.variability.add_curve("spectrum", "spectrum", pen=pg.mkPen(BLUE, width=1))
+        self.variability.add_curve("spectrum", "Poisson: rate / n", pen=pg.mkPen(RED, width=2,
+                                                                                   style=2))
         self.variability.add_curve("isi", "ISI histogram", pen=pg.mkPen(BLUE, width=2))
         self.variability.add_curve("isi", "Poisson, same rate", pen=pg.mkPen(RED, width=2,
                                                                               style=2))
@@ -347,6 +352,11 @@ reciprocity and watch the reciprocal and loop counts rise.</li>
                                                result.fano[finite])
         panel.curve("fano", "Poisson").set(result.fano_windows_ms[[0, -1]], [1.0, 1.0])
         panel.plots["isi"].setTitle(f"CV = {result.cv:.3f} (Poisson: 1)")
+        data = result.data
+        flat = len(data.times_ms) / data.n_units / data.t_end_ms * 1e3 / data.n_units
+        panel.curve("spectrum", "spectrum").set(result.spectrum_f_Hz, result.spectrum)
+        panel.curve("spectrum", "Poisson: rate / n").set(result.spectrum_f_Hz[[0, -1]],
+                                                          [flat, flat])
 
     def _show_temporal(self, result) -> None:
         panel = self.temporal

@@ -23,7 +23,8 @@ from .information import (CORRECTIONS, InformationCurve, InformationParams, Tran
                           panzeri_treves_bias, transfer_entropy, transfer_entropy_test)
 from .population import (DecodingCurve, PopulationParams, angle_difference, bayes_decode,
                          decoding_error, fisher_information, log_posterior, population_vector)
-from .rate import RateParams, cv, fano_curve, fano_factor, isis, psth, sliding_rate, spike_phases
+from .rate import (RateParams, cv, fano_curve, fano_factor, isis, power_spectrum, psth,
+                   sliding_rate, spike_phases)
 from .spike_data import (NWB_MISSING, SourceParams, SpikeData, as_spike_data, couple, generate,
                          inhomogeneous_poisson, load_nwb, load_spikes, place_cells,
                          poisson_spikes, save_nwb, save_spikes, tuned_population,

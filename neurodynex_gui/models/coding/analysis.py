@@ -16,6 +16,7 @@ from .spike_data import SourceParams, SpikeData, generate
 
 RASTER_UNITS = 200   # units drawn in the raster at most
 GRAPH_NODES = 120    # nodes drawn in the graph at most
+SPECTRUM_BIN_MS = 1.0  # bins of the population activity whose spectrum is drawn
 N_STIMULI = 8        # stimuli of the information page's model population
 
 
@@ -34,6 +35,8 @@ class CodingResult:
     cv: float
     fano_windows_ms: np.ndarray
     fano: np.ndarray
+    spectrum_f_Hz: np.ndarray
+    spectrum: np.ndarray
     phase_t_ms: np.ndarray
     phase_rad: np.ndarray
     phase_ids: np.ndarray
@@ -133,6 +136,8 @@ def analyse(source: SourceParams = SourceParams(), rate: rt.RateParams = rt.Rate
     longest = min(rate.fano_max_ms, data.t_end_ms / 2)
     windows = np.linspace(longest / 20, longest, 20)
     fano = rt.fano_curve(trains, data.t_end_ms, windows)
+    frequencies, spectrum = rt.power_spectrum(data.times_ms, data.t_end_ms, SPECTRUM_BIN_MS,
+                                              data.n_units)
     phases = rt.spike_phases(data.times_ms, rate.theta_Hz)
     # population
     grid = np.linspace(0, 2 * np.pi, pop.GRID, endpoint=False)
@@ -152,6 +157,7 @@ def analyse(source: SourceParams = SourceParams(), rate: rt.RateParams = rt.Rate
                                 seed=circuit.seed)
     return CodingResult(
         data, t, r, ts, rs, isi_edges, isi_counts, rt.cv(trains), windows, fano,
+        frequencies[1:], spectrum[1:],
         data.times_ms, phases, data.ids, rate.theta_Hz, np.rad2deg(grid), tuning, posterior,
         counts, population.stimulus_deg, float(np.rad2deg(estimate)), decoding, curve, value,
         capacity, what, labels, te, null, p, graph, cc.connectivity(graph), window)

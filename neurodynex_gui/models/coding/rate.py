@@ -96,16 +96,23 @@ def fano_curve(trains, t_end: float, windows_ms) -> np.ndarray:
     windows of T from 0 to t_end (the incomplete last one dropped), var / mean; the mean over
     units that fired. With a time-varying rate F(T) grows above 1 once T spans the
     modulation, a Poisson train stays at 1."""
+    trains = [np.asarray(t, dtype=float).ravel() for t in trains]
+    times = np.concatenate(trains) if trains else np.zeros(0)
+    ids = np.repeat(np.arange(len(trains)), [len(t) for t in trains])
     result = []
     for window in np.asarray(windows_ms, dtype=float):
         n_windows = int(t_end // window)
-        if n_windows < 2:
+        if n_windows < 2 or not trains:
             result.append(math.nan)
             continue
-        edges = np.arange(n_windows + 1) * window
-        values = [fano_factor(np.histogram(t, edges)[0]) for t in trains if len(t)]
-        values = [v for v in values if math.isfinite(v)]
-        result.append(float(np.mean(values)) if values else math.nan)
+        index = np.floor(times / window).astype(int)
+        inside = (index >= 0) & (index < n_windows)
+        counts = np.bincount(ids[inside] * n_windows + index[inside],
+                             minlength=len(trains) * n_windows).reshape(len(trains), n_windows)
+        mean = counts.mean(axis=1)
+        fired = mean > 0
+        values = counts[fired].var(axis=1, ddof=1) / mean[fired]
+        result.append(float(values.mean()) if len(values) else math.nan)
     return np.array(result)
 
 
@@ -130,3 +137,16 @@ def spike_phases(times, reference) -> np.ndarray:
     start, stop = marks[k[inside]], marks[k[inside] + 1]
     phases[inside] = 2 * np.pi * (times[inside] - start) / (stop - start)
     return phases
+
+
+@checked(RateParams, bin_ms="window_ms")
+def power_spectrum(times, t_end: float, bin_ms: float = 1.0, n: int = 1
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The power spectrum of the population activity A(t) (Hz per unit, in bins of
+    ``bin_ms``): (frequencies in Hz from 0 to the Nyquist frequency, |FFT(A - mean A)|^2 dt / T
+    in Hz^2/Hz). For Poisson spikes it is flat at the rate per unit divided by n."""
+    t, rate = psth(times, t_end, bin_ms, n)
+    dt = bin_ms / 1000.0
+    centred = rate - rate.mean()
+    power = np.abs(np.fft.rfft(centred)) ** 2 * dt / len(rate)
+    return np.fft.rfftfreq(len(rate), dt), power
