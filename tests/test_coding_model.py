@@ -178,12 +178,25 @@ def test_fisher_information_matches_a_numerical_derivative():
     slope = (f(s + ds) - f(s - ds)) / (2 * ds)
     assert coding.fisher_information(params, s) == pytest.approx(
         0.1 * np.sum(slope ** 2 / f(s)), rel=1e-6)
+    gaussian = coding.PopulationParams(n_neurons=16, kappa=3.0, rate_max=40.0, count_ms=100.0,
+                                       shape="Gaussian")
+
+    def g(x):
+        d = np.angle(np.exp(1j * (x - theta)))
+        return 1.0 + 40.0 * np.exp(-1.5 * d ** 2)
+
+    slope = (g(s + ds) - g(s - ds)) / (2 * ds)
+    assert coding.fisher_information(gaussian, s) == pytest.approx(
+        0.1 * np.sum(slope ** 2 / g(s)), rel=1e-6)
 
 
 def test_bayesian_decoding_reaches_the_cramer_rao_bound_for_a_large_population():
     params = coding.PopulationParams(n_neurons=128, rate_max=30.0, kappa=2.0, count_ms=200.0)
     curve = coding.decoding_error(params, sizes=[128], trials=3000, seed=2)
     assert curve.bayes_deg[0] == pytest.approx(curve.cramer_rao_deg[0], rel=0.2)
+    gaussian = coding.decoding_error(params.replace(shape="Gaussian"), sizes=[128],
+                                     trials=3000, seed=3)
+    assert gaussian.bayes_deg[0] == pytest.approx(gaussian.cramer_rao_deg[0], rel=0.2)
     assert curve.vector_deg[0] >= 0.8 * curve.cramer_rao_deg[0]
     # the posterior of one trial is normalised and peaks near the shown stimulus
     rng = np.random.default_rng(3)

@@ -156,7 +156,8 @@ class ModelTab(QWidget):
         """Tabs whose runs produce spikes override this (the one hook of "Analyse spikes"):
         the spikes of ``result`` (a finished run of this tab) as ``(times_ms, ids)`` or
         ``(times_ms, ids, t_end_ms)`` arrays - spike k of unit ids[k] at times_ms[k] - or a
-        :class:`~neurodynex_gui.models.coding.SpikeData`; None if it has none. Overriding it
+        :class:`~neurodynex_gui.models.coding.SpikeData` (whose ``weights``, w[i, j] from j to
+        i, a network tab may fill for the circuit page); None if it has none. Overriding it
         gives the tab an "Analyse spikes" button that sends the last run's spikes to the
         Coding tab (signal ``spikes_sent``, routed by the main window)."""
         return None

@@ -15,6 +15,9 @@ import numpy as np
 from ..params import Params, checked, param
 
 
+SHAPES = ("von Mises", "Gaussian")
+
+
 @dataclasses.dataclass(frozen=True)
 class PopulationParams(Params):
     """The population of the decoding page."""
@@ -25,8 +28,13 @@ class PopulationParams(Params):
                             decimals=2)
     r_min: float = param(1.0, "baseline rate r_min", "Hz", min=0.0, max=100.0, step=0.5,
                          decimals=2)
+    shape: str = param("von Mises", "tuning curve", choices=SHAPES,
+                       help="von Mises: exp(kappa (cos(s - theta) - 1)); Gaussian: "
+                            "exp(-d^2 kappa / 2) of the wrapped distance d = s - theta "
+                            "(the same width near the peak)")
     kappa: float = param(2.0, "tuning sharpness kappa", min=0.01, max=100.0, step=0.5,
-                         decimals=3, help="von Mises concentration: larger is narrower")
+                         decimals=3, help="larger is narrower (Gaussian: sd = 1/sqrt(kappa) "
+                                          "rad)")
     count_ms: float = param(200.0, "counting window T", "ms", min=1.0, max=1e5, step=50.0,
                              decimals=1)
     stimulus_deg: float = param(90.0, "shown stimulus s", "deg", min=0.0, max=360.0, step=5.0,
@@ -53,16 +61,25 @@ def _preferred(n_neurons: int) -> np.ndarray:
 
 def _tuning(params: PopulationParams, s) -> np.ndarray:
     """Rates (Hz), stimuli x neurons."""
-    return von_mises_tuning(s, _preferred(params.n_neurons), params.rate_max,
-                            params.kappa, params.r_min)
+    return params.r_min + params.rate_max * _bump(params, np.asarray(s, float)[..., None])[0]
+
+
+def _bump(params: PopulationParams, s):
+    """(the tuning bump without baseline and peak rate, its derivative in s) at stimuli s
+    (an array with a trailing axis for the neurons)."""
+    d = angle_difference(s, _preferred(params.n_neurons))
+    if params.shape == "Gaussian":
+        bump = np.exp(-0.5 * params.kappa * d ** 2)
+        return bump, -params.kappa * d * bump
+    bump = np.exp(params.kappa * (np.cos(d) - 1.0))
+    return bump, -params.kappa * np.sin(d) * bump
 
 
 @checked(PopulationParams)
 def fisher_information(params: PopulationParams, s=0.0) -> float:
     """J(s) = T sum_i f_i'(s)^2 / f_i(s) (1/rad^2) for Poisson counts in T."""
-    theta = _preferred(params.n_neurons)
-    bump = params.rate_max * np.exp(params.kappa * (np.cos(s - theta) - 1.0))
-    slope = -params.kappa * np.sin(s - theta) * bump
+    bump, slope = _bump(params, float(s))
+    bump, slope = params.rate_max * bump, params.rate_max * slope
     return float(params.count_ms / 1000.0 * np.sum(slope ** 2 / (params.r_min + bump)))
 
 
