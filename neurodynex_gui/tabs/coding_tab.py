@@ -133,14 +133,17 @@ reciprocity and watch the reciprocal and loop counts rise.</li>
         self.temporal.add_curve("phase_count", "phase histogram", pen=pg.mkPen(BLUE, width=2))
 
         self.population = PlotPanel()
-        self.population.add_plot("tuning", "rate", "Hz", x_label="stimulus s", x_unit="deg")
+        self.population.add_plot("tuning", "rate", "Hz", x_label="stimulus s", x_unit="deg",
+                                 legend=True)
         self.population.add_plot("posterior", "P(s|n)", "1/deg", x_label="stimulus s",
                                  x_unit="deg", legend=True)
         self.population.add_plot("decoding", "RMS error", "deg", x_label="neurons N",
                                  x_unit="", legend=True)
-        self.population.plots["decoding"].setLogMode(x=True, y=True)
+        self.population.plots["decoding"].setLogMode(x=True)
         self.population.add_curve("tuning", "tuning curves", pen=pg.mkPen(GREY, width=1),
                                   connect="finite")
+        self.population.add_curve("tuning", "this trial: count / T", pen=None, symbol="o",
+                                  symbolSize=6, symbolBrush=RED, symbolPen=None)
         self.population.add_curve("posterior", "posterior", pen=pg.mkPen(BLUE, width=2))
         self.population.add_curve("posterior", "true s", pen=pg.mkPen(RED, width=2, style=2))
         self.population.add_curve("decoding", "Bayes", pen=pg.mkPen(BLUE, width=2),
@@ -159,6 +162,7 @@ reciprocity and watch the reciprocal and loop counts rise.</li>
                                    symbolSize=6, symbolBrush=GREY)
         self.information.add_curve("mi", "corrected", pen=pg.mkPen(BLUE, width=2), symbol="o",
                                    symbolSize=6, symbolBrush=BLUE)
+        self.information.add_curve("mi", "capacity C", pen=pg.mkPen(RED, width=2, style=2))
         self.information.add_curve("te", "T(source→target)", pen=None, symbol="o",
                                    symbolSize=9, symbolBrush=BLUE, symbolPen=None)
         self.information.add_curve("te", "surrogates, 95 %", pen=None, symbol="_",
@@ -375,6 +379,9 @@ reciprocity and watch the reciprocal and loop counts rise.</li>
         x = np.tile(np.append(result.tuning_deg, np.nan), columns.shape[1])
         y = np.vstack([columns, np.full((1, columns.shape[1]), np.nan)]).T.ravel()
         panel.curve("tuning", "tuning curves").set(x, y)
+        preferred = np.arange(len(result.trial_counts)) * 360.0 / len(result.trial_counts)
+        panel.curve("tuning", "this trial: count / T").set(
+            preferred, result.trial_counts / (result.count_ms / 1000.0))
         step = result.tuning_deg[1] - result.tuning_deg[0]
         density = result.posterior / step
         panel.curve("posterior", "posterior").set(result.tuning_deg, density)
@@ -391,8 +398,9 @@ reciprocity and watch the reciprocal and loop counts rise.</li>
         curve = result.info_curve
         panel.curve("mi", "plug-in").set(curve.trials, curve.plugin)
         panel.curve("mi", "corrected").set(curve.trials, curve.corrected)
-        panel.plots["mi"].setTitle(f"corrected: {curve.correction}; C = "
-                                   f"{result.capacity_bits:.3f} bits")
+        panel.curve("mi", "capacity C").set(curve.trials[[0, -1]], [result.capacity_bits] * 2)
+        panel.plots["mi"].setTitle(f"corrected: {curve.correction}; efficiency I/C = "
+                                   f"{result.efficiency:.2f}")
         index = np.arange(len(result.te_labels))
         panel.curve("te", "T(source→target)").set(index, result.te_bits)
         panel.curve("te", "surrogates, 95 %").set(index, result.te_null_95)

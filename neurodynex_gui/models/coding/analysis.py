@@ -59,6 +59,7 @@ class CodingResult:
     graph: np.ndarray
     connectivity: dict
     window_ms: float
+    count_ms: float = 200.0
     completed: bool = True
 
     @property
@@ -160,4 +161,5 @@ def analyse(source: SourceParams = SourceParams(), rate: rt.RateParams = rt.Rate
         frequencies[1:], spectrum[1:],
         data.times_ms, phases, data.ids, rate.theta_Hz, np.rad2deg(grid), tuning, posterior,
         counts, population.stimulus_deg, float(np.rad2deg(estimate)), decoding, curve, value,
-        capacity, what, labels, te, null, p, graph, cc.connectivity(graph), window)
+        capacity, what, labels, te, null, p, graph, cc.connectivity(graph), window,
+        population.count_ms)
