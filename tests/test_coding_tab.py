@@ -69,6 +69,14 @@ def test_hh_and_neuron_type_tabs_give_their_spikes_and_others_have_no_button(qtb
     assert not type_tab.send_spikes()  # nothing run yet: a message, no signal
 
 
+def test_without_a_coding_tab_the_window_says_so(make_window):
+    window = make_window("lif")
+    lif = window.tabs["lif"]
+    lif.result = types.SimpleNamespace(spikes_ms=np.array([5.0]), t_ms=np.arange(0, 10, 0.1))
+    assert lif.send_spikes()
+    assert "Coding tab is missing" in window.statusBar().currentMessage()
+
+
 def test_every_page_is_drawn_with_the_numbers_of_the_analysis(tab):
     assert tab.param_forms["source"].set_value("kind", "poisson")
     tab.run()

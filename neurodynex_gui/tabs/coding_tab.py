@@ -82,8 +82,9 @@ window. Why does the Fano factor of the modulated train grow with the window? Se
 <li><b>Population codes (ch. 7.4, 10.3).</b> How does the decoding error fall with N, and how
 close do the Bayesian and population-vector decoders come to the Cramer-Rao bound
 1/sqrt(J)?</li>
-<li><b>Temporal codes.</b> With the precession generator, spikes move to earlier theta phases
-as a place field is crossed: read the slope in the phase plot.</li>
+<li><b>Temporal codes.</b> With the precession generator (try 4 units and a peak rate of 60
+Hz), spikes move to earlier theta phases as each place field is crossed: read the slope in
+the phase plot. With many units, one theta cycle holds a sequence of cells.</li>
 <li><b>Information.</b> Why does the plug-in I(S;R) shrink as trials are added, and how well
 do the corrections remove the bias? Transfer entropy finds the link 0 -> 1 of the generator
 (coupling): is 1 -> 0 above its surrogates?</li>
