@@ -30,4 +30,15 @@ from .spike_data import (NWB_MISSING, SourceParams, SpikeData, as_spike_data, co
                          poisson_spikes, save_nwb, save_spikes, tuned_population,
                          von_mises_tuning)
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = ["CORRECTIONS", "CircuitParams", "CodingResult", "DecodingCurve", "InformationCurve",
+           "InformationParams", "MOTIFS", "NWB_MISSING", "NeuralCircuit", "PopulationParams",
+           "RateParams", "SourceParams", "SpikeData", "TransferTest", "adjacency", "analyse",
+           "angle_difference", "as_spike_data", "bayes_decode", "binary_entropy",
+           "channel_capacity", "coding_efficiency", "connectivity", "couple", "cv",
+           "decoding_error", "entropy", "expected_motifs", "fano_curve", "fano_factor",
+           "fisher_information", "generate", "information_vs_trials", "inhomogeneous_poisson",
+           "isis", "joint_table", "load_nwb", "load_spikes", "log_posterior", "motif_counts",
+           "mutual_information", "panzeri_treves_bias", "place_cells", "poisson_spikes",
+           "population_vector", "power_spectrum", "psth", "random_graph", "save_nwb", "save_spikes",
+           "sliding_rate", "spike_phases", "to_graph", "transfer_entropy", "transfer_entropy_test",
+           "tuned_population", "von_mises_tuning"]

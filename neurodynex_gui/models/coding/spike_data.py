@@ -108,9 +108,9 @@ class SourceParams(Params):
     modulation_Hz: float = param(15.0, "modulation r1", "Hz", min=0.0, max=500.0, step=1.0,
                                  decimals=2, help="amplitude of the rate modulation "
                                                   "(inhomogeneous; the rate is cut at 0)")
-    frequency_Hz: float = param(4.0, "frequency f", "Hz", min=0.0, max=200.0,
-                                step=0.5, decimals=2, help="inhomogeneous: of the rate (precession: the "
-                                                           "tab uses the reference oscillation)")
+    frequency_Hz: float = param(4.0, "frequency f", "Hz", min=0.0, max=200.0, step=0.5,
+                                decimals=2, help="inhomogeneous: of the rate (precession: "
+                                                 "the tab uses the reference oscillation)")
     n_units: int = param(50, "units", min=1, max=5000, step=1,
                          help="number of independent units (neurons or trials)")
     t_end: float = param(2000.0, "duration", "ms", min=10.0, max=1e6, step=100.0, decimals=1)
