@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from neurodynex_gui.models import fitzhugh_nagumo as fhn
 from neurodynex_gui.models import hh, hh_model, hopfield as hf, hopfield_network, lif
 from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
-from neurodynex_gui.models import rate_network as rn
+from neurodynex_gui.models import neural_field, rate_network as rn, reaction_diffusion
+from neurodynex_gui.models import travelling_pulse
 from neurodynex_gui.models.coding import analysis as coding_analysis
 from neurodynex_gui.models.coding import circuit as coding_circuit
 from neurodynex_gui.models.coding import information as coding_information
@@ -23,8 +24,9 @@ from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
 MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network, oja,
-           rn.network, rn.chaos, rn.planar, coding_analysis, coding_circuit, coding_information,
-           coding_population, coding_rate, coding_spike_data)
+           rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse,
+           coding_analysis, coding_circuit, coding_information, coding_population,
+           coding_rate, coding_spike_data)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -32,10 +34,16 @@ NOT_CHECKED = {
     "angle_error_deg", "weight_norm", "plot_oja_trace", "text_to_grid", "grid_to_text",
     "load_alphabet", "simulate_many",
     "transfer", "transfer_slope", "f_arguments", "square_matrix", "sigmoid",
+    "active_width", "bump_width", "centre_of_mass", "convolve", "dominant_wavelength",
+    "front_position", "front_speed", "measured_pulse", "reaction",
+    # kernel_params are checked when they become KernelParams (kernel_params_from)
+    "kernel", "kernel_integral", "kernel_transform", "pattern_wavelength", "kernel_params_from",
+    "f_params_from", "activation",
     # no numeric argument
     "prepare", "shuffle",
     # plumbing a model module shares with its tools (called with checked values)
     "brian_target", "tool_network", "tool_setup", "run_setup", "run_values", "spec_of",
+    "grid", "input_profiles", "integrate_field", "kernel_spectrum",
     # text
     "updates_text",
     # coding: spike data, samples, probability tables and graphs in (any values are data)
@@ -54,11 +62,12 @@ REQUIRED = {  # valid values for arguments without a default
     "grid": np.ones((2, 2)), "letters": "ab", "states": np.ones(4), "ratio": 0.5, "N": 4,
     "P": 2, "flip_ratio": 0.1, "trials": 2, "P_values": [1, 2], "flip_ratios": [0.1],
     "v0": 0.0, "w0": 0.0, "I_amp": 0.5, "W": np.eye(3), "I_ext": 0.0, "I": [1.0, 0.5],
-    "wc": rn.WilsonCowanParams(), "seed": 1, "levels": np.ones(8),
+    "wc": rn.WilsonCowanParams(), "seed": 1, "levels": np.ones(8), "c": 0.1, "width": 5.0,
+    "D": 1.0, "r": 1.0, "a": 0.25,
     # coding
     "rate": lambda t: 0 * t + 10.0, "t_end": 100.0, "times": np.array([1.0, 2.0]),
     "n_units": 2, "n_trials": 2, "trial_ms": 50.0, "rate_max": 10.0, "s": [0, 1, 0, 1],
-    "r": [0, 1, 1, 1], "x": np.arange(20) % 2, "y": np.arange(20) % 3,
+    "x": np.arange(20) % 2, "y": np.arange(20) % 3,
     "tuning": np.ones((4, 2)), "counts": np.ones(2), "window_ms": 50.0, "n": 10, "p": 0.1,
     "data": coding_spike_data.SpikeData([1.0], [0], 10.0),
 }

@@ -14,6 +14,7 @@ from PyQt5.QtWidgets import (QComboBox, QGroupBox, QLabel, QProgressBar, QPushBu
                              QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import worker_process
+from ..export import ExportError
 from ..models.divergence import divergence
 from ..models.params import ParamError, Params
 from ..view_state import TabView, parse_value
@@ -587,6 +588,10 @@ class ModelTab(QWidget):
         panel = page.panel if page.panel is not None else page.widget
         return panel() if callable(panel) and not isinstance(panel, QWidget) else panel
 
+    def save_animation(self, path, width: int | None = None) -> list:
+        """Tabs that record frames: the last run as an animated GIF or numbered PNGs
+        (:func:`~neurodynex_gui.export.export_animation`); returns the files written."""
+        raise ExportError(f"the {self.title} tab has no animation to save")
 
 
 def _boxed(section: Section) -> QWidget:

@@ -321,7 +321,13 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         self.readout.setText("running…")
 
     def _make_trace_curves(self, plot: str, labels: list[str]) -> None:
-        """Replace the curves of a trace plot by one per label, coloured in order."""
+        """One empty curve per label in a trace plot, coloured in order (the curves of the
+        last run, emptied, when their labels are the same: rebuilding them costs 40 ms)."""
+        curves = self._trace_curves(plot)
+        if [name for p, name in self.traces.curves if p == plot] == labels:
+            for curve in curves:
+                curve.clear()
+            return
         self.traces.remove_curves(plot)
         for label, x in zip(labels, np.linspace(0.0, 0.85, len(labels))):
             self.traces.add_curve(plot, label, pen=pg.mkPen(AMPLITUDE_MAP.map(x, mode="qcolor"),
