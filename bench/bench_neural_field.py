@@ -72,7 +72,7 @@ def gui_figures() -> None:
     tab.resize(1400, 900)
     tab.show()
     for name, value in {"system": "field 2D", "n": "256", "L": "40", "dt": "0.5",
-                        "record_dt": "1", "t_end": "800", "fps": "60"}.items():
+                        "record_dt": "1", "t_end": "5000", "fps": "60"}.items():
         tab.set_value(name, value)
     drawn, paints = drawn_while_integrating(tab)
     report("2D field 256 x 256 in the tab: frames drawn while integrating", drawn, "per s",
@@ -80,7 +80,7 @@ def gui_figures() -> None:
     report("  frames painted", paints, "per s")
     tab.set_value("system", "reaction-diffusion 2D")
     for name, value in {"L": "100", "n": "256", "dt": "0.02", "record_dt": "0.04",
-                        "t_end": "40"}.items():
+                        "t_end": "150"}.items():
         tab.param_forms["grid"].set_value(name, value)
     drawn, paints = drawn_while_integrating(tab)
     report("reaction-diffusion 2D 256 x 256 in the tab: drawn while integrating", drawn,

@@ -54,8 +54,13 @@ def parse_args(argv):
     parser.add_argument("--export", metavar="OUT",
                         help="run the tab's simulation and write OUT (.png .svg .csv .npz) "
                              "without showing a window")
+    parser.add_argument("--animation", metavar="OUT",
+                        help="run the tab's simulation and save the whole run as an animated "
+                             "GIF (OUT.gif) or as numbered PNGs (OUT.png: OUT_0000.png, ...); "
+                             "tabs with animations: neural_field")
     parser.add_argument("--width", type=_width,
-                        help=f"PNG width in pixels for --export ({MIN_WIDTH}-{MAX_WIDTH})")
+                        help=f"PNG width in pixels for --export and --animation "
+                             f"({MIN_WIDTH}-{MAX_WIDTH})")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--install-desktop", action="store_true",
                         help="add a menu entry, a desktop shortcut and icons for this user")
@@ -85,7 +90,7 @@ def main(argv=None) -> int:
         for path in install():
             print(f"wrote {path}")
         return 0
-    if args.export or args.tab or args.set:
+    if args.export or args.animation or args.tab or args.set:
         return export_headless(args)
     return run_window(args)
 
@@ -146,8 +151,9 @@ def exec_window(app, window) -> int:
 
 
 def export_headless(args) -> int:
-    """Simulate one tab and write a file without a window; one-line errors, exit 2."""
-    from .export import FORMATS
+    """Simulate one tab and write a file (or an animation) without a window; one-line
+    errors, exit 2."""
+    from .export import ANIMATION_FORMATS, FORMATS
     from .tabs import tab_ids
 
     def fail(message: str) -> int:
@@ -155,13 +161,19 @@ def export_headless(args) -> int:
         print(f"neurodynex-gui: error: {one_line}", file=sys.stderr)
         return 2
 
-    if not args.tab or not args.export:
-        return fail("--tab and --export go together (e.g. --tab lif --export out.png)")
+    if not args.tab or not (args.export or args.animation):
+        return fail("--tab and --export (or --animation) go together (e.g. --tab lif "
+                    "--export out.png)")
     if args.tab not in tab_ids():
         return fail(f"unknown tab '{args.tab}' (known: {', '.join(tab_ids())})")
-    suffix = os.path.splitext(args.export)[1].lower().lstrip(".")
-    if suffix not in FORMATS:
-        return fail(f"cannot export '.{suffix}': use .png, .svg, .csv or .npz")
+    if args.export and os.path.splitext(args.export)[1].lower().lstrip(".") not in FORMATS:
+        suffix = os.path.splitext(args.export)[1].lower().lstrip(".")
+        return fail(f"cannot export '.{suffix}': use .png, .svg, .csv or .npz"
+                    + (" (--animation writes a .gif)" if suffix == "gif" else ""))
+    if args.animation and (os.path.splitext(args.animation)[1].lower().lstrip(".")
+                           not in ANIMATION_FORMATS):
+        return fail(f"cannot save an animation as '{args.animation}': use .gif, or .png for "
+                    "numbered PNG frames")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _quiet_qt()
     app = make_application()
@@ -210,12 +222,20 @@ def _render(app, tab, args, fail) -> int:
             tab.set_value(name.strip(), value.strip())
         tab.run_blocking()
         app.processEvents()
-        written = export.export(tab.export_panel(), args.export, args.width)
+        written = []
+        if args.export:
+            written.append(export.export(tab.export_panel(), args.export, args.width))
+        if args.animation:
+            written += tab.save_animation(args.animation, args.width)
     except (ParamError, SessionError, ExportError) as error:
         return fail(str(error))
     except OSError as error:
-        return fail(f"cannot write {args.export}: {error.strerror or error}")
+        return fail(f"cannot write {error.filename or args.export or args.animation}: "
+                    f"{error.strerror or error}")
     except Exception as error:  # a simulation that fails: one line, not a traceback
         return fail(f"the simulation failed: {type(error).__name__}: {error}")
-    print(f"wrote {written}")
+    for path in written[:3]:
+        print(f"wrote {path}")
+    if len(written) > 3:
+        print(f"... and {len(written) - 3} more frames like these")
     return 0

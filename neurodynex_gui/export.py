@@ -1,4 +1,5 @@
-"""Figures to PNG/SVG (pyqtgraph's exporters) and the data behind a plot to CSV/NPZ."""
+"""Figures to PNG/SVG (pyqtgraph's exporters), the data behind a plot to CSV/NPZ, and the
+frames of an animation to an animated GIF (Pillow) or a numbered PNG sequence."""
 from __future__ import annotations
 
 import contextlib
@@ -14,6 +15,7 @@ from .atomic import write_atomically
 FIGURE_FORMATS = ("png", "svg")
 DATA_FORMATS = ("csv", "npz")
 FORMATS = FIGURE_FORMATS + DATA_FORMATS
+ANIMATION_FORMATS = ("gif", "png")
 
 
 class ExportError(ValueError):
@@ -75,6 +77,55 @@ def legends_scaled(view, width: int):
     finally:
         for legend, scale in scales.items():
             legend.setScale(scale)
+
+
+def export_animation(panel, draw, count: int, path: str | os.PathLike, *, fps: float = 10.0,
+                     width: int | None = None) -> list[Path]:
+    """Frames 0 .. ``count`` - 1 (``draw(i)`` shows frame i in ``panel``) as one animated GIF
+    (``path`` ends in .gif; ``fps`` frames per second, looping) or as numbered PNGs
+    (``path`` ends in .png: ``stem_0000.png``, ``stem_0001.png``, ... beside it)."""
+    from pyqtgraph.exporters import ImageExporter
+
+    path = Path(path)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in ANIMATION_FORMATS:
+        raise ExportError(f"cannot save an animation as '.{suffix}': use .gif, or .png for "
+                          "numbered PNG frames")
+    if count < 1:
+        raise ExportError("nothing to animate yet: run the simulation first")
+    if suffix == "png":
+        written = []
+        for index in range(count):
+            draw(index)
+            frame = path.with_name(f"{path.stem}_{index:04d}.png")
+            export_png(panel, frame, width)
+            written.append(frame)
+        return written
+    images = []
+    for index in range(count):
+        draw(index)
+        panel.flush()
+        exporter = ImageExporter(panel.scene())
+        exporter.parameters()["width"] = int(width or max(panel.width(), 200))
+        images.append(_pillow_image(exporter.export(toBytes=True)))
+    write_atomically(path, lambda tmp: images[0].save(
+        tmp, format="GIF", save_all=True, append_images=images[1:],
+        duration=round(1000 / fps), loop=0))
+    return [path]
+
+
+def _pillow_image(image):
+    """A QImage as a Pillow image with an adaptive palette (what a GIF holds)."""
+    from PIL import Image
+    from PyQt5.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format_RGB888)
+    width, height = image.width(), image.height()
+    pointer = image.constBits()
+    pointer.setsize(image.bytesPerLine() * height)
+    rows = np.frombuffer(pointer, np.uint8).reshape(height, image.bytesPerLine())
+    pixels = rows[:, :3 * width].reshape(height, width, 3)
+    return Image.fromarray(pixels.copy(), "RGB").quantize(colors=256)
 
 
 def export_svg(panel, path: Path) -> None:

@@ -9,6 +9,7 @@ from scipy import integrate, optimize, special
 
 from neurodynex_gui.models import neural_field as nf
 from neurodynex_gui.models import reaction_diffusion as rd
+from neurodynex_gui.models import travelling_pulse as tp
 
 DOG = {"a_e": 1.0, "sigma_e": 1.0, "a_i": 0.6, "sigma_i": 2.0}  # the default Mexican hat
 
@@ -92,6 +93,44 @@ def test_a_broken_wave_with_adaptation_sends_one_pulse_one_way_round_the_ring():
         assert np.count_nonzero(np.diff(active.astype(int)) == 1) + active[0] == 1  # one pulse
         edges.append(run.x[np.flatnonzero(active)[-1]])
     assert np.all(np.diff(edges) > 2.0)  # its front moves towards +x all the time
+
+
+def test_the_pulse_runs_at_the_speed_and_width_of_the_travelling_wave_solution():
+    """The Euler simulation on the grid against the pulse solved in its own moving frame."""
+    kernel, theta = {"kernel": "exponential", "a_e": 0.5, "a_i": 0.0}, 0.2
+    run = nf.simulate_field_1d(kernel="exponential", kernel_params=kernel,
+                               f_params={"theta": theta}, h=0.0, L=100.0, n=1024, t_end=600.0,
+                               dt=0.05, b=5.0, tau_a=200.0, initial="broken wave")
+    speed, width = tp.measured_pulse(run.t, run.x, run.u, theta)
+    c, delta = tp.pulse_speed(kernel, h=0.0, theta=theta, tau=10.0, b=5.0, tau_a=200.0, L=100.0)
+    assert speed == pytest.approx(c, rel=0.02)
+    assert width == pytest.approx(delta, abs=2 * (run.x[1] - run.x[0]))
+
+
+def test_the_pulse_profile_solves_the_travelling_wave_equations():
+    """Checked by finite differences: -c tau U' = -U - A + h + W(xi) - W(xi - Delta) with
+    A recovered from the first equation must satisfy -c tau_a A' = -A + b U."""
+    kernel, tau, b, tau_a, L = {"kernel": "exponential", "a_e": 0.5, "a_i": 0.0}, 10.0, 5.0, \
+        200.0, 100.0
+    c, delta = tp.pulse_speed(kernel, h=0.0, theta=0.2, tau=tau, b=b, tau_a=tau_a, L=L)
+    xi, U = tp.pulse_profile(c, delta, kernel, 0.0, tau, b, tau_a, L)
+    assert np.interp([0.0, delta], xi, U) == pytest.approx([0.2, 0.2], abs=1e-6)
+    step = xi[1] - xi[0]
+    drive = sum(np.sign(d) * nf.kernel_integral(np.abs(d), kernel)
+                for m in range(-3, 4) for d in (xi + m * L,)) - \
+        sum(np.sign(d) * nf.kernel_integral(np.abs(d), kernel)
+            for m in range(-3, 4) for d in (xi - delta + m * L,))
+    slope = (np.roll(U, -1) - np.roll(U, 1)) / (2 * step)
+    A = -U + drive + c * tau * slope
+    A_slope = (np.roll(A, -1) - np.roll(A, 1)) / (2 * step)
+    smooth = np.abs(((xi - 0.0 + L / 2) % L) - L / 2) > 0.5  # away from the kinks at the edges
+    smooth &= np.abs(((xi - delta + L / 2) % L) - L / 2) > 0.5
+    assert np.max(np.abs((-c * tau_a * A_slope + A - b * U)[smooth])) < 1e-2 * b * U.max()
+
+
+def test_without_adaptation_there_is_no_pulse_and_the_error_names_b():
+    with pytest.raises(ValueError, match="^b"):
+        tp.pulse_speed({"kernel": "exponential", "a_e": 0.5, "a_i": 0.0}, b=0.0)
 
 
 # -- the FFT convolution -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ import pytest
 from PyQt5.QtCore import QPointF, Qt
 from PyQt5.QtGui import QImage
 
+from neurodynex_gui.export import ExportError
 from neurodynex_gui.models import neural_field as nf
 
 
@@ -131,9 +132,47 @@ def test_frames_are_saved_as_a_numbered_png_sequence(qtbot, tab, tmp_path):
     tab.set_value("t_end", "20")
     tab.set_value("record_dt", "5")
     result = run_whole(qtbot, tab)
-    written = tab.save_frames(tmp_path)
+    written = tab.save_animation(tmp_path / "frame.png")
     assert [p.name for p in written] == [f"frame_{i:04d}.png" for i in range(len(result.t))]
     assert len(written) == 5 and all(not QImage(str(p)).isNull() for p in written)
+
+
+def test_the_run_is_saved_as_an_animated_gif_with_one_image_per_frame(qtbot, tab, tmp_path):
+    from PIL import Image
+
+    tab.set_value("system", "field 2D")
+    tab.set_value("n", "32")
+    tab.set_value("t_end", "30")
+    tab.set_value("record_dt", "10")
+    result = run_whole(qtbot, tab)
+    tab.set_value("fps", "4")
+    [path] = tab.save_animation(tmp_path / "bump.gif", width=300)
+    with Image.open(path) as gif:
+        assert gif.n_frames == len(result.t) == 4  # t = 0, 10, 20, 30 ms
+        assert gif.size[0] == 300 and gif.info["duration"] == 250  # 4 frames/s
+        first = np.asarray(gif.convert("L"))
+        gif.seek(gif.n_frames - 1)
+        assert not np.array_equal(first, np.asarray(gif.convert("L")))  # the field moved
+
+
+def test_an_animation_cannot_be_saved_before_a_run_or_as_an_unknown_format(tab, tmp_path):
+    with pytest.raises(ExportError, match="run the simulation first"):
+        tab.save_animation(tmp_path / "none.gif")
+    with pytest.raises(ExportError, match="use .gif"):
+        tab.save_animation(tmp_path / "none.mp4")
+
+
+def test_command_line_saves_a_whole_run_as_a_gif(tmp_path, main_py):
+    from PIL import Image
+
+    out = tmp_path / "front.gif"
+    done = main_py("--tab", "neural_field", "--set", "t_end=40", "--set", "record_dt=10",
+                   "--animation", str(out))
+    assert done.returncode == 0, done.stderr
+    with Image.open(out) as gif:
+        assert gif.n_frames == 5
+    done = main_py("--tab", "fitzhugh_nagumo", "--animation", str(tmp_path / "fhn.gif"))
+    assert done.returncode == 2 and "no animation to save" in done.stderr
 
 
 def test_command_line_export_of_a_2d_frame(tmp_path, main_py):

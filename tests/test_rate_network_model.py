@@ -180,6 +180,24 @@ def test_euler_and_lsoda_agree_on_a_small_network_with_a_step_input():
     assert np.ptp(runs[1][:, 0]) > 0.1  # the step moved the rates
 
 
+def test_a_large_network_with_single_precision_products_follows_the_exact_one():
+    """Euler written out here in double precision against the integrator, whose products
+    run in single precision from integrate.SINGLE units on."""
+    from neurodynex_gui.models.rate_network import integrate
+
+    n, steps, dt, tau = integrate.SINGLE, 2000, 0.1, 10.0
+    W = rn.random_network(n, 0.8, seed=3)  # below the transition: differences do not grow
+    I = np.random.default_rng(4).normal(0.5, 0.5, (1, n))
+    rates = np.zeros((steps + 1, n))
+    integrate.euler(W, I, tau, "tanh", {"gain": 1.0, "threshold": 0.0}, rates, 1, steps, dt,
+                    lambda *_: None, None)
+    r = np.zeros(n)
+    for _ in range(steps):
+        r = r + dt / tau * (np.tanh(W @ r + I[0]) - r)
+    assert np.abs(rates[-1] - r).max() < 1e-5
+    assert np.abs(r).max() > 0.3  # the rates moved
+
+
 @pytest.mark.parametrize("n", [1, 60])  # LSODA and Euler
 def test_a_diverging_network_warns(n):
     from neurodynex_gui.models.divergence import DivergenceWarning

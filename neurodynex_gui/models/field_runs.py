@@ -2,7 +2,8 @@
 
 :func:`simulate` dispatches to :mod:`.neural_field` or :mod:`.reaction_diffusion` and compares
 the run with the theory: a bump's width with Amari's condition, a front's speed with
-2 sqrt(D r) or the bistable formula, a pattern's wavelength with the kernel's Fourier peak.
+2 sqrt(D r) or the bistable formula, a pulse's speed and width with the travelling-pulse
+solution, a pattern's wavelength with the kernel's Fourier peak.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from . import neural_field as nf
 from . import reaction_diffusion as rd
+from . import travelling_pulse as tp
 
 SYSTEMS = ("field 1D", "field 2D", "reaction-diffusion 1D", "reaction-diffusion 2D",
            "wave 1D", "wave 2D")
@@ -91,6 +93,8 @@ def _field_measures(run: nf.FieldResult, field, kernel, transfer, ndim: int) -> 
             theory = "none (no advancing front)"
         lines.append(f"front speed over the second half {speed:.3g} mm/ms; theory {theory} "
                      "mm/ms")
+    elif ndim == 1 and transfer.f == "heaviside" and field.b > 0:
+        lines.append(_pulse_measures(run, field, kernel, transfer))
     elif heaviside:
         width = nf.bump_width(run.x, run.u[-1], transfer.theta)
         try:
@@ -109,6 +113,19 @@ def _field_measures(run: nf.FieldResult, field, kernel, transfer, ndim: int) -> 
                      f"{nf.dominant_wavelength(run.x, run.u[-1]):.3g} mm; the kernel's Fourier "
                      f"peak predicts {wavelength:.3g} mm for patterns")
     return "\n".join(lines)
+
+
+def _pulse_measures(run: nf.FieldResult, field, kernel, transfer) -> str:
+    try:
+        speed, width = tp.pulse_speed(kernel, field.h, transfer.theta, field.tau, field.b,
+                                      field.tau_a, field.L)
+        theory = f"theory {speed:.3g} mm/ms and {width:.3g} mm"
+    except ValueError:
+        theory = "theory: no travelling pulse"
+    measured = tp.measured_pulse(run.t, run.x, run.u, transfer.theta)
+    if measured is None:
+        return f"pulse: {theory} (measured when one pulse runs through the second half)"
+    return f"pulse speed {measured[0]:.3g} mm/ms, width {measured[1]:.3g} mm; {theory}"
 
 
 def _front_measures(run, reaction: rd.ReactionParams) -> str:

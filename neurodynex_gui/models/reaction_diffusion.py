@@ -67,11 +67,13 @@ def reaction(u: np.ndarray, f: str, r: float, a: float) -> np.ndarray:
     return np.zeros_like(u)
 
 
+@checked("ReactionParams")
 def fisher_speed(D: float, r: float) -> float:
     """The speed (mm/ms) that a Fisher-KPP front approaches: 2 sqrt(D r)."""
     return 2.0 * np.sqrt(D * r)
 
 
+@checked("ReactionParams")
 def bistable_speed(D: float, r: float, a: float) -> float:
     """The speed (mm/ms) of the bistable front, positive when u = 1 invades:
     sqrt(D r / 2) (1 - 2 a)."""

@@ -28,6 +28,7 @@ from .declarations import Page, Section
 SIMULATE = "neurodynex_gui.models.field_runs:simulate"
 FIELD_FORMS = ("field", "kernel", "transfer", "input")
 OTHER_FORMS = ("reaction", "grid")
+GIF_FRAMES = 200  # an animated GIF keeps every frame in memory and in the file
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,11 +221,11 @@ class NeuralFieldTab(ModelTab):
                 Page("Kernel", self.kernel_panel)]
 
     def side_sections(self) -> list[Section]:
-        button = QPushButton("Save frames as PNG…")
-        button.setObjectName("field_save_frames")
-        button.setToolTip("Write every frame of the run shown as a numbered PNG "
-                          "(frame_0000.png, ...) into a folder, e.g. for a video")
-        button.clicked.connect(self._ask_frames_folder)
+        button = QPushButton("Save animation…")
+        button.setObjectName("field_save_animation")
+        button.setToolTip("Save the finished run as drawn: an animated GIF, or every frame as "
+                          "a numbered PNG (name_0000.png, ...) for a video")
+        button.clicked.connect(self._ask_animation_path)
         return [Section(None, button, "run")]
 
     def show_controls(self) -> None:
@@ -365,26 +366,36 @@ class NeuralFieldTab(ModelTab):
         if not (self.auto_run_enabled and self.auto_run):
             self.run()
 
-    # -- frames as PNG ---------------------------------------------------------------------------
+    # -- the run as an animation ---------------------------------------------------------------
 
-    def _ask_frames_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder for the frames",
-                                                  str(dialog_folder.start_folder()))
-        if folder:
-            dialog_folder.remember(folder)
-            written = self.save_frames(folder)
-            self.message.emit(f"{self.title}: {len(written)} frames written to {folder}")
+    def _ask_animation_path(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Save the run as an animation", dialog_folder.start_path("field.gif"),
+            "Animated GIF (*.gif);;Numbered PNG frames (*.png)")
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".png" if "png" in chosen else ".gif"
+        dialog_folder.remember(path)
+        try:
+            written = self.save_animation(path)
+        except (export.ExportError, OSError) as error:
+            self.message.emit(f"{self.title}: cannot save the animation: {error}")
+            return
+        self.message.emit(f"{self.title}: animation saved ({len(written)} file(s)) "
+                          f"to {Path(path).parent}")
 
-    def save_frames(self, folder, every: int = 1) -> list[Path]:
-        """Write every ``every``-th frame of the finished run as frame_0000.png, ... (the page
-        of the run, as drawn); returns the files."""
-        if not self.frames.count or self.streaming:
-            return []
+    def save_animation(self, path, width: int | None = None) -> list[Path]:
+        """The finished run as drawn, as an animated GIF (at most ``GIF_FRAMES`` frames, evenly
+        picked, at the animation speed up to 25 frames/s) or as ``stem_0000.png``, ..."""
+        if self.streaming:
+            raise export.ExportError("the run is still going: save it once it has finished")
         self.replay.end()
-        panel = self.image if fr.dimensions(self.shown.system) == 2 else self.traces
-        written = []
-        for number, index in enumerate(range(0, self.frames.count, every)):
-            self.draw(index)
-            panel.flush()
-            written.append(export.export(panel, Path(folder) / f"frame_{number:04d}.png"))
-        return written
+        gif = str(path).lower().endswith(".gif")
+        every = max(1, -(-self.frames.count // GIF_FRAMES)) if gif else 1
+        frames = range(0, self.frames.count, every)
+        panel = self.image if self.shown and fr.dimensions(self.shown.system) == 2 \
+            else self.traces
+        fps = min(self.param_forms["show"].params().fps, 25.0)
+        return export.export_animation(panel, lambda i: self.draw(frames[i]), len(frames),
+                                       path, fps=fps, width=width)

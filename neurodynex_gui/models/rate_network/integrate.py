@@ -18,6 +18,7 @@ from ..blas_threads import one_blas_thread
 
 CHUNK_STEPS = 500
 SMALL = 50         # networks up to this size (without noise) go to LSODA
+SINGLE = 400       # from this size Euler's products run in single precision
 MAX_PIECES = 20    # inputs changing more often than this go to Euler
 
 
@@ -79,14 +80,26 @@ def lsoda(W, I, tau, f, fa, rates, every, steps, dt, emit, should_stop) -> int:
 
 def euler(W, I, tau, f, fa, rates, every, steps, dt, emit, should_stop, noise=0.0,
           rng=None) -> int:
-    """Forward Euler, with white input noise of standard deviation ``noise`` per step."""
+    """Forward Euler, with white input noise of standard deviation ``noise`` per step.
+
+    From SINGLE units on, W r is taken in single precision (half the memory to stream, twice
+    as fast; a relative error near 1e-7) while the rates add up in double precision."""
     r = rates[0].copy()
     a, kept, h = dt / tau, 1, np.empty(len(W))
+    single = len(W) >= SINGLE
+    if single:
+        W, r_single, h_single = W.astype(np.float32), np.empty(len(W), np.float32), \
+            np.empty(len(W), np.float32)
     with np.errstate(over="ignore", invalid="ignore"), one_blas_thread():
         for start in range(0, steps, CHUNK_STEPS):
             first = kept
             for k in range(start, min(start + CHUNK_STEPS, steps)):
-                np.dot(W, r, out=h)
+                if single:
+                    r_single[:] = r
+                    np.dot(W, r_single, out=h_single)
+                    h[:] = h_single
+                else:
+                    np.dot(W, r, out=h)
                 h += I[k] if len(I) > 1 else I[0]
                 if noise:
                     h += noise * rng.standard_normal(len(W))
