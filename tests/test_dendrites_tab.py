@@ -111,6 +111,11 @@ def test_the_model_chooser_switches_forms_and_page(qtbot, tab):
     tab.apply_preset("Cable: killed end")
     assert tab.mode_box.currentText() == "passive cable"
     assert tab.pages.currentWidget() is tab.traces
+    tab.pages.setCurrentWidget(tab.tree_panel)  # the page chooses its model
+    assert tab.param_forms["show"].params().mode == "branched tree"
+    assert not tab.param_forms["tree"].parentWidget().isHidden()
+    tab.pages.setCurrentWidget(tab.analysis)  # a page of no model keeps the model
+    assert tab.param_forms["show"].params().mode == "branched tree"
 
 
 def test_nmda_run_and_input_output_tool(qtbot, tab):

@@ -148,6 +148,7 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         self.traces.clicked.connect(self.add_probe)
         self.tree_panel.clicked.connect(self._tree_clicked)
         self.param_forms["show"].changed.connect(lambda _p: self.show_controls())
+        self.pages.currentChanged.connect(self._page_chosen)
         self.show_controls()
 
     # -- screen --------------------------------------------------------------------------------
@@ -211,6 +212,13 @@ shrinks). Tool: <i>NMDA input-output curve</i>.</li>
         page = {"passive cable": self.traces, "branched tree": self.tree_panel,
                 "NMDA spikes": self.nmda_panel}[mode]
         self.pages.setCurrentWidget(page)
+
+    def _page_chosen(self, index: int) -> None:
+        """The Cable, Tree and NMDA pages each choose their model (the next run fills them)."""
+        mode = {self.traces: "passive cable", self.tree_panel: "branched tree",
+                self.nmda_panel: "NMDA spikes"}.get(self.pages.widget(index))
+        if mode is not None and mode != self.param_forms["show"].params().mode:
+            self.param_forms["show"].set_value("mode", mode)
 
     def apply_preset(self, name: str) -> None:
         super().apply_preset(name)
