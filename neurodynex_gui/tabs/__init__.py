@@ -23,6 +23,8 @@ BUILTIN = (
     "neurodynex_gui.tabs.oja_tab:OjaTab",
     "neurodynex_gui.tabs.rate_network_tab:RateNetworkTab",
     "neurodynex_gui.tabs.neural_field_tab:NeuralFieldTab",
+    "neurodynex_gui.tabs.coding_tab:CodingTab",
+    "neurodynex_gui.tabs.dendrites_tab:DendritesTab",
 )
 
 
