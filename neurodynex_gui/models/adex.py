@@ -259,3 +259,18 @@ def gallery(simulation_time: float = 500.0, dt: float = 0.1, on_chunk=None,
         classified[name] = classify_pattern(spikes[i], 10.0, simulation_time)
     return Gallery(runs, classified)
 
+
+
+@checked()
+def classify_tool(params: AdExParams = AdExParams(), stimulus=AdExStimulus(), *, on_chunk=None,
+                  should_stop=None):
+    """The classifier as a tool: simulate, classify, and return the ISI sequence."""
+    from .sweep import SweepResult
+
+    result = simulate(params, stimulus)
+    pattern = classify_run(result, stimulus)
+    isi = np.diff(result.spike_times)
+    return SweepResult(x=np.arange(1, len(isi) + 1, dtype=float), columns={"ISI_ms": isi},
+                       x_label="interval number",
+                       answer_text=f"{result.spike_count} spikes: classified as <b>{pattern}"
+                                   f"</b> (rules on the Gallery page).")

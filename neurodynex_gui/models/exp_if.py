@@ -149,7 +149,8 @@ class RheobaseInputs(SearchInputs):
 
 @checked(ExpIFParams, RheobaseInputs)
 def rheobase_search(params: ExpIFParams = ExpIFParams(), neurons: int = 46,
-                    resolution: float = 1.0, duration: float = 1500.0) -> SweepResult:
+                    resolution: float = 1.0, duration: float = 1500.0, *, on_chunk=None,
+                    should_stop=None) -> SweepResult:
     """The lowest constant current that makes the neuron fire within ``duration``, found by
     simulation (vectorised rounds of ``neurons`` currents), beside the closed form."""
     steps = int(round(duration / params.dt))
@@ -195,7 +196,8 @@ class FICurveInputs(Params):
 
 @checked(ExpIFParams, FICurveInputs)
 def fi_curve(params: ExpIFParams = ExpIFParams(), I_min: float = 0.0, I_max: float = 1500.0,
-             currents: int = 61, duration: float = 500.0) -> SweepResult:
+             currents: int = 61, duration: float = 500.0, *, on_chunk=None,
+             should_stop=None) -> SweepResult:
     """Firing rate against constant current (rate from the mean inter-spike interval)."""
     amps = np.linspace(I_min, I_max, currents)
     steps = int(round(duration / params.dt))
