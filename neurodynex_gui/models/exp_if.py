@@ -173,9 +173,9 @@ def rheobase_search(params: ExpIFParams = ExpIFParams(), neurons: int = 46,
     found = float(brackets.answer[0])
     return SweepResult(x=amps[order], columns={"spike count": counts[order].astype(float)},
                        x_label="constant current I (pA)", answer=found,
-                       answer_text=f"Rheobase by simulation: {found:.2f} pA (between "
-                                   f"{brackets.low[0]:.2f} and {found:.2f} pA); closed form "
-                                   f"(v_rheobase - v_rest - Δ_T)/R = {exact:.2f} pA.")
+                       answer_text=f"Rheobase by simulation {found:.2f} pA (fires; "
+                                   f"{brackets.low[0]:.2f} pA does not); closed form "
+                                   f"(θ_rh - v_rest - Δ_T)/R = {exact:.2f} pA")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,4 +207,4 @@ def fi_curve(params: ExpIFParams = ExpIFParams(), I_min: float = 0.0, I_max: flo
     exact = rheobase_current(params.R, params.v_rest, params.v_rheobase, params.delta_T)
     return SweepResult(x=amps, columns={"rate_Hz": rates}, x_label="constant current I (pA)",
                        answer=exact, answer_text=f"Rate from the mean ISI over {duration:g} ms; "
-                       f"the rheobase (closed form) is {exact:.1f} pA.")
+                       f"line: the rheobase {exact:.1f} pA (closed form)")

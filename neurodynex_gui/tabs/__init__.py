@@ -25,6 +25,7 @@ BUILTIN = (
     "neurodynex_gui.tabs.neural_field_tab:NeuralFieldTab",
     "neurodynex_gui.tabs.exp_if_tab:ExpIFTab",
     "neurodynex_gui.tabs.adex_tab:AdExTab",
+    "neurodynex_gui.tabs.izhikevich_tab:IzhikevichTab",
 )
 
 

@@ -13,7 +13,7 @@ from ..models import adex
 from ..view_state import TabView
 from ..widgets.phase_plane import PhasePlane, PlaneView
 from ..widgets.plots import PlotPanel
-from ..widgets.reset_run import ResetRun
+from ..widgets.reset_run import ResetRun, frame_run, show_time_course
 from .base import ModelTab
 from .declarations import Page, Tool
 
@@ -136,23 +136,14 @@ settings; find a current at which the bursting set fires tonically.</li>
         params = self.param_forms["params"].params()
         self.reset_run.show(result.t, result.v, result.w, result.spike_times, params.v_spike,
                             params.dt)
-        self._frame_plane(result, params)
-        for curve, values in zip(self.plane.time_curves, (result.v, result.w)):
-            curve.set(result.t, values)
-            curve.flush()
+        u_low = min(float(np.min(result.v)), params.v_rest, params.v_reset) - 5.0
+        frame_run(self.plane, (u_low, params.v_spike + 5.0), result.w)
+        show_time_course(self.plane, result.t, result.v, result.w)
         pattern = adex.classify_run(result, self.param_forms["stimulus"].params())
         isi = np.diff(result.spike_times)
         isi_text = (f"; ISIs from {isi[0]:.1f} to {isi[-1]:.1f} ms" if len(isi) else "")
         self.readout.setText(f"{result.spike_count} spikes{isi_text}; classified as "
                              f"<b>{pattern}</b>")
-
-    def _frame_plane(self, result, params) -> None:
-        """Show the whole run in the plane (u from below rest to the spike threshold)."""
-        w_low, w_high = float(np.min(result.w)), float(np.max(result.w))
-        margin = max(10.0, 0.15 * (w_high - w_low))
-        u_low = min(float(np.min(result.v)), params.v_rest, params.v_reset) - 5.0
-        self.plane.plane.setRange(xRange=(u_low, params.v_spike + 5.0),
-                                  yRange=(w_low - margin, w_high + margin), padding=0)
 
     # -- gallery ---------------------------------------------------------------------------------
 

@@ -135,12 +135,3 @@ small the model approaches the leaky integrate-and-fire neuron with threshold θ
         isi = np.diff(result.spike_times)
         rate = f", rate {1000.0 / isi.mean():.1f} Hz from the mean ISI" if len(isi) else ""
         self.readout.setText(f"{result.spike_count} spikes{rate}")
-
-    def show_tool_result(self, key: str, result) -> None:
-        super().show_tool_result(key, result)
-        if result.answer is not None and key in ("rheobase", "fi_curve"):
-            column = next(iter(result.columns))
-            self.analysis.plots[column].addItem(pg.InfiniteLine(
-                pos=result.answer, angle=90, pen=RHEOBASE_PEN,
-                label="rheobase" if key == "fi_curve" else "found",
-                labelOpts={"position": 0.9, "color": "#c0392b"}))

@@ -46,3 +46,18 @@ class ResetRun:
     def clear(self) -> None:
         self.run.clear()
         self.jumps.clear()
+
+
+def frame_run(plane, x_range: tuple[float, float], y_values) -> None:
+    """Set the view of a PhasePlane to ``x_range`` and the extent of ``y_values`` (a margin
+    around it), and show the run in its time plot."""
+    low, high = float(np.min(y_values)), float(np.max(y_values))
+    margin = max(1e-3, 0.15 * (high - low), 0.05 * max(abs(low), abs(high)))
+    plane.plane.setRange(xRange=x_range, yRange=(low - margin, high + margin), padding=0)
+
+
+def show_time_course(plane, t, x, y) -> None:
+    """The run in the PhasePlane's time plot (a click in the plane replaces it)."""
+    for curve, values in zip(plane.time_curves, (x, y)):
+        curve.set(t, values)
+        curve.flush()
