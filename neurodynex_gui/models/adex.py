@@ -46,7 +46,7 @@ class AdExParams(Params):
                      step=1.0, decimals=2, help="SPIKE_TRIGGERED_ADAPTATION_INCREMENT_b")
     v_spike: float = param(-30.0, "numerical spike threshold", "mV", min=-100.0, max=50.0,
                            step=1.0, decimals=2, help="FIRING_THRESHOLD_v_spike")
-    delta_T: float = param(2.0, "sharpness Δ_T", "mV", min=0.05, max=20.0, step=0.1, decimals=3,
+    delta_T: float = param(2.0, "sharpness Δ_T", "mV", min=0.01, max=20.0, step=0.1, decimals=3,
                            help="SHARPNESS_delta_T")
     tau_w: float = param(100.0, "adaptation time constant τ_w", "ms", min=0.1, max=10000.0,
                          step=5.0, decimals=2, help="ADAPTATION_TIME_CONSTANT_tau_w")

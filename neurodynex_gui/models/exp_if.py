@@ -44,7 +44,7 @@ class ExpIFParams(Params):
     v_spike: float = param(-30.0, "numerical spike threshold", "mV", min=-100.0, max=50.0,
                            step=1.0, decimals=2,
                            help="FIRING_THRESHOLD_v_spike: a spike is registered above it")
-    delta_T: float = param(2.0, "sharpness Δ_T", "mV", min=0.05, max=20.0, step=0.1, decimals=3,
+    delta_T: float = param(2.0, "sharpness Δ_T", "mV", min=0.01, max=20.0, step=0.1, decimals=3,
                            help="SHARPNESS_delta_T: width of the exponential upswing")
     simulation_time: float = param(200.0, "simulation length", "ms", min=1.0, max=20000.0,
                                    step=10.0, decimals=1, help="simulated time")
