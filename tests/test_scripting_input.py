@@ -14,11 +14,13 @@ from neurodynex_gui.models import hh, hh_model, hopfield as hf, hopfield_network
 from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
 from neurodynex_gui.models import neural_field, rate_network as rn, reaction_diffusion
 from neurodynex_gui.models import travelling_pulse
+from neurodynex_gui.models import adex, exp_if, izhikevich, neural_dynamics, reset_neurons
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
 MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network, oja,
-           rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse)
+           rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse,
+           exp_if, adex, izhikevich, neural_dynamics, reset_neurons)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -38,6 +40,9 @@ NOT_CHECKED = {
     "grid", "input_profiles", "integrate_field", "kernel_spectrum",
     # text
     "updates_text",
+    # neuron zoo plumbing, called with checked values (reset_neurons.current_samples checks
+    # its I_stim itself; x_inf takes voltages; classify_run a result)
+    "adex_euler", "adex_euler_many", "euler", "current_samples", "x_inf", "classify_run",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""
@@ -48,7 +53,8 @@ REQUIRED = {  # valid values for arguments without a default
     "P": 2, "flip_ratio": 0.1, "trials": 2, "P_values": [1, 2], "flip_ratios": [0.1],
     "v0": 0.0, "w0": 0.0, "I_amp": 0.5, "W": np.eye(3), "I_ext": 0.0, "I": [1.0, 0.5],
     "wc": rn.WilsonCowanParams(), "seed": 1, "levels": np.ones(8), "c": 0.1, "width": 5.0,
-    "D": 1.0, "r": 1.0, "a": 0.25,
+    "D": 1.0, "r": 1.0, "a": 0.25, "u": np.linspace(-70.0, -40.0, 4),
+    "spike_times": [20.0, 40.0],
 }
 PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
           "network": rn.NetworkParams, "chaos": rn.NetworkParams}
