@@ -50,8 +50,9 @@ def test_exp_if_fixed_points_vanish_above_rheobase_and_it_fires():
 
 def test_exp_if_accepts_the_three_current_forms():
     step = exp_if.simulate_exponential_IF_neuron(I_stim=(800.0, 20.0, 120.0))
-    samples = np.where((np.arange(2000) * 0.1 >= 20) & (np.arange(2000) * 0.1 < 120), 800.0, 0)
-    array = exp_if.simulate_exponential_IF_neuron(I_stim=samples)
+    t = np.arange(4000) * 0.05
+    array = exp_if.simulate_exponential_IF_neuron(I_stim=np.where((t >= 20) & (t < 120), 800.0,
+                                                                  0.0))
     np.testing.assert_array_equal(step.spike_times, array.spike_times)
     assert step.spike_count > 3 and np.all((step.spike_times > 20) & (step.spike_times < 125))
     with pytest.raises(ValueError, match="I_stim"):
@@ -96,7 +97,7 @@ def test_the_gallery_runs_and_classifies_all_seven():
     gallery = adex.gallery()
     assert gallery.classified == {name: name for name in adex.FIRING_PATTERNS}
     for name, run in gallery.runs.items():  # the vectorised run is the single run
-        np.testing.assert_allclose(run.spike_times, preset_run(name).spike_times)
+        np.testing.assert_allclose(run.spike_times, preset_run(name, dt=0.1).spike_times)
 
 
 @pytest.mark.parametrize("name", [n for n in adex.FIRING_PATTERNS if n != "irregular"])
