@@ -78,12 +78,12 @@ def euler(a, b, c, d, current: np.ndarray, dt: float, v0: float | None = None,
     u = b * v if u0 is None else u0
     steps = len(current)
     vs, us, spikes = [0.0] * steps, [0.0] * steps, []
-    for k in range(steps):
+    ab = a * b
+    for k, drive in enumerate(np.asarray(current, float).tolist()):
         vs[k], us[k] = v, u
-        dv = 0.04 * v * v + 5.0 * v + 140.0 - u + current[k]
-        du = a * (b * v - u)
-        v += dt * dv
-        u += dt * du
+        dv = dt * (0.04 * v * v + 5.0 * v + 140.0 - u + drive)
+        u += dt * (ab * v - a * u)
+        v += dv
         if v >= V_PEAK or not math.isfinite(v):
             v, u = c, u + d
             spikes.append((k + 1) * dt)

@@ -74,17 +74,16 @@ def adex_euler(tau_m, R, v_rest, v_reset, v_rheobase, delta_T, v_spike, a, tau_w
     steps = len(current)
     v = v_rest if v0 is None else v0
     w = w0
-    r = R / 1000.0
+    h_m, h_w, r = dt / tau_m, dt / tau_w, R / 1000.0  # the constants of one step, hoisted
+    scale, inv_delta = (delta_T, 1.0 / delta_T) if exponential else (0.0, 0.0)
     vs, ws, spikes = [0.0] * steps, [0.0] * steps, []
     exp = math.exp
-    for k in range(steps):
+    for k, drive in enumerate((r * np.asarray(current, float)).tolist()):
         vs[k] = v
         ws[k] = w
-        upswing = delta_T * exp((v - v_rheobase) / delta_T) if exponential else 0.0
-        dv = (-(v - v_rest) + upswing + r * (current[k] - w)) / tau_m
-        dw = (a * (v - v_rest) - w) / tau_w
-        v += dt * dv
-        w += dt * dw
+        dv = h_m * (v_rest - v + scale * exp((v - v_rheobase) * inv_delta) + drive - r * w)
+        w += h_w * (a * (v - v_rest) - w)
+        v += dv
         if v > v_spike:
             v = v_reset
             w += b
