@@ -96,7 +96,7 @@ def test_each_table_6_1_preset_is_classified_as_its_own_pattern(name):
 def test_the_gallery_runs_and_classifies_all_seven():
     gallery = adex.gallery()
     assert gallery.classified == {name: name for name in adex.FIRING_PATTERNS}
-    for name, run in gallery.runs.items():  # the vectorised run is the single run
+    for name, run in gallery.runs.items():  # the gallery run is the single run
         np.testing.assert_allclose(run.spike_times, preset_run(name, dt=0.1).spike_times)
 
 
