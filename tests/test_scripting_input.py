@@ -43,6 +43,7 @@ NOT_CHECKED = {
     # neuron zoo plumbing, called with checked values (reset_neurons.current_samples checks
     # its I_stim itself; x_inf takes voltages; classify_run a result)
     "adex_euler", "adex_euler_many", "euler", "current_samples", "x_inf", "classify_run",
+    "channel_names",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""

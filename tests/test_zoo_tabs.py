@@ -10,7 +10,9 @@ from neurodynex_gui.models import adex, izhikevich as iz
 from neurodynex_gui.runner import Runner
 from neurodynex_gui.tabs.adex_tab import AdExTab
 from neurodynex_gui.tabs.exp_if_tab import ExpIFTab
+from neurodynex_gui.models import neural_dynamics as nd
 from neurodynex_gui.tabs.izhikevich_tab import IzhikevichTab
+from neurodynex_gui.tabs.neural_dynamics_tab import NeuralDynamicsTab
 
 
 @pytest.fixture
@@ -150,3 +152,40 @@ def test_sessions_round_trip_the_zoo_tabs(qtbot, make_tab, cls, changes):
         assert other.param_forms[key].params() == tab.param_forms[key].params()
     assert other.pages.currentIndex() == 1
     assert json.loads(json.dumps(other.state()))["view"]["page"] == 1
+
+
+def test_assembled_neuron_adds_and_removes_channels_and_draws_every_current(qtbot, make_tab):
+    tab = make_tab(NeuralDynamicsTab)
+    params = tab.param_forms["params"]
+    params.set_params(params.params().replace(reset=False, V_th=100.0, I_amp=1.0,
+                                              I_tstart=0.0, I_tend=300.0, t_end=100.0))
+    result = run(qtbot, tab)
+    # the leak alone: V -> E_L + I / g_L = -55 mV with tau = C_m / g_L = 10 ms
+    exact = -65.0 + 1.0 / 0.1 * (1.0 - np.exp(-result.t / 10.0))
+    np.testing.assert_allclose(result.V, exact, atol=0.02)
+    tab.channel_list.add(nd.CHANNEL_TEMPLATES["slow potassium (first-order)"])
+    tab.channel_list.add(nd.CHANNEL_TEMPLATES["persistent sodium (instant)"])
+    assert len(tab.channel_list.channels()) == 3
+    tab.channel_list.remove(2)
+    result = run(qtbot, tab)
+    names = [key[1] for key in tab.traces.curves if key[0] == "currents"]
+    assert len(names) == 2 + 1 + 1  # two channels, the synapse, I_ext
+    for name, values in result.currents.items():
+        np.testing.assert_array_equal(drawn(tab.traces, "currents", name)[1], values)
+    # the potassium current is outward (V above E_K = -90 mV) and slows the rise
+    k_name = list(result.currents)[1]
+    assert np.all(result.currents[k_name][1:] > 0) and result.V[-1] < -55.0
+
+
+def test_assembled_neuron_session_keeps_the_channels(qtbot, make_tab):
+    tab = make_tab(NeuralDynamicsTab)
+    tab.channel_list.add(nd.CHANNEL_TEMPLATES["h current (first-order, hyperpolarisation)"])
+    state = json.loads(json.dumps(tab.state()))
+    other = make_tab(NeuralDynamicsTab)
+    other.restore(state)
+    assert other.channel_list.channels() == tab.channel_list.channels()
+    assert len(other.channel_list.channels()) == 2
+    state["view"]["channels"][0]["gating"] = "magic"
+    from neurodynex_gui.models.params import ParamError
+    with pytest.raises(ParamError):
+        other.validate_state(state)

@@ -217,3 +217,164 @@ class NeuralDynamics:
         return {"t": t, "V": squeeze(Vs), "w": squeeze(ws), "s": squeeze(ss),
                 "spikes": [np.array(x) for x in spikes],
                 "currents": {name: squeeze(value) for name, value in cur.items()}}
+
+
+# -- the assembled neuron of the tab: the same model described by forms ------------------------
+
+import dataclasses  # noqa: E402 - the forms part of the module
+
+from .params import ParamError, Params, checked, param  # noqa: E402
+
+_GATED = ("gating", ("instant", "first-order"))
+
+
+@dataclasses.dataclass(frozen=True)
+class ChannelParams(Params):
+    """One channel: I = g x (V - E), x = 1 (no gate) or a voltage-gated x."""
+
+    g: float = param(0.1, "conductance g", "uS", min=0.0, max=100.0, step=0.01, decimals=4,
+                     help="maximal conductance (uS x mV = nA)")
+    E: float = param(-65.0, "reversal potential E", "mV", min=-150.0, max=150.0, step=1.0,
+                     decimals=2, help="the current reverses here")
+    gating: str = param("none", "gating", choices=GATINGS,
+                        help="none: a leak; instant: x = x_inf(V); first-order: "
+                             "dx/dt = (x_inf(V) - x) / tau")
+    V_half: float = param(-40.0, "half-activation V½", "mV", min=-150.0, max=150.0, step=1.0,
+                          decimals=2, show_when=_GATED,
+                          help="x_inf = 1 / (1 + exp(-(V - V½) / k)) ** power")
+    k: float = param(5.0, "slope k", "mV", min=-100.0, max=100.0, step=0.5, decimals=3,
+                     show_when=_GATED, help="positive: activates with depolarisation; "
+                                            "negative: inactivates")
+    power: float = param(1.0, "power", min=0.0, max=8.0, step=1.0, decimals=2,
+                         show_when=_GATED, help="exponent of the gate, as m^3 in HH")
+    tau: float = param(10.0, "gate time constant τ", "ms", min=0.01, max=10000.0, step=1.0,
+                       decimals=3, show_when=("gating", ("first-order",)),
+                       help="how fast a first-order gate follows x_inf(V)")
+
+    def check(self) -> None:
+        if self.gating != "none" and self.k == 0:
+            raise ParamError("k", "must not be 0")
+
+    def spec(self, name: str) -> dict:
+        return {"name": name, **self.to_dict()}
+
+
+CHANNEL_TEMPLATES = {
+    "leak": ChannelParams(),
+    "persistent sodium (instant)": ChannelParams(g=0.08, E=50.0, gating="instant",
+                                                 V_half=-45.0, k=4.0),
+    "slow potassium (first-order)": ChannelParams(g=0.2, E=-90.0, gating="first-order",
+                                                  V_half=-40.0, k=5.0, tau=80.0),
+    "h current (first-order, hyperpolarisation)": ChannelParams(
+        g=0.02, E=-30.0, gating="first-order", V_half=-80.0, k=-6.0, tau=100.0),
+}
+"""Channels the tab offers to add (a custom one starts as a leak)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class AssembledParams(Params):
+    """Membrane, spike rule, recovery variable, external current and run."""
+
+    C_m: float = param(1.0, "capacitance C_m", "nF", min=0.001, max=100.0, step=0.1,
+                       decimals=3, help="C_m dV/dt = -sum of currents + I_ext")
+    E_L: float = param(-65.0, "resting level E_L", "mV", min=-150.0, max=50.0, step=1.0,
+                       decimals=2, help="initial V, and the level the recovery variable reads")
+    V_th: float = param(-50.0, "spike threshold", "mV", min=-150.0, max=100.0, step=1.0,
+                        decimals=2, help="a spike is counted when V crosses it upwards")
+    reset: bool = param(True, "reset after a spike",
+                        help="on: integrate-and-fire with conductances (V <- V_reset); off: "
+                             "the channels must make and end the spike")
+    V_reset: float = param(-65.0, "reset potential", "mV", min=-150.0, max=100.0, step=1.0,
+                           decimals=2, show_when=("reset", ("True",)),
+                           help="V after a spike (with reset on)")
+    a_w: float = param(0.0, "recovery coupling a_w", "uS", min=-10.0, max=10.0, step=0.005,
+                       decimals=4, help="tau_w dw/dt = a_w (V - E_L) - w; w is an outward current")
+    b_w: float = param(0.0, "recovery jump b_w", "nA", min=-10.0, max=10.0, step=0.01,
+                       decimals=4, help="w jumps by this at each spike")
+    tau_w: float = param(100.0, "recovery time constant τ_w", "ms", min=0.1, max=10000.0,
+                         step=5.0, decimals=2, help="time constant of w")
+    I_amp: float = param(2.0, "external current", "nA", min=-100.0, max=100.0, step=0.1,
+                         decimals=3, help="amplitude of the step I_ext")
+    I_tstart: float = param(20.0, "current on", "ms", min=0.0, max=1e5, step=5.0, decimals=1,
+                            help="the step starts here")
+    I_tend: float = param(180.0, "current off", "ms", min=0.0, max=1e5, step=5.0, decimals=1,
+                          help="the step ends here")
+    t_end: float = param(300.0, "simulation length", "ms", min=1.0, max=10000.0, step=10.0,
+                         decimals=1, help="simulated time")
+    dt: float = param(0.05, "time step", "ms", min=0.001, max=1.0, step=0.01, decimals=3,
+                      help="forward Euler step")
+
+    def check(self) -> None:
+        if self.reset and self.V_reset >= self.V_th:
+            raise ParamError("V_reset", "must be below the spike threshold")
+        if self.I_tend < self.I_tstart:
+            raise ParamError("I_tend", "must not be before the start")
+        if self.dt > self.t_end:
+            raise ParamError("dt", "must be shorter than the simulation")
+
+
+@dataclasses.dataclass(frozen=True)
+class SynapseParams(Params):
+    """I_syn = g_s s (V - E_rev); s decays with tau_s and jumps by 1 at each input spike."""
+
+    g_s: float = param(0.0, "synaptic conductance g_s", "uS", min=0.0, max=100.0, step=0.01,
+                       decimals=4, help="0 switches the synapse off")
+    E_rev: float = param(0.0, "synaptic reversal E_rev", "mV", min=-150.0, max=150.0, step=1.0,
+                         decimals=2, help="0 mV: excitatory; -80 mV: inhibitory")
+    tau_s: float = param(5.0, "synaptic time constant τ_s", "ms", min=0.01, max=1000.0,
+                         step=0.5, decimals=3, help="decay of s")
+    input_start: float = param(200.0, "first input spike", "ms", min=0.0, max=1e5, step=5.0,
+                               decimals=1, help="time of the first spike of the input train")
+    input_interval: float = param(5.0, "input interval", "ms", min=0.01, max=1e4, step=1.0,
+                                  decimals=2, help="time between input spikes (regular train)")
+    input_count: int = param(10, "input spikes", min=0, max=10000, step=1,
+                             help="number of spikes of the input train")
+
+    def spike_times(self):
+        return self.input_start + self.input_interval * np.arange(self.input_count)
+
+
+@dataclasses.dataclass
+class AssembledResult:
+    """``t`` (ms), ``V`` (mV), ``w`` (nA), ``s``, ``currents`` (name -> nA, outward positive),
+    ``I_ext`` (nA), ``spike_times`` and the input spikes (ms)."""
+
+    t: np.ndarray
+    V: np.ndarray
+    w: np.ndarray
+    s: np.ndarray
+    currents: dict
+    I_ext: np.ndarray
+    spike_times: np.ndarray
+    input_spikes: np.ndarray
+    completed: bool = True
+
+
+def channel_names(channels) -> list[str]:
+    return [f"{k + 1}: {'leak' if c.gating == 'none' else c.gating} (E {c.E:g} mV)"
+            for k, c in enumerate(channels)]
+
+
+@checked(AssembledParams, SynapseParams, diverges=True)
+def simulate_assembled(params: AssembledParams = AssembledParams(),
+                       synapse: SynapseParams = SynapseParams(),
+                       channels: tuple = (ChannelParams(),), *, on_chunk=None,
+                       should_stop=None) -> AssembledResult:
+    """The tab's run: NeuralDynamics with the forms' values and ``channels`` (ChannelParams)."""
+    channels = tuple(ChannelParams(**c) if isinstance(c, Mapping) else c for c in channels)
+    if not all(isinstance(c, ChannelParams) for c in channels):
+        raise ValueError("channels: must be ChannelParams")
+    names = channel_names(channels)
+    nd = NeuralDynamics(
+        {"C_m": params.C_m, "E_L": params.E_L, "V_th": params.V_th,
+         "V_reset": params.V_reset if params.reset else None,
+         "channels": [c.spec(n) for c, n in zip(channels, names)],
+         "a_w": params.a_w, "b_w": params.b_w, "tau_w": params.tau_w},
+        {"g_s": synapse.g_s, "E_rev": synapse.E_rev, "tau_s": synapse.tau_s,
+         "input_spikes": synapse.spike_times()})
+    t = np.arange(int(round(params.t_end / params.dt))) * params.dt
+    I_ext = np.where((t >= params.I_tstart) & (t < params.I_tend), params.I_amp, 0.0)
+    out = nd.simulate_dynamics({"voltage": params.E_L}, I_ext, params.t_end, params.dt)
+    return AssembledResult(t=out["t"], V=out["V"], w=out["w"], s=out["s"],
+                           currents=out["currents"], I_ext=I_ext,
+                           spike_times=out["spikes"][0], input_spikes=synapse.spike_times())

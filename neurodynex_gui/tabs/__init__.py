@@ -26,6 +26,7 @@ BUILTIN = (
     "neurodynex_gui.tabs.exp_if_tab:ExpIFTab",
     "neurodynex_gui.tabs.adex_tab:AdExTab",
     "neurodynex_gui.tabs.izhikevich_tab:IzhikevichTab",
+    "neurodynex_gui.tabs.neural_dynamics_tab:NeuralDynamicsTab",
 )
 
 
