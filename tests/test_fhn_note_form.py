@@ -46,7 +46,7 @@ def tab(qtbot):
 
 
 def test_the_tab_switches_form_and_draws_the_note_nullclines(tab):
-    tab.apply_preset("Note's form, one fixed point (a = 0, b = 1.5, eps = 0.1, I = 0)")
+    tab.apply_preset("Note's form (b = 1.5, I = 0)")
     assert tab.param_forms["params"].params().form == NOTE
     curve = tab.plane.nullclines[1].item
     u, w = curve.xData, curve.yData

@@ -30,25 +30,25 @@ __all__ = ["AdExParams", "AdExStimulus", "FIRING_PATTERNS", "PATTERN_CURRENTS", 
 class AdExParams(Params):
     """neurodynex3's ``AdEx`` defaults (the initial-burst set of Table 6.1)."""
 
-    tau_m: float = param(5.0, "membrane time constant τ_m", "ms", min=0.1, max=1000.0,
+    tau_m: float = param(5.0, "τ_m (membrane)", "ms", min=0.1, max=1000.0,
                          step=0.5, decimals=2, help="MEMBRANE_TIME_SCALE_tau_m")
-    R: float = param(500.0, "membrane resistance R", "MOhm", min=0.1, max=10000.0, step=10.0,
+    R: float = param(500.0, "R (resistance)", "MOhm", min=0.1, max=10000.0, step=10.0,
                      decimals=1, help="MEMBRANE_RESISTANCE_R: R I (mV) = R (MOhm) I (pA) / 1000")
-    v_rest: float = param(-70.0, "resting potential", "mV", min=-120.0, max=0.0, step=1.0,
+    v_rest: float = param(-70.0, "u_rest (rest)", "mV", min=-120.0, max=0.0, step=1.0,
                           decimals=2, help="V_REST")
-    v_reset: float = param(-51.0, "reset potential u_r", "mV", min=-120.0, max=0.0, step=1.0,
+    v_reset: float = param(-51.0, "u_r (reset)", "mV", min=-120.0, max=0.0, step=1.0,
                            decimals=2, help="V_RESET: u after a spike")
-    v_rheobase: float = param(-50.0, "rheobase threshold θ_rh", "mV", min=-120.0, max=0.0,
+    v_rheobase: float = param(-50.0, "θ_rh (rheobase)", "mV", min=-120.0, max=0.0,
                               step=1.0, decimals=2, help="RHEOBASE_THRESHOLD_v_rh")
-    a: float = param(0.5, "subthreshold adaptation a", "nS", min=-100.0, max=100.0, step=0.1,
+    a: float = param(0.5, "a (subthreshold)", "nS", min=-100.0, max=100.0, step=0.1,
                      decimals=3, help="ADAPTATION_VOLTAGE_COUPLING_a: w follows a (u - v_rest)")
-    b: float = param(7.0, "spike-triggered adaptation b", "pA", min=-1000.0, max=10000.0,
+    b: float = param(7.0, "b (spike-triggered)", "pA", min=-1000.0, max=10000.0,
                      step=1.0, decimals=2, help="SPIKE_TRIGGERED_ADAPTATION_INCREMENT_b")
-    v_spike: float = param(-30.0, "numerical spike threshold", "mV", min=-100.0, max=50.0,
+    v_spike: float = param(-30.0, "spike threshold", "mV", min=-100.0, max=50.0,
                            step=1.0, decimals=2, help="FIRING_THRESHOLD_v_spike")
-    delta_T: float = param(2.0, "sharpness Δ_T", "mV", min=0.01, max=20.0, step=0.1, decimals=3,
+    delta_T: float = param(2.0, "Δ_T (sharpness)", "mV", min=0.01, max=20.0, step=0.1, decimals=3,
                            help="SHARPNESS_delta_T")
-    tau_w: float = param(100.0, "adaptation time constant τ_w", "ms", min=0.1, max=10000.0,
+    tau_w: float = param(100.0, "τ_w (adaptation)", "ms", min=0.1, max=10000.0,
                          step=5.0, decimals=2, help="ADAPTATION_TIME_CONSTANT_tau_w")
     simulation_time: float = param(500.0, "simulation length", "ms", min=1.0, max=20000.0,
                                    step=10.0, decimals=1, help="simulated time")

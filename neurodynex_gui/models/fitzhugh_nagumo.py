@@ -35,7 +35,7 @@ W_LIM = (-2.5, 5.5)
 DT_OUT = 0.1
 
 
-FORMS = ("exercise (ch. 4.3)", "note (a, b)")
+FORMS = ("exercise", "note")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,7 +52,7 @@ class FHNParams(Params):
                       help="initial value of w for the trajectory of Run")
     tend: float = param(500.0, "duration", min=1.0, max=10000.0, step=10.0, decimals=1,
                         help="integration time of every trajectory (dimensionless time)")
-    form: str = param(FORMS[0], "form of the equations", choices=FORMS,
+    form: str = param(FORMS[0], "equations", choices=FORMS,
                       help="the exercise's du/dt = u(1 - u²) - w + I, dw/dt = ε(u - w/2 + a/2), "
                            "or the note's dV/dt = V - V³/3 - w + I, dw/dt = ε(b V - w + a)")
     b: float = param(0.8, "b (w-nullcline slope)", min=-10.0, max=10.0, step=0.05, decimals=3,

@@ -68,7 +68,11 @@ E_rev = -80 mV the same input inhibits.</li>
                                            symbolSize=9, symbolBrush="#555555", symbolPen=None)
         self.channel_list = ChannelList(nd.ChannelParams, nd.CHANNEL_TEMPLATES)
         self.channel_list.set_channels(NeuralDynamicsView().channels)
-        self.channel_list.changed.connect(lambda: self._parameter_changed(None))
+        self.channel_list.changed.connect(self._channels_changed)
+
+    def _channels_changed(self) -> None:
+        if self.auto_run_enabled and self.auto_run:  # as a form's change does
+            self.run()
 
     def side_sections(self) -> list[Section]:
         return [Section("Channels", self.channel_list, "controls")]
