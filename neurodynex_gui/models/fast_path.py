@@ -25,6 +25,7 @@ beside it and renamed into place, so two app instances never see half a build.
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import contextlib
 import dataclasses
 import functools
@@ -341,10 +342,10 @@ class Build:
     def run(self, setup: Setup, values: dict, should_stop=None) -> Output:
         """Run with ``values`` (variable name -> SI number or per-neuron array) and return
         the first ``setup.duration_ms`` of the results. ``should_stop`` is polled while the
-        program runs; stopping interrupts it, and it returns what it has computed."""
+        program runs; stopping interrupts it, and it returns what it has computed. Runs in
+        several threads at once are safe (each takes its own results folder)."""
         inputs = self.manifest["inputs"]
-        with _results_lock:
-            results = _results_dir()
+        with _results_dir() as results:
             args = [str(self.folder / self.manifest["program"]),
                     "--results_dir", results + os.sep]
             for name, value in values.items():
@@ -383,19 +384,26 @@ class Build:
 
 
 _results_lock = threading.Lock()
-_results: list[str] = []
+_results_free: list[str] = []
 
 
-def _results_dir() -> str:
-    """This process's folder for the results of compiled runs (one run at a time), removed
-    at exit: the programs overwrite their files, so a run costs no folder to create. In
-    memory (/dev/shm) where there is one: a program writes some 40 small files, which took
-    10-150 ms on a disk's file system here against 4-8 ms in memory."""
-    if not _results:
+@contextlib.contextmanager
+def _results_dir():
+    """A folder of this process for the results of one compiled run, reused by the next run
+    (the programs overwrite their files, so a run costs no folder to create) and removed at
+    exit. In memory (/dev/shm) where there is one: a program writes some 40 small files, which
+    took 10-150 ms on a disk's file system here against 4-8 ms in memory."""
+    with _results_lock:
+        folder = _results_free.pop() if _results_free else None
+    if folder is None:
         memory = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-        _results.append(tempfile.mkdtemp(prefix="neurodynex-gui-run-", dir=memory))
-        atexit.register(shutil.rmtree, _results[0], ignore_errors=True)
-    return _results[0]
+        folder = tempfile.mkdtemp(prefix="neurodynex-gui-run-", dir=memory)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    try:
+        yield folder
+    finally:
+        with _results_lock:
+            _results_free.append(folder)
 
 
 def _execute(args: list[str], folder: Path, should_stop) -> bool:
@@ -428,14 +436,34 @@ def run(model: Model, setup: Setup, values: dict, *, on_chunk=None,
     brian2's runtime. A long run that is shown while it runs (``on_chunk``, more than
     STREAM_NEURON_STEPS) stays on the runtime, which streams; the environment variable
     ``NEURODYNEX_GUI_FAST_PATH=off`` keeps every run there."""
+    return run_all([(model, setup, values)], on_chunk=on_chunk, should_stop=should_stop)[0]
+
+
+def run_all(runs: list[tuple[Model, Setup, dict]], *, on_chunk=None,
+            should_stop=None) -> list[tuple[Output | None, str]]:
+    """:func:`run` for each (model, setup, values), the compiled programs all at once (one
+    process each: the cores share them); in order."""
+    found = [_ready(model, setup, on_chunk, should_stop) for model, setup, _ in runs]
+    ready = [index for index, (build, _) in enumerate(found) if build is not None]
+
+    def execute(index: int) -> Output:
+        _, setup, values = runs[index]
+        return found[index][0].run(setup, values, should_stop)
+
+    if len(ready) > 1:
+        with concurrent.futures.ThreadPoolExecutor(len(ready)) as pool:
+            outputs = dict(zip(ready, pool.map(execute, ready)))  # re-raises a failure
+    else:
+        outputs = {index: execute(index) for index in ready}
+    return [(outputs.get(index), note) for index, (_, note) in enumerate(found)]
+
+
+def _ready(model: Model, setup: Setup, on_chunk, should_stop) -> tuple[Build | None, str]:
     if switched_off():
         return None, switched_off()
     if on_chunk is not None and setup.n * setup.steps > STREAM_NEURON_STEPS:
         return None, "a long run, shown while it runs: brian2's runtime streams it"
-    build, note = lookup(model, setup, should_stop=should_stop)
-    if build is None:
-        return None, note
-    return build.run(setup, values, should_stop), ""
+    return lookup(model, setup, should_stop=should_stop)
 
 
 # -- the build, in its own process -----------------------------------------------------------

@@ -285,21 +285,33 @@ def traces(neuron_type: str, stimulus=NeuronTypeStimulus(), amplitudes=(0.3,),
     stimulus's I_amp). ``on_chunk`` receives dicts of new samples of every neuron:
     t_ms (k,), v_mV, w_mV, I_pA (n, k); the compiled fast path, when its build is ready,
     sends none (the result arrives whole)."""
-    spec = spec_of(neuron_type)
     amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
-    values = _values(spec, stimulus, amplitudes)
-    fast, note = fast_path.run(MODELS[spec.slug], _trace_setup(len(amplitudes), dt, t_end),
-                               values, on_chunk=on_chunk,
-                               should_stop=should_stop)
-    if fast is not None:
-        return Traces(t_ms=fast.t_ms, v_mV=fast.state["v"] * 1e3, w_mV=fast.state["w"] * 1e3,
-                      I_pA=fast.state["I_stim"] * 1e12, amplitudes_pA=amplitudes,
-                      completed=fast.completed, path=fast_path.PATH)
+    run = _fast_run(neuron_type, stimulus, amplitudes, t_end, dt)
+    fast, note = fast_path.run(*run, on_chunk=on_chunk, should_stop=should_stop)
+    return _traces(fast, amplitudes) if fast is not None else \
+        _runtime_traces(neuron_type, run[2], amplitudes, t_end, dt, note, on_chunk, should_stop)
+
+
+def _fast_run(neuron_type: str, stimulus, amplitudes: np.ndarray, t_end: float, dt: float):
+    """(model, setup, values) of a traces run on the fast path."""
+    spec = spec_of(neuron_type)
+    return (MODELS[spec.slug], _trace_setup(len(amplitudes), dt, t_end),
+            _values(spec, stimulus, amplitudes))
+
+
+def _traces(fast: fast_path.Output, amplitudes: np.ndarray) -> Traces:
+    return Traces(t_ms=fast.t_ms, v_mV=fast.state["v"] * 1e3, w_mV=fast.state["w"] * 1e3,
+                  I_pA=fast.state["I_stim"] * 1e12, amplitudes_pA=amplitudes,
+                  completed=fast.completed, path=fast_path.PATH)
+
+
+def _runtime_traces(neuron_type, values, amplitudes, t_end, dt, note, on_chunk,
+                    should_stop) -> Traces:
     from brian2 import mV, pA
 
     from . import brian_support as bs
 
-    built = _network(spec, len(amplitudes), dt, True, values)
+    built = _network(spec_of(neuron_type), len(amplitudes), dt, True, values)
     forward = None if on_chunk is None else _all_neurons(built, on_chunk)
     completed = bs.run(built, t_end, forward, should_stop)
     return Traces(t_ms=bs.recorded_times_ms(built), v_mV=bs.recorded(built, "v", mV),
@@ -370,14 +382,21 @@ def simulate(stimulus=NeuronTypeStimulus(), run: TraceParams = TraceParams(),
     """Both mystery neurons, X then Y, with the same stimulus and amplitudes; chunks carry
     ``"neuron": "X"`` or ``"Y"``."""
     amplitudes = run.amplitudes(stimulus.I_amp)
-    result = PairResult(mystery.assignment())
-    for name, neuron_type in mystery.assignment().items():
+    assignment = mystery.assignment()
+    result = PairResult(assignment)
+    runs = {name: _fast_run(neuron_type, stimulus, amplitudes, run.t_end, run.dt)
+            for name, neuron_type in assignment.items()}
+    fast = dict(zip(runs, fast_path.run_all(list(runs.values()), on_chunk=on_chunk,
+                                            should_stop=should_stop)))  # X and Y at once
+    for name, neuron_type in assignment.items():
+        output, note = fast[name]
         forward = None
         if on_chunk is not None:
             def forward(chunk, name=name):
                 on_chunk({"neuron": name, **chunk})
-        done = traces(neuron_type, stimulus, amplitudes, run.t_end, run.dt, on_chunk=forward,
-                      should_stop=should_stop)
+        done = _traces(output, amplitudes) if output is not None else _runtime_traces(
+            neuron_type, runs[name][2], amplitudes, run.t_end, run.dt, note, forward,
+            should_stop)
         result.traces[name] = done
         if not done.completed:
             result.completed = False
