@@ -85,8 +85,8 @@ REQUIRED = {  # valid values for arguments without a default
     "show": dendrite_runs.ShowParams(), "cable": cable.CableParams(),
     "injection": cable.InjectionParams(), "tree": dendritic_tree.TreeParams(),
     "nmda": dendritic_tree.NMDAParams(),
-    "D": 1.0, "r": 1.0, "a": 0.25, "u": np.linspace(-70.0, -40.0, 4),
-    "spike_times": [20.0, 40.0],
+    # neuron zoo
+    "u": np.linspace(-70.0, -40.0, 4), "spike_times": [20.0, 40.0],
 }
 PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
           "network": rn.NetworkParams, "chaos": rn.NetworkParams,
