@@ -132,6 +132,9 @@ def test_izhikevich_presets_run_with_traces_and_plane(qtbot, make_tab):
         jx, _ = drawn(tab.plane.panel, "plane", "resets (jumps)")
         np.testing.assert_allclose(jx[1::2], iz.PRESETS[name][2])
     assert counts["fast spiking (FS)"] > counts["regular spiking (RS)"] > 0
+    tab.apply_preset("thalamo-cortical (TC): rebound burst")
+    spikes = run(qtbot, tab).spike_times
+    assert len(spikes) >= 2 and np.all(spikes > 120.0)  # silent while held down, then a burst
 
 
 @pytest.mark.parametrize("cls, changes", [

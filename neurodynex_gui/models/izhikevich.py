@@ -41,6 +41,8 @@ class IzhikevichParams(Params):
                      help="amplitude of the step (the model's current units)")
     I_tstart: float = param(20.0, "step start", "ms", min=0.0, max=1e5, step=5.0, decimals=1,
                             help="the step switches on here")
+    I_tend: float = param(1e4, "step end", "ms", min=0.0, max=1e5, step=5.0, decimals=1,
+                          help="the step switches off here (after the run: it stays on)")
     t_end: float = param(300.0, "simulation length", "ms", min=1.0, max=20000.0, step=10.0,
                          decimals=1, help="simulated time")
     dt: float = param(0.1, "time step", "ms", min=0.001, max=1.0, step=0.01, decimals=3,
@@ -51,6 +53,8 @@ class IzhikevichParams(Params):
             raise ParamError("c", f"must be below the spike peak {V_PEAK:g} mV")
         if self.dt > self.t_end:
             raise ParamError("dt", "must be shorter than the simulation")
+        if self.I_tend < self.I_tstart:
+            raise ParamError("I_tend", "must not be before the step start")
 
 
 PRESETS = {
@@ -102,7 +106,8 @@ def simulate_params(params: IzhikevichParams = IzhikevichParams(), *, on_chunk=N
     """The tab's run: the form's cell and its step current (``w`` holds u)."""
     steps = int(round(params.t_end / params.dt))
     t = np.arange(steps) * params.dt
-    return _run(params, np.where(t >= params.I_tstart, params.I, 0.0), "Izhikevich")
+    on = (t >= params.I_tstart) & (t < params.I_tend)
+    return _run(params, np.where(on, params.I, 0.0), "Izhikevich")
 
 
 @checked(IzhikevichParams, preset_or_params=None, I=None)

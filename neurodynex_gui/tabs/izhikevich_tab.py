@@ -32,6 +32,8 @@ class IzhikevichTab(ModelTab):
     presets = {name: {"params": iz.IzhikevichParams(a=a, b=b, c=c, d=d,
                                                     I=iz.PRESET_CURRENTS[name])}
                for name, (a, b, c, d) in iz.PRESETS.items()}
+    presets["thalamo-cortical (TC): rebound burst"] = {"params": iz.IzhikevichParams(
+        *iz.PRESETS["thalamo-cortical (TC)"], I=-10.0, I_tstart=20.0, I_tend=120.0)}
     simulate_path = "neurodynex_gui.models.izhikevich:simulate_params"
     in_process = True
     View = IzhikevichView
@@ -83,7 +85,7 @@ spiking?</li>
         frame_run(self.plane, (min(-80.0, float(np.min(result.v)) - 5.0), iz.V_PEAK + 5.0),
                   result.w)
         show_time_course(self.plane, result.t, result.v, result.w)
-        stimulated = p.t_end - p.I_tstart
+        stimulated = min(p.t_end, p.I_tend) - p.I_tstart
         rate = 1000.0 * result.spike_count / stimulated if stimulated > 0 else 0.0
         self.readout.setText(f"{result.spike_count} spikes, {rate:.1f} Hz over the step")
 
