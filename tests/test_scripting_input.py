@@ -22,6 +22,7 @@ from neurodynex_gui.models.coding import population as coding_population
 from neurodynex_gui.models.coding import rate as coding_rate
 from neurodynex_gui.models.coding import spike_data as coding_spike_data
 from neurodynex_gui.models import cable, compartments, dendrite_runs, dendritic_tree
+from neurodynex_gui.models import adex, exp_if, izhikevich, neural_dynamics, reset_neurons
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
@@ -30,7 +31,8 @@ MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network,
            exercise, exercise_plots, neuron_type_exercise,
            coding_analysis, coding_circuit, coding_information, coding_population,
            coding_rate, coding_spike_data,
-           cable, compartments, dendritic_tree, dendrite_runs)
+           cable, compartments, dendritic_tree, dendrite_runs,
+           exp_if, adex, izhikevich, neural_dynamics, reset_neurons)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -64,6 +66,10 @@ NOT_CHECKED = {
     "to_graph", "motif_counts", "connectivity",
     # coding: files
     "save_spikes", "load_spikes", "save_nwb", "load_nwb",
+    # neuron zoo plumbing, called with checked values (reset_neurons.current_samples checks
+    # its I_stim itself; x_inf takes voltages; classify_run a result)
+    "adex_euler", "adex_euler_many", "euler", "current_samples", "x_inf", "classify_run",
+    "channel_names",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""
@@ -86,6 +92,8 @@ REQUIRED = {  # valid values for arguments without a default
     "show": dendrite_runs.ShowParams(), "cable": cable.CableParams(),
     "injection": cable.InjectionParams(), "tree": dendritic_tree.TreeParams(),
     "nmda": dendritic_tree.NMDAParams(),
+    # neuron zoo
+    "u": np.linspace(-70.0, -40.0, 4), "spike_times": [20.0, 40.0],
 }
 PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
           "network": rn.NetworkParams, "chaos": rn.NetworkParams,

@@ -25,6 +25,10 @@ BUILTIN = (
     "neurodynex_gui.tabs.neural_field_tab:NeuralFieldTab",
     "neurodynex_gui.tabs.coding_tab:CodingTab",
     "neurodynex_gui.tabs.dendrites_tab:DendritesTab",
+    "neurodynex_gui.tabs.exp_if_tab:ExpIFTab",
+    "neurodynex_gui.tabs.adex_tab:AdExTab",
+    "neurodynex_gui.tabs.izhikevich_tab:IzhikevichTab",
+    "neurodynex_gui.tabs.neural_dynamics_tab:NeuralDynamicsTab",
 )
 
 
