@@ -43,7 +43,7 @@ class NeuralDynamicsTab(ModelTab):
                                         input_count=25)},
     }
     simulate_path = "neurodynex_gui.models.neural_dynamics:simulate_assembled"
-    in_process = True
+    # a Python loop of about 0.3 s: in the simulation process, where it cannot stall the window
     View = NeuralDynamicsView
     exercises = """
 <ol>
