@@ -109,6 +109,16 @@ settings; find a current at which the bursting set fires tonically.</li>
                 Page("Gallery", self.gallery_page, self.gallery_panel),
                 Page("Analysis", self.analysis)]
 
+    def __init__(self, runner=None, parent=None):
+        super().__init__(runner, parent)
+        self.pages.currentChanged.connect(self._page_shown)
+
+    def _page_shown(self, _index: int) -> None:
+        """The gallery runs the first time its page is opened: no empty tiles."""
+        if self.pages.currentWidget() is self.gallery_page and self.gallery_result is None \
+                and not self.running():
+            self.run_gallery()
+
     # -- the u-w plane -------------------------------------------------------------------------
 
     def _plane_params(self):
