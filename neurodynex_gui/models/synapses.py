@@ -349,18 +349,17 @@ def rate_sweep(plasticity: PlasticityParams = PlasticityParams(), *, f_min_Hz: f
     if not plasticity.stp:
         raise ValueError("plasticity: a static synapse has the same amplitude at every rate; "
                          "switch short-term plasticity on")
-    rates = np.geomspace(f_min_Hz, f_max_Hz, n_rates)
+    rates = np.linspace(f_min_Hz, f_max_Hz, n_rates)
     amps = np.empty(n_rates)
     for i, rate in enumerate(rates):
         n = _steady_spikes(rate, plasticity)
         amps[i] = tm_synapse(np.arange(n) * 1000.0 / rate, plasticity.U, plasticity.tau_D,
                              plasticity.tau_F).amplitude[-1]
     f_lim = limiting_frequency(plasticity.U, plasticity.tau_D)
-    return SweepResult(rates, {"steady_amplitude": amps, "transmitted_Hz": amps * rates},
+    return SweepResult(rates, {"steady_amplitude": amps, "amplitude_x_rate_Hz": amps * rates},
                        "presynaptic rate (Hz)", answer=f_lim,
-                       answer_text=f"limiting frequency 1/(U τ_D) = {f_lim:.3g} Hz; steady "
-                                   f"amplitude {amps[0]:.3g} at {rates[0]:g} Hz, "
-                                   f"{amps[-1]:.3g} at {rates[-1]:g} Hz (analytic dashed)")
+                       answer_text=f"limiting frequency 1/(U τ_D) = {f_lim:.3g} Hz (analytic "
+                                   "dashed)")
 
 
 @checked("RecoveryInputs", plasticity=None)
@@ -371,7 +370,7 @@ def recovery_sweep(plasticity: PlasticityParams = PlasticityParams(), *, n_burst
     train per delay), relative to the first spike's; the analytic curve is
     :func:`recovery_amplitude`, the answer the delay at which it recovered 63 % of the way."""
     period = 1000.0 / burst_rate_Hz
-    delays = np.geomspace(min(period, delay_max_ms) / 10.0, delay_max_ms, n_delays)
+    delays = np.linspace(delay_max_ms / n_delays, delay_max_ms, n_delays)
     burst = np.arange(n_burst) * period
     first = plasticity.U if plasticity.stp else 1.0
     probe = np.empty(n_delays)
@@ -379,20 +378,20 @@ def recovery_sweep(plasticity: PlasticityParams = PlasticityParams(), *, n_burst
         times = np.append(burst, burst[-1] + delay)
         probe[i] = (tm_synapse(times, plasticity.U, plasticity.tau_D, plasticity.tau_F)
                     .amplitude[-1] if plasticity.stp else 1.0)
-    text = f"probe after {n_burst} spikes at {burst_rate_Hz:g} Hz"
+    text = f"probe after {n_burst} spikes at {burst_rate_Hz:g} Hz: no depression to recover"
     answer = None
     if plasticity.stp:
-        fine = np.geomspace(delays[0], delays[-1], 2000)
+        fine = np.linspace(0.0, delays[-1], 20001)
         curve = recovery_amplitude(fine, n_burst, burst_rate_Hz, plasticity.U,
                                    plasticity.tau_D, plasticity.tau_F)
-        start = curve[0]
-        target = start + (1 - np.exp(-1)) * (curve[-1] - start)
-        past = np.flatnonzero((curve - target) * np.sign(curve[-1] - start) >= 0)
-        if len(past):
+        start, fresh = curve[0], plasticity.U  # just after the burst; a rested synapse
+        target = start + (1 - np.exp(-1)) * (fresh - start)
+        past = np.flatnonzero((curve - target) * np.sign(fresh - start) >= 0)
+        if len(past) and fresh != start:
             answer = float(fine[past[0]])
-            text += f": 63 % recovered after {answer:.3g} ms (τ_D = {plasticity.tau_D:g} ms)"
+            text = f"63 % recovered after {answer:.3g} ms (τ_D = {plasticity.tau_D:g} ms)"
     return SweepResult(delays, {"probe_amplitude": probe / first}, "probe delay (ms)",
-                       answer=answer, answer_text=text + " (analytic dashed)")
+                       answer=answer, answer_text=text)
 
 
 @checked("IVInputs", receptor=None)
@@ -410,13 +409,13 @@ def nmda_iv(receptor: ReceptorParams = RECEPTORS["NMDA"], *, V_min: float = -100
     own = nmda_current(V, receptor.g_max, receptor.E_rev, receptor.Mg_mM,
                        receptor.block_form, receptor.v0)
     slope = np.gradient(own, V)
-    form = ("note: B = 1/(1 + [Mg]/1 mM e^(-V/v0))" if receptor.block_form == "note"
-            else "Jahr-Stevens: B = 1/(1 + [Mg]/3.57 mM e^(-0.062 V/mV))")
+    form = (f"note's block 1/(1 + [Mg] e^(-V/{receptor.v0:g} mV))"
+            if receptor.block_form == "note" else "Jahr-Stevens 1/(1 + [Mg]/3.57 e^(-0.062 V))")
     answer = float(V[np.argmin(slope)]) if slope.min() < 0 else None
-    text = f"NMDA I-V, {form}"
+    text = f"NMDA, {form}"
     if answer is not None:
         negative = V[slope < 0]
-        text += (f"; negative slope from {negative.min():.0f} to {negative.max():.0f} mV at "
+        text += (f"; negative slope {negative.min():.0f} to {negative.max():.0f} mV at "
                  f"{receptor.Mg_mM:g} mM")
     return SweepResult(V, columns, "membrane potential V (mV)", answer=answer,
                        answer_text=text)

@@ -25,6 +25,7 @@ BUILTIN = (
     "neurodynex_gui.tabs.neural_field_tab:NeuralFieldTab",
     "neurodynex_gui.tabs.coding_tab:CodingTab",
     "neurodynex_gui.tabs.dendrites_tab:DendritesTab",
+    "neurodynex_gui.tabs.synapses_tab:SynapsesTab",
 )
 
 
