@@ -22,6 +22,7 @@ from neurodynex_gui.models.coding import population as coding_population
 from neurodynex_gui.models.coding import rate as coding_rate
 from neurodynex_gui.models.coding import spike_data as coding_spike_data
 from neurodynex_gui.models import cable, compartments, dendrite_runs, dendritic_tree
+from neurodynex_gui.models import presynaptic, receptors, synapses, tsodyks_markram
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
@@ -30,7 +31,8 @@ MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network,
            exercise, exercise_plots, neuron_type_exercise,
            coding_analysis, coding_circuit, coding_information, coding_population,
            coding_rate, coding_spike_data,
-           cable, compartments, dendritic_tree, dendrite_runs)
+           cable, compartments, dendritic_tree, dendrite_runs,
+           synapses, receptors, tsodyks_markram, presynaptic)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -64,6 +66,8 @@ NOT_CHECKED = {
     "to_graph", "motif_counts", "connectivity",
     # coding: files
     "save_spikes", "load_spikes", "save_nwb", "load_nwb",
+    # synapses: typed spike times (text), spike times onto a run's grid (a checked dt)
+    "parse_spike_times", "on_grid",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""
@@ -86,6 +90,9 @@ REQUIRED = {  # valid values for arguments without a default
     "show": dendrite_runs.ShowParams(), "cable": cable.CableParams(),
     "injection": cable.InjectionParams(), "tree": dendritic_tree.TreeParams(),
     "nmda": dendritic_tree.NMDAParams(),
+    # synapses
+    "V_mV": -60.0, "receptor": receptors.ReceptorParams(), "t_ms": [0.0, 1.0],
+    "spike_times_ms": [0.0, 10.0], "rate_Hz": 10.0, "delay_ms": 100.0,
 }
 PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
           "network": rn.NetworkParams, "chaos": rn.NetworkParams,

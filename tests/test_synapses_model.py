@@ -134,7 +134,7 @@ def test_a_single_event_gives_the_analytic_psp_of_a_passive_membrane():
     A = g_max (E_rev - E_L) / C."""
     receptor = receptors.ReceptorParams(g_max=3.0, E_rev=0.0, tau_decay=5.0,
                                         kernel="single exponential", coupling="current-based")
-    neuron = sy.NeuronParams(kind="passive", E_L=-70.0, tau_m=20.0, g_L=10.0, tend=100.0)
+    neuron = sy.NeuronParams(neuron_model="passive", E_L=-70.0, tau_m=20.0, g_L=10.0, tend=100.0)
     run, since = _single_event(receptor, neuron)
     C = 10.0 * 20.0  # pF
     A = 3.0 * 70.0 / C  # mV/ms
@@ -168,7 +168,7 @@ def test_the_conductance_of_one_event_integrates_to_its_closed_form(kernel):
     g_max (tau_d - tau_r) / p, p the peak of e^(-t/tau_d) - e^(-t/tau_r)."""
     receptor = receptors.ReceptorParams(g_max=2.0, tau_rise=2.0, tau_decay=10.0, kernel=kernel,
                                         E_rev=0.0)
-    neuron = sy.NeuronParams(kind="voltage clamp", V_hold=-60.0, tend=150.0, dt=0.05)
+    neuron = sy.NeuronParams(neuron_model="voltage clamp", V_hold=-60.0, tend=150.0, dt=0.05)
     run, since = _single_event(receptor, neuron)
     fine = np.linspace(0, 50, 500001)
     p = np.max(np.exp(-fine / 10.0) - np.exp(-fine / 2.0))
@@ -221,7 +221,7 @@ def test_nmda_current_under_voltage_clamp_follows_the_block():
     nmda = receptors.RECEPTORS["NMDA"]
     peaks = {}
     for V_hold in (-80.0, -30.0):
-        neuron = sy.NeuronParams(kind="voltage clamp", V_hold=V_hold, tend=100.0)
+        neuron = sy.NeuronParams(neuron_model="voltage clamp", V_hold=V_hold, tend=100.0)
         run, _ = _single_event(nmda, neuron)
         peaks[V_hold] = run.I_pA.min()
         np.testing.assert_allclose(run.I_pA, run.g_nS * V_hold / (
@@ -256,7 +256,7 @@ def fast_cache(tmp_path, monkeypatch):
 @pytest.mark.skipif(bool(fast_path.missing_compiler()), reason="no C++ compiler")
 def test_the_compiled_model_runs_as_the_runtime_does(fast_cache, monkeypatch):
     """Events, the spike table and its values given at run time, in the compiled program."""
-    neuron = sy.NeuronParams(kind="LIF", tend=100.0)
+    neuron = sy.NeuronParams(neuron_model="LIF", tend=100.0)
     receptor = receptors.ReceptorParams(g_max=40.0)
     train = sy.TrainParams(kind="poisson", rate_Hz=150.0, seed=5)
     fast_path.build(sy.MODEL, sy._setup(neuron))

@@ -48,7 +48,7 @@ NEURONS = ("voltage clamp", "passive", "LIF")
 class NeuronParams(Params):
     """The postsynaptic neuron and the run."""
 
-    kind: str = param("passive", "postsynaptic neuron", choices=NEURONS,
+    neuron_model: str = param("passive", "postsynaptic neuron", choices=NEURONS,
                       help="voltage clamp: V held at V_hold; passive membrane; or a LIF "
                            "neuron with threshold and reset")
     V_hold: float = param(-70.0, "holding potential V_hold", "mV", min=-150.0, max=80.0,
@@ -174,7 +174,7 @@ class SynapseResult:
 def _values(receptor: ReceptorParams, plasticity: PlasticityParams, neuron: NeuronParams,
             table_s: np.ndarray) -> dict:
     """Parameters, initial state and the spike table in SI units, for either simulator."""
-    clamp = neuron.kind == "voltage clamp"
+    clamp = neuron.neuron_model == "voltage clamp"
     rest = neuron.V_hold if clamp else neuron.E_L
     dual = receptor.kernel == "dual exponential"
     weight = receptor.g_max * 1e-9 / peak_factor(receptor)
@@ -187,7 +187,7 @@ def _values(receptor: ReceptorParams, plasticity: PlasticityParams, neuron: Neur
         "mg_ratio": receptor.Mg_mM / scale if receptor.mg_block else 0.0,
         "V_base": rest * 1e-3, "E_L": neuron.E_L * 1e-3, "E_rev": receptor.E_rev * 1e-3,
         "v_block": v_block * 1e-3,
-        "v_th": neuron.threshold * 1e-3 if neuron.kind == "LIF" else 1e9,
+        "v_th": neuron.threshold * 1e-3 if neuron.neuron_model == "LIF" else 1e9,
         "v_reset": neuron.v_reset * 1e-3, "g_L": neuron.g_L * 1e-9,
         "C": neuron.g_L * 1e-9 * neuron.tau_m * 1e-3, "t_ref": neuron.t_ref * 1e-3,
         "tau_d": receptor.tau_decay * 1e-3,

@@ -36,12 +36,14 @@ MG_COLOURS = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#8c564b")
 MAX_TYPED = 100_000  # characters of typed spike times kept in a session
 
 
+TYPED_LENGTH = Rule(lambda text: len(text) <= MAX_TYPED, f"at most {MAX_TYPED} characters")
+
+
 @dataclasses.dataclass(frozen=True)
 class SynapseView(TabView):
     """The typed spike times (ms), as text."""
 
-    spike_times: Annotated[str, Rule(lambda s: len(s) <= MAX_TYPED,
-                                     f"at most {MAX_TYPED} characters")] = "10, 30, 50, 200"
+    spike_times: Annotated[str, TYPED_LENGTH] = "10, 30, 50, 200"
 
 
 def _preset(receptor=None, plasticity=None, train=None, neuron=None) -> dict:
@@ -66,16 +68,16 @@ class SynapsesTab(ModelTab):
             plasticity=tm.PRESETS["depressing"],
             train=sy.TrainParams(kind="burst + probe", rate_Hz=20.0, n_spikes=10,
                                  probe_delay=500.0),
-            neuron=sy.NeuronParams(kind="voltage clamp", tend=1200.0)),
+            neuron=sy.NeuronParams(neuron_model="voltage clamp", tend=1200.0)),
         "Facilitation onto a LIF neuron (40 Hz)": _preset(
             receptor=receptors.ReceptorParams(g_max=20.0),
             plasticity=tm.PRESETS["facilitating"],
             train=sy.TrainParams(rate_Hz=40.0, n_spikes=15),
-            neuron=sy.NeuronParams(kind="LIF", tend=500.0)),
+            neuron=sy.NeuronParams(neuron_model="LIF", tend=500.0)),
         "NMDA at -30 mV vs -80 mV: try V_hold (voltage clamp)": _preset(
             receptor=receptors.RECEPTORS["NMDA"], plasticity=tm.PRESETS["static"],
             train=sy.TrainParams(n_spikes=3, rate_Hz=10.0),
-            neuron=sy.NeuronParams(kind="voltage clamp", V_hold=-30.0, tend=600.0)),
+            neuron=sy.NeuronParams(neuron_model="voltage clamp", V_hold=-30.0, tend=600.0)),
         "Shunting inhibition: GABA_A, conductance-based": _preset(
             receptor=dataclasses.replace(receptors.RECEPTORS["GABA_A"], E_rev=-70.0,
                                          g_max=20.0),
@@ -216,7 +218,7 @@ the slope negative?</li>
     def _show_threshold(self, _params=None) -> None:
         neuron = self.param_forms["neuron"].params()
         self.threshold_line.setValue(neuron.threshold)
-        self.threshold_line.setVisible(neuron.kind == "LIF")
+        self.threshold_line.setVisible(neuron.neuron_model == "LIF")
 
     def start_run(self) -> None:
         super().start_run()
@@ -272,12 +274,12 @@ the slope negative?</li>
                 f"last {result.amplitudes[-1]:.3g}")
         if n > 1:
             text += f" (ratio {result.amplitudes[-1] / result.amplitudes[0]:.3g})"
-        if neuron.kind == "voltage clamp":
+        if neuron.neuron_model == "voltage clamp":
             peak = result.I_pA[np.argmax(np.abs(result.I_pA))]
             text += f"; largest current {peak:.3g} pA at {neuron.V_hold:g} mV"
         else:
             text += (f"; V from {result.v_mV.min():.2f} to {result.v_mV.max():.2f} mV")
-        if neuron.kind == "LIF":
+        if neuron.neuron_model == "LIF":
             text += f"; {len(result.post_spikes_ms)} postsynaptic spikes"
         if not result.completed:
             text += " (stopped early)"
