@@ -334,9 +334,14 @@ class IVInputs(Params):
 
 
 def _steady_spikes(rate_Hz: float, plasticity: PlasticityParams) -> int:
-    """Enough regular spikes for the release to settle (10 of the slowest time constants)."""
+    """Enough regular spikes for the release to settle to 1e-12: from spike to spike the
+    distance of u from its steady state shrinks by (1 - U) e^(-T/tau_F), that of x by at
+    most (1 - U) e^(-T/tau_D) (u >= U); twice the spikes either needs, for both in turn."""
+    period = 1000.0 / rate_Hz
     slowest = max(plasticity.tau_D, plasticity.tau_F)
-    return int(min(MAX_SPIKES, max(20, np.ceil(10 * slowest * rate_Hz / 1000.0))))
+    factor = (1.0 - plasticity.U) * np.exp(-period / slowest)
+    needed = np.log(1e-12) / np.log(factor) if 0.0 < factor < 1.0 else 1.0
+    return int(min(MAX_SPIKES, max(3, 2 * np.ceil(needed) + 2)))
 
 
 @checked("RateSweepInputs", plasticity=None)

@@ -16,6 +16,7 @@ steady state under a regular train.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -74,20 +75,22 @@ def tm_synapse(spike_times_ms, U: float = 0.5, tau_D: float = 800.0,
     times = np.asarray(spike_times_ms, dtype=float).ravel()
     if len(times) and (not np.isfinite(times).all() or np.any(np.diff(times) < 0)):
         raise ValueError("spike_times_ms: must be finite and sorted")
-    n = len(times)
-    xs, us = np.empty(n), np.empty(n)
+    xs, us = [], []
     x, u_after, last = 1.0, 0.0, None
-    for k, t in enumerate(times):
+    U, tau_D, tau_F = float(U), float(tau_D), float(tau_F)
+    for t in times.tolist():  # plain floats: this loop is the rate tool's cost
         if last is not None:
             gap = t - last
-            x = 1.0 - (1.0 - x) * np.exp(-gap / tau_D)
-            u_before = u_after * np.exp(-gap / tau_F) if tau_F > 0 else 0.0
+            x = 1.0 - (1.0 - x) * math.exp(-gap / tau_D)
+            u_before = u_after * math.exp(-gap / tau_F) if tau_F > 0 else 0.0
         else:
             u_before = 0.0
         u_after = u_before + U * (1.0 - u_before)
-        xs[k], us[k] = x, u_after
+        xs.append(x)
+        us.append(u_after)
         x -= u_after * x
         last = t
+    xs, us = np.array(xs, dtype=float), np.array(us, dtype=float)
     return TMResult(times, xs, us, us * xs)
 
 

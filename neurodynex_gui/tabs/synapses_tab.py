@@ -131,11 +131,14 @@ the slope negative?</li>
         panel.add_plot("xu", "x and u", "", link_x="g", legend=True)
         panel.add_plot("v", "potential V", "mV", link_x="g")
         panel.add_plot("I", "current I_syn", "pA", link_x="g")
-        panel.add_curve("g", "g", pen=G_PEN)
-        panel.add_curve("xu", "x (resources)", pen=X_PEN)
-        panel.add_curve("xu", "u (utilisation)", pen=U_PEN)
-        panel.add_curve("v", "V", pen=V_PEN)
-        panel.add_curve("I", "I", pen=I_PEN)
+        for plot, name, pen in (("g", "g", G_PEN), ("xu", "x (resources)", X_PEN),
+                                ("xu", "u (utilisation)", U_PEN), ("v", "V", V_PEN),
+                                ("I", "I", I_PEN)):
+            # 20000 samples a trace: draw what shows, the extremes of each pixel column
+            item = panel.add_curve(plot, name, pen=pen).item
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+            item.opts["autoDownsampleFactor"] = 1.0  # no setter in pyqtgraph 0.14; 5 default
         self.pre_marks = panel.add_curve("g", "presynaptic spikes", pen=None, symbol="t1",
                                          symbolSize=9, symbolBrush="#444444", symbolPen=None)
         self.post_marks = panel.add_curve("v", "postsynaptic spikes", pen=None, symbol="t1",
