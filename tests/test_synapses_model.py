@@ -178,6 +178,7 @@ def test_the_conductance_of_one_event_integrates_to_its_closed_form(kernel):
     assert area == pytest.approx(expected, rel=1e-3)  # the tail beyond 140 ms: e^-14
     assert receptors.conductance_integral(receptor) == pytest.approx(expected, rel=1e-9)
     assert run.g_nS.max() == pytest.approx(2.0, rel=1e-3)  # the peak is g_max
+    assert list(run.amplitudes) == [1.0] and np.all(run.u == 1) and np.all(run.x == 1)  # static
     # voltage clamp: I = g (V_hold - E_rev), V stays at V_hold
     np.testing.assert_allclose(run.I_pA, run.g_nS * -60.0, rtol=1e-12)
     assert np.all(run.v_mV == -60.0)

@@ -121,8 +121,8 @@ ON_SPIKE = """
 gap = t + dt - t_last
 x_now = 1 - (1 - X) * exp(-gap / tau_D)
 u_now = u_base + (U_last - u_base) * exp(-gap / tau_F)
-U_last = facil * (u_now + U * (1 - u_now)) + (1 - facil) * U
-rel = stp * U_last * x_now + (1 - stp)
+U_last = facil * (u_now + U * (1 - u_now)) + (1 - facil) * u_base
+rel = U_last * x_now
 X = x_now - stp * rel
 S_d = S_d * exp(-gap / tau_d) + w_d * rel
 S_r = S_r * exp(-gap / tau_r) + w_r * rel
@@ -140,7 +140,7 @@ NO_SPIKE_S = 1e9
 RECORD = ("v", "g", "x", "u", "I_syn", "k", "rel")
 
 MODEL = fast_path.Model("synapse", EQUATIONS, "rk4", threshold="v > v_th", reset="v = v_reset",
-                        refractory="t_ref", runtime_us_per_step=150.0, events=(PRE_EVENT,),
+                        refractory="t_ref", runtime_us_per_step=250.0, events=(PRE_EVENT,),
                         tables=(("spike_table", TABLE_SIZE, "second"),))
 """The model as the compiled fast path builds it (see ``fast_path``)."""
 
@@ -180,7 +180,7 @@ def _values(receptor: ReceptorParams, plasticity: PlasticityParams, neuron: Neur
     weight = receptor.g_max * 1e-9 / peak_factor(receptor)
     scale, v_block = block_constants(receptor.Mg_mM, receptor.block_form, receptor.v0)
     facil = plasticity.stp and plasticity.tau_F > 0
-    u_base = 0.0 if facil else plasticity.U
+    u_base = 0.0 if facil else plasticity.U if plasticity.stp else 1.0  # static: u = x = 1
     return {
         "v": rest * 1e-3, "free": 0.0 if clamp else 1.0,
         "cond": 1.0 if receptor.coupling == "conductance-based" else 0.0,

@@ -70,7 +70,7 @@ class SynapsesTab(ModelTab):
                                  probe_delay=500.0),
             neuron=sy.NeuronParams(neuron_model="voltage clamp", tend=1200.0)),
         "Facilitation onto a LIF neuron (40 Hz)": _preset(
-            receptor=receptors.ReceptorParams(g_max=20.0),
+            receptor=receptors.ReceptorParams(g_max=50.0),
             plasticity=tm.PRESETS["facilitating"],
             train=sy.TrainParams(rate_Hz=40.0, n_spikes=15),
             neuron=sy.NeuronParams(neuron_model="LIF", tend=500.0)),
