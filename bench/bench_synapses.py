@@ -17,7 +17,9 @@ import time
 
 from benchkit import report, wait_for
 
-from neurodynex_gui.models import fast_path, receptors, synapses as sy, tsodyks_markram as tm
+from neurodynex_gui.models import fast_path, receptors
+from neurodynex_gui.models import synapses as sy
+from neurodynex_gui.models import tsodyks_markram as tm
 
 TRAIN = sy.TrainParams(rate_Hz=50.0, n_spikes=100, t_start=10.0)
 NEURON = sy.NeuronParams(neuron_model="LIF", tend=2000.0)
@@ -101,8 +103,6 @@ def main() -> None:
 
     tool()
     report("  rate tool click to drawn (median of 5)", median_ms(tool, 5), "ms")
-    import os
-
     os.environ["NEURODYNEX_GUI_FAST_PATH"] = "off"
     sy.simulate_synapse(*args)
     report("2 s at 50 Hz onto a LIF, brian2 numpy runtime (fallback, median of 3)",
