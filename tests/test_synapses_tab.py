@@ -120,6 +120,18 @@ def test_session_round_trip(make_window, tab, tmp_path):
     assert other.tool_forms["rate"].params().n_rates == 20
 
 
+def test_saved_results_come_back_with_the_amplitudes(tab, run_and_wait, make_window):
+    run_and_wait(tab)
+    arrays = tab.result_arrays()
+    other = make_window("synapses").tabs["synapses"]
+    other.restore_results(arrays)
+    for panel in ("traces", "amplitudes"):
+        mine, theirs = getattr(tab, panel).data(), getattr(other, panel).data()
+        assert mine.keys() == theirs.keys() and mine
+        for key in mine:
+            np.testing.assert_array_equal(mine[key][1], theirs[key][1])
+
+
 def test_command_line_export(tmp_path, main_py):
     out = tmp_path / "synapse.csv"
     done = main_py("--tab", "synapses", "--set", "tend=100", "--set", "n_spikes=2",

@@ -21,6 +21,7 @@ from ..models.params import ParamError
 from ..models.presynaptic import parse_spike_times
 from ..view_state import Rule, TabView
 from ..widgets.plots import PlotPanel
+from . import saved_results
 from .base import ModelTab
 from .declarations import Page, Section, Tool
 
@@ -332,6 +333,19 @@ the slope negative?</li>
         panel.flush()
 
     # -- sessions --------------------------------------------------------------------------------
+
+    def result_arrays(self) -> dict[str, np.ndarray]:
+        """The base's arrays and the amplitudes page."""
+        return {**super().result_arrays(),
+                **saved_results.curve_arrays("amplitudes", self.amplitudes.data())}
+
+    def restore_results(self, arrays: dict) -> None:
+        curves = saved_results.read_saved(arrays, "amplitudes")[0]
+        super().restore_results(arrays)
+        for key, (x, y) in curves.items():
+            if key in self.amplitudes.curves:
+                self.amplitudes.curves[key].set(x, y)
+        self.amplitudes.flush()
 
     def view_fields(self) -> dict:
         return {"spike_times": self.typed.toPlainText()}
