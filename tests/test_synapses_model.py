@@ -276,3 +276,14 @@ def test_the_compiled_model_runs_as_the_runtime_does(fast_cache, monkeypatch):
                                                                fast.spikes_ms)
     exact = tm.tm_synapse(other.spikes_ms, 0.3, 200.0, 300.0).amplitude
     np.testing.assert_allclose(other.amplitudes, exact, rtol=1e-9)
+
+
+def test_clamp_current_peaks_scale_with_the_release():
+    """Voltage clamp, responses far apart (tau_s 3 ms, 50 ms between spikes): each current
+    peak is g_max u x (V_hold - E_rev), to the sampling of the peak (0.1 ms grid)."""
+    neuron = sy.NeuronParams(neuron_model="voltage clamp", V_hold=-70.0, tend=200.0)
+    run = sy.simulate_synapse(sy.TrainParams(n_spikes=4), receptors.ReceptorParams(),
+                              tm.PRESETS["depressing"], neuron)
+    expected = 5.0 * run.amplitudes * (-70.0 - 0.0)
+    np.testing.assert_allclose(run.responses, expected, rtol=5e-3)
+    assert np.all(np.abs(run.responses) <= np.abs(expected))  # a sampled peak is never above

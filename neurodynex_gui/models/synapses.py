@@ -161,6 +161,9 @@ class SynapseResult:
     amplitudes: np.ndarray
     amplitudes_exact: np.ndarray
     post_spikes_ms: np.ndarray
+    responses: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    """Per spike, the postsynaptic response: the largest change of the clamp current (pA,
+    voltage clamp) or of V (mV) from its value at the spike until the next spike."""
     completed: bool = True
     path: str = "numpy"
     path_note: str = ""
@@ -269,10 +272,22 @@ def simulate_synapse(train: TrainParams = TrainParams(),
         exact = tm_synapse(grid_ms, plasticity.U, plasticity.tau_D, plasticity.tau_F).amplitude
     else:
         exact = np.ones(len(grid_ms))
+    measured = scaled["I_pA"] if neuron.neuron_model == "voltage clamp" else scaled["v_mV"]
     return SynapseResult(**scaled, spikes_ms=grid_ms[:len(amplitudes)], amplitudes=amplitudes,
                          amplitudes_exact=exact[:len(amplitudes)] if not completed else exact,
-                         post_spikes_ms=np.asarray(post), completed=completed, path=path,
-                         path_note=note)
+                         post_spikes_ms=np.asarray(post),
+                         responses=_responses(measured, arrived), completed=completed,
+                         path=path, path_note=note)
+
+
+def _responses(trace: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The largest deviation of ``trace`` from its value at each start, up to the next one."""
+    ends = np.append(starts[1:], len(trace))
+    out = np.empty(len(starts))
+    for i, (a, b) in enumerate(zip(starts, ends)):
+        change = trace[a:b] - trace[a - 1]  # the sample before the spike's: its baseline
+        out[i] = change[np.argmax(np.abs(change))]
+    return out
 
 
 def _scaled(t_ms, state: dict) -> dict:

@@ -31,7 +31,7 @@ X_PEN = pg.mkPen("#1f77b4", width=2)
 U_PEN = pg.mkPen("#d62728", width=2)
 V_PEN = pg.mkPen("#1f4e9c", width=2)
 I_PEN = pg.mkPen("#2a7d2a", width=2)
-THEORY_PEN = pg.mkPen("#555555", width=1.5, style=2)
+THEORY_PEN = pg.mkPen("#888888", width=1.5, style=2)
 THRESHOLD_PEN = pg.mkPen("#c0392b", width=1.5, style=2)
 MG_COLOURS = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#8c564b")
 MAX_TYPED = 100_000  # characters of typed spike times kept in a session
@@ -155,8 +155,15 @@ the slope negative?</li>
                                   symbolSize=14, symbolBrush=None,
                                   symbolPen=pg.mkPen("#d62728", width=2))
         self.steady_line = pg.InfiniteLine(angle=0, pen=THEORY_PEN, label="",
-                                           labelOpts={"position": 0.8, "color": "#555555"})
+                                           labelOpts={"position": 0.8, "color": "#888888"})
         plot.addItem(self.steady_line)
+        self.amplitudes.add_plot("response", "response", "mV", x_label="presynaptic spike",
+                                 x_unit="", link_x="amp", legend=True)
+        self.amplitudes.add_curve("response", "measured peak", pen=pg.mkPen("#2a7d2a", width=1),
+                                  symbol="s", symbolSize=8, symbolBrush="#2a7d2a")
+        self.amplitudes.add_curve("response", "first × release ratio", pen=THEORY_PEN,
+                                  symbol="o", symbolSize=10, symbolBrush=None,
+                                  symbolPen=pg.mkPen("#888888", width=1.5))
         self.typed = QPlainTextEdit(SynapseView().spike_times)
         self.typed.setToolTip("Spike times in ms for the 'typed' train, separated by commas, "
                               "spaces or lines (paste a column of numbers)")
@@ -254,9 +261,23 @@ the slope negative?</li>
         self.amplitudes.curve("amp", "simulated (brian2)").set(index, result.amplitudes)
         self.amplitudes.curve("amp", "event-exact (tm_synapse)").set(
             np.arange(1, len(result.amplitudes_exact) + 1), result.amplitudes_exact)
+        self._show_responses(result, neuron)
         self.amplitudes.flush()
         self._show_steady_state()
         self.readout.setText(self._summary(result, neuron))
+
+    def _show_responses(self, result: sy.SynapseResult, neuron: sy.NeuronParams) -> None:
+        """Measured response peaks beside the first one scaled by each spike's release: they
+        differ where responses sum or the driving force (or the NMDA block) changes."""
+        clamp = neuron.neuron_model == "voltage clamp"
+        self.amplitudes.plots["response"].setLabel(
+            "left", "clamp current peak (pA)" if clamp else "PSP peak (mV)")
+        n = len(result.responses)
+        index = np.arange(1, n + 1)
+        self.amplitudes.curve("response", "measured peak").set(index, result.responses)
+        if n and result.amplitudes[0] > 0:
+            scaled = result.responses[0] * result.amplitudes / result.amplitudes[0]
+            self.amplitudes.curve("response", "first × release ratio").set(index, scaled)
 
     def _show_steady_state(self) -> None:
         """The analytic steady state of a regular train, as a dashed line."""
