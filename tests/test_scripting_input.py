@@ -23,6 +23,7 @@ from neurodynex_gui.models.coding import rate as coding_rate
 from neurodynex_gui.models.coding import spike_data as coding_spike_data
 from neurodynex_gui.models import cable, compartments, dendrite_runs, dendritic_tree
 from neurodynex_gui.models import adex, exp_if, izhikevich, neural_dynamics, reset_neurons
+from neurodynex_gui.models import presynaptic, receptors, synapses, tsodyks_markram
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
@@ -32,7 +33,8 @@ MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network,
            coding_analysis, coding_circuit, coding_information, coding_population,
            coding_rate, coding_spike_data,
            cable, compartments, dendritic_tree, dendrite_runs,
-           exp_if, adex, izhikevich, neural_dynamics, reset_neurons)
+           exp_if, adex, izhikevich, neural_dynamics, reset_neurons,
+           synapses, receptors, tsodyks_markram, presynaptic)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -70,6 +72,8 @@ NOT_CHECKED = {
     # its I_stim itself; x_inf takes voltages; classify_run a result)
     "adex_euler", "adex_euler_many", "euler", "current_samples", "x_inf", "classify_run",
     "channel_names",
+    # synapses: typed spike times (text), spike times onto a run's grid (a checked dt)
+    "parse_spike_times", "on_grid",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""
@@ -94,6 +98,9 @@ REQUIRED = {  # valid values for arguments without a default
     "nmda": dendritic_tree.NMDAParams(),
     # neuron zoo
     "u": np.linspace(-70.0, -40.0, 4), "spike_times": [20.0, 40.0],
+    # synapses
+    "V_mV": -60.0, "receptor": receptors.ReceptorParams(), "t_ms": [0.0, 1.0],
+    "spike_times_ms": [0.0, 10.0], "rate_Hz": 10.0, "delay_ms": 100.0,
 }
 PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
           "network": rn.NetworkParams, "chaos": rn.NetworkParams,

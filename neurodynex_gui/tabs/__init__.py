@@ -29,6 +29,7 @@ BUILTIN = (
     "neurodynex_gui.tabs.adex_tab:AdExTab",
     "neurodynex_gui.tabs.izhikevich_tab:IzhikevichTab",
     "neurodynex_gui.tabs.neural_dynamics_tab:NeuralDynamicsTab",
+    "neurodynex_gui.tabs.synapses_tab:SynapsesTab",
 )
 
 
