@@ -202,6 +202,24 @@ def test_neuron_type_rates_fast_path_equal_runtime(cache, monkeypatch, neuron_ty
     np.testing.assert_allclose(fast, slow)
 
 
+def test_both_mystery_neurons_at_once_equal_their_runs_one_by_one(cache, monkeypatch):
+    """The tab's run: X and Y as two compiled programs at the same time (fast_path.run_all)."""
+    stimulus = nt.NeuronTypeStimulus(I_amp=0.5, I_tstart=20.0, I_tend=270.0)
+    run = nt.TraceParams(n_amplitudes=4, amplitude_step=0.1, t_end=300.0)
+    for spec in nt.SPECS.values():
+        fast_path.build(nt.MODELS[spec.slug], fast_path.Setup(4, nt.DT_MS, 300.0,
+                                                              ("v", "w", "I_stim")))
+    pair = nt.simulate(stimulus, run)
+    assert pair.completed
+    for name, neuron_type in pair.assignment.items():
+        alone = _runtime(monkeypatch, nt.traces, neuron_type, stimulus,
+                         run.amplitudes(stimulus.I_amp), 300.0)
+        assert pair.traces[name].path == "standalone"
+        assert pair.traces[name].spike_counts() == alone.spike_counts()
+        np.testing.assert_allclose(pair.traces[name].v_mV, alone.v_mV, atol=1e-6)
+    assert max(pair.traces["X"].spike_counts()) > 1 or max(pair.traces["Y"].spike_counts()) > 1
+
+
 def test_precompile_leaves_a_cache_that_the_next_start_uses(empty_cache):
     done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--precompile", "lif"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600,

@@ -25,6 +25,7 @@ beside it and renamed into place, so two app instances never see half a build.
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import contextlib
 import dataclasses
 import functools
@@ -76,11 +77,19 @@ class Model:
     refractory: str | bool = False
     runtime_us_per_step: float = dataclasses.field(default=100.0, compare=False)
     """What a step of one neuron costs on brian2's numpy runtime, the fallback (measured)."""
+    events: tuple = ()
+    """Custom events (name, condition, code): the group runs ``code`` when ``condition``
+    holds (brian2's ``events=`` and ``run_on_event``)."""
+    tables: tuple = ()
+    """Tables the equations and events read (name, size, unit): brian2 TimedArrays of
+    ``size`` values in ``unit`` ("second", "volt", ... or "1") with dt = 1 ms, so that
+    ``name(k*ms)`` is item k; their values are given at run time like a variable's."""
 
     def code(self) -> dict:
-        """What the compiled code depends on."""
+        """What the compiled code depends on (events and tables only where a model has them,
+        so that the builds of the models without keep their folders)."""
         return {key: value for key, value in dataclasses.asdict(self).items()
-                if key != "runtime_us_per_step"}
+                if key != "runtime_us_per_step" and (value or key not in ("events", "tables"))}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -341,10 +350,10 @@ class Build:
     def run(self, setup: Setup, values: dict, should_stop=None) -> Output:
         """Run with ``values`` (variable name -> SI number or per-neuron array) and return
         the first ``setup.duration_ms`` of the results. ``should_stop`` is polled while the
-        program runs; stopping interrupts it, and it returns what it has computed."""
+        program runs; stopping interrupts it, and it returns what it has computed. Runs in
+        several threads at once are safe (each takes its own results folder)."""
         inputs = self.manifest["inputs"]
-        with _results_lock:
-            results = _results_dir()
+        with _results_dir() as results:
             args = [str(self.folder / self.manifest["program"]),
                     "--results_dir", results + os.sep]
             for name, value in values.items():
@@ -383,19 +392,26 @@ class Build:
 
 
 _results_lock = threading.Lock()
-_results: list[str] = []
+_results_free: list[str] = []
 
 
-def _results_dir() -> str:
-    """This process's folder for the results of compiled runs (one run at a time), removed
-    at exit: the programs overwrite their files, so a run costs no folder to create. In
-    memory (/dev/shm) where there is one: a program writes some 40 small files, which took
-    10-150 ms on a disk's file system here against 4-8 ms in memory."""
-    if not _results:
+@contextlib.contextmanager
+def _results_dir():
+    """A folder of this process for the results of one compiled run, reused by the next run
+    (the programs overwrite their files, so a run costs no folder to create) and removed at
+    exit. In memory (/dev/shm) where there is one: a program writes some 40 small files, which
+    took 10-150 ms on a disk's file system here against 4-8 ms in memory."""
+    with _results_lock:
+        folder = _results_free.pop() if _results_free else None
+    if folder is None:
         memory = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-        _results.append(tempfile.mkdtemp(prefix="neurodynex-gui-run-", dir=memory))
-        atexit.register(shutil.rmtree, _results[0], ignore_errors=True)
-    return _results[0]
+        folder = tempfile.mkdtemp(prefix="neurodynex-gui-run-", dir=memory)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    try:
+        yield folder
+    finally:
+        with _results_lock:
+            _results_free.append(folder)
 
 
 def _execute(args: list[str], folder: Path, should_stop) -> bool:
@@ -428,14 +444,34 @@ def run(model: Model, setup: Setup, values: dict, *, on_chunk=None,
     brian2's runtime. A long run that is shown while it runs (``on_chunk``, more than
     STREAM_NEURON_STEPS) stays on the runtime, which streams; the environment variable
     ``NEURODYNEX_GUI_FAST_PATH=off`` keeps every run there."""
+    return run_all([(model, setup, values)], on_chunk=on_chunk, should_stop=should_stop)[0]
+
+
+def run_all(runs: list[tuple[Model, Setup, dict]], *, on_chunk=None,
+            should_stop=None) -> list[tuple[Output | None, str]]:
+    """:func:`run` for each (model, setup, values), the compiled programs all at once (one
+    process each: the cores share them); in order."""
+    found = [_ready(model, setup, on_chunk, should_stop) for model, setup, _ in runs]
+    ready = [index for index, (build, _) in enumerate(found) if build is not None]
+
+    def execute(index: int) -> Output:
+        _, setup, values = runs[index]
+        return found[index][0].run(setup, values, should_stop)
+
+    if len(ready) > 1:
+        with concurrent.futures.ThreadPoolExecutor(len(ready)) as pool:
+            outputs = dict(zip(ready, pool.map(execute, ready)))  # re-raises a failure
+    else:
+        outputs = {index: execute(index) for index in ready}
+    return [(outputs.get(index), note) for index, (_, note) in enumerate(found)]
+
+
+def _ready(model: Model, setup: Setup, on_chunk, should_stop) -> tuple[Build | None, str]:
     if switched_off():
         return None, switched_off()
     if on_chunk is not None and setup.n * setup.steps > STREAM_NEURON_STEPS:
         return None, "a long run, shown while it runs: brian2's runtime streams it"
-    build, note = lookup(model, setup, should_stop=should_stop)
-    if build is None:
-        return None, note
-    return build.run(setup, values, should_stop), ""
+    return lookup(model, setup, should_stop=should_stop)
 
 
 # -- the build, in its own process -----------------------------------------------------------
@@ -451,10 +487,18 @@ def _build_here(model: Model, setup: Setup, folder: Path) -> None:
         all_devices["neurodynex_standalone"] = _device_class()()
         b2.set_device("neurodynex_standalone", directory=str(work), build_on_run=False)
         b2.prefs.codegen.cpp.extra_compile_args_gcc = COMPILE_ARGS
+        tables = {name: b2.TimedArray(np.zeros(size) * (1 if unit == "1" else
+                                                         getattr(b2, unit)),
+                                      dt=1 * b2.ms, name=name)
+                  for name, size, unit in model.tables}
         group = b2.NeuronGroup(setup.n, model.equations, threshold=model.threshold,
                                reset=model.reset, refractory=model.refractory,
                                method=model.method, dt=setup.dt_ms * b2.ms, name="neuron",
-                               namespace={})
+                               namespace=tables,
+                               events={name: condition for name, condition, _ in model.events}
+                               or None)
+        for name, _, code in model.events:
+            group.run_on_event(name, code)
         monitors = []
         if setup.record:
             monitors.append(b2.StateMonitor(group, list(setup.record), record=True,
@@ -468,7 +512,7 @@ def _build_here(model: Model, setup: Setup, folder: Path) -> None:
         b2.get_device().kept_results = frozenset(spec["file"] for spec in outputs.values())
         b2.device.build(directory=str(work), compile=True, run=False, with_output=False)
         manifest = {"program": "main.exe" if os.name == "nt" else "main",
-                    "inputs": _inputs(group), "outputs": outputs}
+                    "inputs": {**_inputs(group), **_table_inputs(tables)}, "outputs": outputs}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         shutil.rmtree(work / "results", ignore_errors=True)
         try:
@@ -541,6 +585,12 @@ def _inputs(group) -> dict:
             for name, var in group.variables.items()
             if isinstance(var, ArrayVariable) and var.owner.name == group.name
             and not var.read_only and not name.startswith("_")}
+
+
+def _table_inputs(tables: dict) -> dict:
+    """The command-line names of the tables' values (brian2's ``name.values``)."""
+    return {name: {"arg": f"{name}.values", "dtype": np.dtype(table.values.dtype).str,
+                   "size": int(table.values.size)} for name, table in tables.items()}
 
 
 def _outputs(monitors) -> dict:
