@@ -97,6 +97,42 @@ def ntype_fi(count=100):
     return rates
 
 
+def adex_run():
+    """AdEx with neurodynex3's defaults (the initial-burst set), 65 pA from 10 ms, 500 ms at
+    the clock the workload's --dt sets (its module sets 0.01 ms on import): the spike count."""
+    dt = b2.defaultclock.dt
+    from neurodynex3.adex_model import AdEx
+    from neurodynex3.tools import input_factory
+
+    b2.defaultclock.dt = dt
+    steps = int(round(500 * b2.ms / dt))
+    current = input_factory.get_step_current(int(round(10 * b2.ms / dt)), steps - 1, dt,
+                                             65 * b2.pA)
+    _, spikes = AdEx.simulate_AdEx_neuron(I_stim=current, simulation_time=500 * b2.ms)
+    return int(spikes.num_spikes)
+
+
+def cable_default():
+    """neurodynex3's default passive cable (200 compartments, 5 ms, its 0.2 nA pulse); the
+    peak potential (mV)."""
+    from neurodynex3.cable_equation import passive_cable
+
+    monitor, _ = passive_cable.simulate_passive_cable()
+    return float(np.max(monitor.v / b2.mV))
+
+
+def cable_long():
+    """5 mm, 1000 compartments, 100 ms, a 0.1 nA step at the middle; the peak (mV)."""
+    from neurodynex3.cable_equation import passive_cable
+    from neurodynex3.tools import input_factory
+
+    current = input_factory.get_step_current(0, 100000, unit_time=b2.us, amplitude=0.1 * b2.nA)
+    monitor, _ = passive_cable.simulate_passive_cable(
+        current_injection_location=[2.5 * b2.mm], input_current=current, length=5 * b2.mm,
+        nr_compartments=1000, simulation_time=100 * b2.ms)
+    return float(np.max(monitor.v / b2.mV))
+
+
 def brunel_run(count=None):
     """neurodynex3's Brunel network with its defaults for ``count`` ms (default 1000); the
     mean rate of the population (Hz)."""
@@ -108,7 +144,7 @@ def brunel_run(count=None):
 
 
 _NEURONS = {}
-WORKLOADS = {"brunel_run": brunel_run, "lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
+WORKLOADS = {"brunel_run": brunel_run, "adex_run": adex_run, "cable_default": cable_default, "cable_long": cable_long, "lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
              "hh_threshold": hh_threshold, "type1_step": lambda: ntype_step(1),
              "type2_step": lambda: ntype_step(2), "ntype_fi": ntype_fi}
 

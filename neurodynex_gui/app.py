@@ -6,6 +6,8 @@
     neurodynex-gui --precompile [MODEL ...]          build the compiled fast path ahead of use
     neurodynex-gui --tab lif [--session F] [--set NAME=VALUE ...] --export OUT.png
                                                      simulate, render without a window, write
+    neurodynex-gui --tab hh [--set NAME=VALUE ...]   open the window on that tab, with values
+                                                     (what neurodynex_gui.show(...) starts)
 """
 from __future__ import annotations
 
@@ -47,7 +49,8 @@ def parse_args(argv):
     parser = _Parser(prog="neurodynex-gui",
                      description="The models of the book Neuronal Dynamics, live.")
     parser.add_argument("--list-tabs", action="store_true", help="print the tab ids and exit")
-    parser.add_argument("--tab", help="tab id for --export (see --list-tabs)")
+    parser.add_argument("--tab", help="tab id for --export, or the tab the window opens on "
+                                      "(see --list-tabs)")
     parser.add_argument("--session", help="session file (*.ndx.json) to load first")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="set a parameter by its scripting name (repeatable)")
@@ -97,7 +100,7 @@ def main(argv=None) -> int:
         for path in install():
             print(f"wrote {path}")
         return 0
-    if args.export or args.animation or args.tab or args.set:
+    if args.export or args.animation or (args.set and not args.tab):
         return export_headless(args)
     return run_window(args)
 
@@ -131,6 +134,15 @@ def run_window(args) -> int:
         print("neurodynex-gui: no display to open the window on (DISPLAY is not set); "
               "the command line export works without one: --help", file=sys.stderr)
         return 1
+    pairs = []
+    if args.tab:  # --tab without --export: the window opens on it with the --set values
+        from .notebook import check_values
+
+        try:
+            pairs = check_values(args.tab, dict(_assignment(text) for text in args.set))
+        except ValueError as error:
+            print(f"neurodynex-gui: error: {error}", file=sys.stderr)
+            return 2
     app = make_application(sys.argv[:1])
     from PyQt5.QtCore import QTimer
 
@@ -144,7 +156,18 @@ def run_window(args) -> int:
     sys.excepthook = window.report_exception
     if args.session:  # from the event loop: whatever happens, a dialog, never a crash
         QTimer.singleShot(0, lambda: window.open_session(args.session))
+    if args.tab:
+        from .notebook import open_on
+
+        QTimer.singleShot(0, lambda: open_on(window, args.tab, pairs))
     return exec_window(app, window)
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise ValueError(f"--set '{text}' is not NAME=VALUE")
+    return name.strip(), value.strip()
 
 
 def exec_window(app, window) -> int:

@@ -110,6 +110,7 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         self._tabs[tab_id] = tab
         tab.message.connect(lambda text, t=tab: self._tab_message(t, text))
         tab.run_failed.connect(self._run_failed)
+        tab.spikes_sent.connect(self.analyse_spikes)
         tab.result_ready.connect(lambda _result, t=tab: presentation.refresh(t))
         tab.tool_ready.connect(lambda _key, _result, t=tab: presentation.refresh(t))
         for panel in tab.findChildren(PlotPanel):
@@ -242,8 +243,11 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
     def _show_exercises(self) -> None:
         tab = self.current_tab
         if tab is not None and hasattr(tab, "exercises"):
+            from .exercise_map import html as notebook_calls
+
             self.exercise_text.setHtml(f"<h3>{tab.title}</h3><p><i>{tab.book_section}</i></p>"
-                                       + (tab.exercises or "<p>No exercises for this tab.</p>"))
+                                       + (tab.exercises or "<p>No exercises for this tab.</p>")
+                                       + notebook_calls(tab.tab_id, tab.tools))
 
     def _tab_changed(self, index) -> None:
         tab_id = self.tab_ids[index]
@@ -293,6 +297,17 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         self.last_error = text  # the tab shows it in its readout, the status bar says which
 
     # -- running ---------------------------------------------------------------------------
+
+    def analyse_spikes(self, data) -> None:
+        """A tab's "Analyse spikes": the first tab that takes spikes (``receive_spikes``, the
+        Coding tab) gets them and is shown."""
+        target = next((t for t in self.tab_ids
+                       if callable(getattr(registry.tab_class(t), "receive_spikes", None))), None)
+        if target is None:
+            self.show_message("No spike-analysis tab is open (the Coding tab is missing)")
+            return
+        self.tab_widget.setCurrentIndex(self.tab_ids.index(target))
+        (self._tabs.get(target) or self._build(target)).receive_spikes(data)
 
     def toggle_run(self) -> None:
         tab = self.current_tab

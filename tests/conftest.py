@@ -15,10 +15,21 @@ os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 # it (in its own cache folder), so that no other test waits for a C++ build
 os.environ["NEURODYNEX_GUI_FAST_PATH"] = "off"
 os.environ["NEURODYNEX_GUI_CACHE"] = os.path.join(_HOME, "cache")
+# the exercise API draws with matplotlib by default (do_plot=True, as the seed): headless and
+# non-blocking in tests (a Qt backend's plt.show() would wait for a window to close)
+os.environ["MPLBACKEND"] = "Agg"
 
 import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Figures drawn by a test (do_plot=True) are closed after it."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
 
 
 @pytest.fixture(scope="session")

@@ -13,33 +13,71 @@ from neurodynex_gui.models import fitzhugh_nagumo as fhn
 from neurodynex_gui.models import hh, hh_model, hopfield as hf, hopfield_network, lif
 from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
 from neurodynex_gui.models import neural_field, rate_network as rn, reaction_diffusion
+from neurodynex_gui.models import exercise, exercise_plots, neuron_type_exercise
 from neurodynex_gui.models import travelling_pulse
+from neurodynex_gui.models.coding import analysis as coding_analysis
+from neurodynex_gui.models.coding import circuit as coding_circuit
+from neurodynex_gui.models.coding import information as coding_information
+from neurodynex_gui.models.coding import population as coding_population
+from neurodynex_gui.models.coding import rate as coding_rate
+from neurodynex_gui.models.coding import spike_data as coding_spike_data
+from neurodynex_gui.models import cable, compartments, dendrite_runs, dendritic_tree
+from neurodynex_gui.models import adex, exp_if, izhikevich, neural_dynamics, reset_neurons
+from neurodynex_gui.models import presynaptic, receptors, synapses, tsodyks_markram
+from neurodynex_gui.models import plasticity, plasticity_class, plasticity_rules
 from neurodynex_gui.models import brunel, spiking_stats
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
 MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network, oja,
            rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse,
+           exercise, exercise_plots, neuron_type_exercise,
+           coding_analysis, coding_circuit, coding_information, coding_population,
+           coding_rate, coding_spike_data,
+           cable, compartments, dendritic_tree, dendrite_runs,
+           exp_if, adex, izhikevich, neural_dynamics, reset_neurons,
+           synapses, receptors, tsodyks_markram, presynaptic,
+           plasticity, plasticity_class, plasticity_rules,
            brunel, spiking_stats)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
     "get_spiketimes", "rates", "steady_states", "time_constants", "principal_axis",
     "angle_error_deg", "weight_norm", "plot_oja_trace", "text_to_grid", "grid_to_text",
-    "load_alphabet", "simulate_many",
+    "load_alphabet", "simulate_many", "fit_length_constant", "fit_charging_time_constant",
+    "fit_decay_time_constant", "membrane_capacitance_nF", "leak_conductance_uS",
+    "axial_conductance_uS", "measurements",
     "transfer", "transfer_slope", "f_arguments", "square_matrix", "sigmoid",
     "active_width", "bump_width", "centre_of_mass", "convolve", "dominant_wavelength",
-    "front_position", "front_speed", "measured_pulse", "reaction",
+    "front_position", "front_speed", "measured_pulse", "reaction", "bimodality",
     # kernel_params are checked when they become KernelParams (kernel_params_from)
     "kernel", "kernel_integral", "kernel_transform", "pattern_wavelength", "kernel_params_from",
     "f_params_from", "activation",
     # no numeric argument
     "prepare", "shuffle",
     # plumbing a model module shares with its tools (called with checked values)
-    "brian_target", "tool_network", "tool_setup", "run_setup", "run_values", "spec_of",
+    "brian_target", "tool_network", "integrate", "tool_setup", "run_setup", "run_values", "spec_of",
     "grid", "input_profiles", "integrate_field", "kernel_spectrum",
     # text
     "updates_text",
+    # figures of the caller's data (the exercise API's plots)
+    "plot_data", "rec_to_tuple", "lif_figure", "hh_figure", "neuron_type_figure", "flow_figure",
+    "hopfield_figure", "oja_figure",
+    # the exercise API's argument plumbing (each raises a ParamError naming the argument)
+    "as_current", "simtime_ms", "check_flag", "pyplot", "run_neuron",
+    # coding: spike data, samples, probability tables and graphs in (any values are data)
+    "as_spike_data", "couple", "isis", "cv", "fano_factor", "fano_curve", "spike_phases",
+    "angle_difference", "log_posterior", "population_vector", "von_mises_tuning", "entropy",
+    "binary_entropy", "joint_table", "panzeri_treves_bias", "channel_capacity", "adjacency",
+    "to_graph", "motif_counts", "connectivity",
+    # coding: files
+    "save_spikes", "load_spikes", "save_nwb", "load_nwb",
+    # neuron zoo plumbing, called with checked values (reset_neurons.current_samples checks
+    # its I_stim itself; x_inf takes voltages; classify_run a result)
+    "adex_euler", "adex_euler_many", "euler", "current_samples", "x_inf", "classify_run",
+    "channel_names",
+    # synapses: typed spike times (text), spike times onto a run's grid (a checked dt)
+    "parse_spike_times", "on_grid",
     # spike trains in, numbers out (spiking_stats); a name of brunel.REGIMES
     "isi_cv", "fano_factor", "synchrony", "power_spectrum", "spike_statistics", "regime_params",
     # keyword arguments checked by BrunelParams.from_dict (a ParamError naming the field)
@@ -55,9 +93,30 @@ REQUIRED = {  # valid values for arguments without a default
     "v0": 0.0, "w0": 0.0, "I_amp": 0.5, "W": np.eye(3), "I_ext": 0.0, "I": [1.0, 0.5],
     "wc": rn.WilsonCowanParams(), "seed": 1, "levels": np.ones(8), "c": 0.1, "width": 5.0,
     "D": 1.0, "r": 1.0, "a": 0.25,
+    # coding
+    "rate": lambda t: 0 * t + 10.0, "t_end": 100.0, "times": np.array([1.0, 2.0]),
+    "n_units": 2, "n_trials": 2, "trial_ms": 50.0, "rate_max": 10.0, "s": [0, 1, 0, 1],
+    "x": np.arange(20) % 2, "y": np.arange(20) % 3,
+    "tuning": np.ones((4, 2)), "counts": np.ones(2), "window_ms": 50.0, "n": 10, "p": 0.1,
+    "data": coding_spike_data.SpikeData([1.0], [0], 10.0),
+    # dendrites
+    "v": np.array([-70.0, 0.0]), "t": np.array([1.0, 2.0]),
+    "show": dendrite_runs.ShowParams(), "cable": cable.CableParams(),
+    "injection": cable.InjectionParams(), "tree": dendritic_tree.TreeParams(),
+    "nmda": dendritic_tree.NMDAParams(),
+    # neuron zoo
+    "u": np.linspace(-70.0, -40.0, 4), "spike_times": [20.0, 40.0],
+    # synapses
+    "V_mV": -60.0, "receptor": receptors.ReceptorParams(), "t_ms": [0.0, 1.0],
+    "spike_times_ms": [0.0, 10.0], "rate_Hz": 10.0, "delay_ms": 100.0,
+    "pre_spikes": [np.array([1.0])], "post_spikes": None, "initial_weights": [0.5],
+    "time_span": 10.0, "dt_ms": 10.0, "r_pre": 1.0, "r_post": 1.0, "W0": [0.1],
+    "pre_ms": [0.0], "post_ms": [1.0],
 }
 PARAMS = {"fitzhugh_nagumo": fhn.FHNParams, "hopfield": hf.HopfieldParams,
-          "network": rn.NetworkParams, "chaos": rn.NetworkParams}
+          "network": rn.NetworkParams, "chaos": rn.NetworkParams,
+          "population": coding_population.PopulationParams,
+          "spike_data": coding_spike_data.SourceParams}
 """The ``params`` a module's tool functions require."""
 
 
@@ -194,6 +253,13 @@ def test_any_refused_value_raises_a_param_error_naming_the_argument(no_simulatio
     (lambda: rn.simulate_rates(np.eye(2), 0.0, tau=1.0, dt=2.0), "dt"),  # unstable Euler
     (lambda: rn.lyapunov_exponent(np.eye(2), t_end=math.inf), "t_end"),
     (lambda: rn.winner_take_all([1.0, 0.5], alpha=-1.0), "alpha"),
+    (lambda: coding_rate.psth([1.0], 100.0, window_ms=0.0), "window_ms"),
+    (lambda: coding_rate.psth([1.0], math.nan), "t_end"),
+    (lambda: coding_information.mutual_information([0], [1], correction="bogus"), "correction"),
+    (lambda: coding_information.transfer_entropy([0, 1] * 5, [1, 0] * 5, lag=0), "lag"),
+    (lambda: coding_circuit.random_graph(10, p=2.0), "p"),
+    (lambda: coding_spike_data.poisson_spikes(n_units=10 ** 9), "n_units"),
+    (lambda: coding_analysis.analyse(rate=coding_population.PopulationParams()), "rate"),
 ])
 def test_the_reported_nonsense_is_refused(no_simulation, make_call, argument):
     with pytest.raises(ValueError, match=f"^{argument}: "):
@@ -234,7 +300,7 @@ def test_hopfield_runs_or_refuses_naming_the_argument(N, P, ratio, t_max, mu, fl
     try:
         net = hf.HopfieldNetwork(N, seed=0)
         net.make_pattern(P, ratio)
-        run = net.run(t_max=t_max, mu=mu, flip_ratio=flip_ratio)
+        run = net.run(t_max=t_max, mu=mu, flip_ratio=flip_ratio, do_plot=False)
     except ValueError as error:
         assert isinstance(error, ParamError)
         assert error.name in ("N", "P", "ratio", "t_max", "mu", "flip_ratio")

@@ -114,7 +114,7 @@ def network(key: tuple, equations: str, n: int, *, dt_ms: float, threshold: str 
             record: tuple[str, ...] = (), record_dt_ms: float | None = None,
             spikes: bool = True, check_ms: float = 1.0, target: str | None = None,
             name: str | None = None, sample: tuple[str, ...] = (), sample_every: int = 1,
-            one_clock: bool = False) -> Built:
+            one_clock: bool = False, events: tuple = (), tables: dict | None = None) -> Built:
     """The network for ``key`` in its initial state, built on first use.
 
     ``equations`` may use ``I_stim`` (amp), the shared stimulus. ``record`` names the variables
@@ -128,6 +128,11 @@ def network(key: tuple, equations: str, n: int, *, dt_ms: float, threshold: str 
     :class:`Sampler` takes every ``sample_every`` steps instead of a StateMonitor. With
     ``one_clock`` (implied by ``sample``) the streaming hook runs on the group's clock, so the
     whole network has one clock: brian2's cheapest loop.
+
+    ``events`` are custom events (name, condition, code) the group runs code on; ``tables``
+    (name -> brian2 TimedArray) are what its equations and events read (change a table's
+    values in place between runs). Both are part of the network's structure: give them a
+    ``key`` of their own.
     """
     built = _networks.get(key)
     if built is not None:
@@ -139,7 +144,11 @@ def network(key: tuple, equations: str, n: int, *, dt_ms: float, threshold: str 
     code = {} if target is None else {"codeobj_class": _code_object_class(target)}
     group = b2.NeuronGroup(n, equations + BRIAN_EQUATIONS, threshold=threshold, reset=reset,
                            refractory=refractory, method=method, dt=dt_ms * b2.ms,
-                           name=f"{name}_group", namespace={}, **code)
+                           name=f"{name}_group", namespace=dict(tables or {}),
+                           events={event: condition for event, condition, _ in events} or None,
+                           **code)
+    for event, _, event_code in events:
+        group.run_on_event(event, event_code)
     state = (b2.StateMonitor(group, list(record), record=True, name=f"{name}_state",
                              dt=(record_dt_ms or dt_ms) * b2.ms, **code) if record else None)
     spike_monitor = b2.SpikeMonitor(group, name=f"{name}_spikes", **code) if spikes else None

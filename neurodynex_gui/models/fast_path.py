@@ -77,11 +77,19 @@ class Model:
     refractory: str | bool = False
     runtime_us_per_step: float = dataclasses.field(default=100.0, compare=False)
     """What a step of one neuron costs on brian2's numpy runtime, the fallback (measured)."""
+    events: tuple = ()
+    """Custom events (name, condition, code): the group runs ``code`` when ``condition``
+    holds (brian2's ``events=`` and ``run_on_event``)."""
+    tables: tuple = ()
+    """Tables the equations and events read (name, size, unit): brian2 TimedArrays of
+    ``size`` values in ``unit`` ("second", "volt", ... or "1") with dt = 1 ms, so that
+    ``name(k*ms)`` is item k; their values are given at run time like a variable's."""
 
     def code(self) -> dict:
-        """What the compiled code depends on."""
+        """What the compiled code depends on (events and tables only where a model has them,
+        so that the builds of the models without keep their folders)."""
         return {key: value for key, value in dataclasses.asdict(self).items()
-                if key != "runtime_us_per_step"}
+                if key != "runtime_us_per_step" and (value or key not in ("events", "tables"))}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -479,10 +487,18 @@ def _build_here(model: Model, setup: Setup, folder: Path) -> None:
         all_devices["neurodynex_standalone"] = _device_class()()
         b2.set_device("neurodynex_standalone", directory=str(work), build_on_run=False)
         b2.prefs.codegen.cpp.extra_compile_args_gcc = COMPILE_ARGS
+        tables = {name: b2.TimedArray(np.zeros(size) * (1 if unit == "1" else
+                                                         getattr(b2, unit)),
+                                      dt=1 * b2.ms, name=name)
+                  for name, size, unit in model.tables}
         group = b2.NeuronGroup(setup.n, model.equations, threshold=model.threshold,
                                reset=model.reset, refractory=model.refractory,
                                method=model.method, dt=setup.dt_ms * b2.ms, name="neuron",
-                               namespace={})
+                               namespace=tables,
+                               events={name: condition for name, condition, _ in model.events}
+                               or None)
+        for name, _, code in model.events:
+            group.run_on_event(name, code)
         monitors = []
         if setup.record:
             monitors.append(b2.StateMonitor(group, list(setup.record), record=True,
@@ -496,7 +512,7 @@ def _build_here(model: Model, setup: Setup, folder: Path) -> None:
         b2.get_device().kept_results = frozenset(spec["file"] for spec in outputs.values())
         b2.device.build(directory=str(work), compile=True, run=False, with_output=False)
         manifest = {"program": "main.exe" if os.name == "nt" else "main",
-                    "inputs": _inputs(group), "outputs": outputs}
+                    "inputs": {**_inputs(group), **_table_inputs(tables)}, "outputs": outputs}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         shutil.rmtree(work / "results", ignore_errors=True)
         try:
@@ -569,6 +585,12 @@ def _inputs(group) -> dict:
             for name, var in group.variables.items()
             if isinstance(var, ArrayVariable) and var.owner.name == group.name
             and not var.read_only and not name.startswith("_")}
+
+
+def _table_inputs(tables: dict) -> dict:
+    """The command-line names of the tables' values (brian2's ``name.values``)."""
+    return {name: {"arg": f"{name}.values", "dtype": np.dtype(table.values.dtype).str,
+                   "size": int(table.values.size)} for name, table in tables.items()}
 
 
 def _outputs(monitors) -> dict:

@@ -9,6 +9,12 @@ w = u - u^3 + I (du/dt = 0) and w = 2 u + a (dw/dt = 0). The fixed point is the 
 root of u^3 + u + a - I = 0; it loses stability (Hopf) where the trace of the Jacobian,
 1 - 3 u^2 - eps/2, vanishes, i.e. at u^2 = (1 - eps/2) / 3.
 
+The broader note's form (a choice of ``form``, with its own ``b``):
+
+    dV/dt = V - V^3/3 - w + I,   dw/dt = eps (b V - w + a)
+
+with nullclines w = V - V^3/3 + I and w = b V + a; for b < 1 it can have three fixed points.
+
 Trajectories are integrated with scipy (LSODA via odeint): for a 2-D ODE this takes a few
 milliseconds, far less than brian2's set-up alone, so brian2 is not used here.
 The function names and arguments follow neurodynex3.phase_plane_analysis.fitzhugh_nagumo; the
@@ -29,6 +35,9 @@ W_LIM = (-2.5, 5.5)
 DT_OUT = 0.1
 
 
+FORMS = ("exercise", "note")
+
+
 @dataclasses.dataclass(frozen=True)
 class FHNParams(Params):
     I_ext: float = param(0.0, "input I", min=-10.0, max=10.0, step=0.05, decimals=3,
@@ -36,13 +45,19 @@ class FHNParams(Params):
     eps: float = param(0.1, "ε (time-scale ratio)", min=0.001, max=10.0, step=0.01, decimals=3,
                        help="inverse time constant of the recovery variable w")
     a: float = param(2.0, "a (w-nullcline offset)", min=-10.0, max=10.0, step=0.1, decimals=3,
-                     help="offset of the w-nullcline w = 2 u + a")
+                     help="offset of the w-nullcline w = 2 u + a (the note's form: w = b V + a)")
     v0: float = param(0.0, "initial u", min=-10.0, max=10.0, step=0.1, decimals=3,
                       help="initial value of u (the seed's v) for the trajectory of Run")
     w0: float = param(0.0, "initial w", min=-10.0, max=10.0, step=0.1, decimals=3,
                       help="initial value of w for the trajectory of Run")
     tend: float = param(500.0, "duration", min=1.0, max=10000.0, step=10.0, decimals=1,
                         help="integration time of every trajectory (dimensionless time)")
+    form: str = param(FORMS[0], "equations", choices=FORMS,
+                      help="the exercise's du/dt = u(1 - u²) - w + I, dw/dt = ε(u - w/2 + a/2), "
+                           "or the note's dV/dt = V - V³/3 - w + I, dw/dt = ε(b V - w + a)")
+    b: float = param(0.8, "b (w-nullcline slope)", min=-10.0, max=10.0, step=0.05, decimals=3,
+                     show_when=("form", (FORMS[1],)),
+                     help="the note's form: slope of the w-nullcline w = b V + a")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,32 +82,49 @@ class FlowInputs(Params):
                    help="the flow is computed on an n x n grid")
 
 
+def _coefficients(p):
+    """(c3, g, B): du/dt = u - c3 u^3 - w + I and dw/dt = eps g (B u - w + a) in both forms."""
+    if getattr(p, "form", FORMS[0]) == FORMS[1]:
+        return 1.0 / 3.0, 1.0, p.b
+    return 1.0, 0.5, 2.0
+
+
 def _rhs(v, w, p):
-    return v * (1.0 - v * v) - w + p.I_ext, p.eps * (v - 0.5 * w + 0.5 * p.a)
+    c3, g, B = _coefficients(p)
+    return v - c3 * v * v * v - w + p.I_ext, p.eps * g * (B * v - w + p.a)
 
 
 def _jacobian(v, _w, p):
-    return [[1.0 - 3.0 * v * v, -1.0], [p.eps, -0.5 * p.eps]]
+    c3, g, B = _coefficients(p)
+    return [[1.0 - 3.0 * c3 * v * v, -1.0], [p.eps * g * B, -g * p.eps]]
 
 
 def _equilibria(p):
-    roots = np.roots([1.0, 0.0, 1.0, p.a - p.I_ext])
+    c3, _g, B = _coefficients(p)
+    roots = np.roots([c3, 0.0, B - 1.0, p.a - p.I_ext])
     real = roots[np.abs(roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(roots))].real
-    return [(v, 2.0 * v + p.a) for v in real]
+    return [(v, B * v + p.a) for v in sorted(real)]
 
 
 def _stability(p):
-    """Trace of the Jacobian at the fixed point (its determinant is always positive)."""
-    (v, _w), = _equilibria(p)
-    return 1.0 - 3.0 * v * v - 0.5 * p.eps
+    """Trace of the Jacobian at the fixed point (its determinant is positive when the fixed
+    point is unique); with several fixed points, the largest real part of the eigenvalues at
+    the most stable one."""
+    points = _equilibria(p)
+    if len(points) == 1:
+        (v, w), = points
+        J = _jacobian(v, w, p)
+        return J[0][0] + J[1][1]
+    return min(float(np.max(np.linalg.eigvals(np.array(_jacobian(v, w, p), float)).real))
+               for v, w in points)
 
 
 FHN = PlanarModel(
     name="FitzHugh-Nagumo", rhs=_rhs, x_name="v", y_name="w", x_label="u", y_label="w",
     x_unit="dimensionless", y_unit="dimensionless", t_unit="dimensionless",
     jacobian=_jacobian,
-    x_nullcline=lambda v, p: v - v**3 + p.I_ext,
-    y_nullcline=lambda v, p: 2.0 * v + p.a,
+    x_nullcline=lambda v, p: v - _coefficients(p)[0] * v**3 + p.I_ext,
+    y_nullcline=lambda v, p: _coefficients(p)[2] * v + p.a,
     equilibria=_equilibria, stability=_stability,
 )
 
@@ -162,3 +194,19 @@ def get_jacobian(v0, w0, eps=0.1):
 def get_flow(I=0., eps=0.1, a=2.0, vlim=V_LIM, wlim=W_LIM, n=20, *, I_ext=None):
     """Flow field on an n x n grid: (V, W, dV, dW) arrays, as drawn by the seed's plot_flow."""
     return flow_field(FHN, FHNParams(I_ext=_current(I, I_ext), eps=eps, a=a), vlim, wlim, n)
+
+
+@checked(FHNParams, I="I_ext")
+def plot_flow(I=0., eps=0.1, a=2.0, *, I_ext=None, show=True):
+    """Draw the flow field (arrows coloured by speed) and both nullclines, v in [-2.5, 2.5]
+    and w in [-2.5, 5.5], with matplotlib: the seed's ``plot_flow``; returns the figure
+    (``show`` calls ``plt.show()``)."""
+    from .exercise import check_flag
+    from .exercise_plots import flow_figure
+
+    check_flag(show, "show")
+    params = FHNParams(I_ext=_current(I, I_ext), eps=eps, a=a)
+    V, W, dV, dW = flow_field(FHN, params, V_LIM, W_LIM, 25)
+    v = np.linspace(*V_LIM, 201)
+    return flow_figure(V, W, dV, dW, v, FHN.x_nullcline(v, params), FHN.y_nullcline(v, params),
+                       params.I_ext, show=show)

@@ -11,10 +11,12 @@ first few spikes after the onset of a step do not count.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
 from . import fast_path
+from .exercise import as_current, simtime_ms
 from .hh_model import (NEURONS_PER_ROUND, PRESETS, TOOL_MODEL, HH_Ramp, HH_Sinus, HH_Step,
                        HHParams, HHResult, HHStimulus, RestingState, brian_target, fast_builds,
                        initial_state, ionic_currents, prepare, rates, resting_state,
@@ -22,6 +24,7 @@ from .hh_model import (NEURONS_PER_ROUND, PRESETS, TOOL_MODEL, HH_Ramp, HH_Sinus
                        tool_setup)
 from .params import ParamError, Params, checked, param
 from .search import Brackets, lowest_firing
+from .spikes import get_spiketimes
 from .sweep import SweepResult
 
 __all__ = ["HHParams", "HHStimulus", "HHResult", "RestingState", "PRESETS", "simulate",
@@ -29,7 +32,73 @@ __all__ = ["HHParams", "HHStimulus", "HHResult", "RestingState", "PRESETS", "sim
            "ionic_currents", "resting_state", "initial_state", "prepare", "fast_builds",
            "min_step_amplitude", "repetitive_threshold", "gNa_scan", "rebound_threshold",
            "ramp_threshold", "ThresholdInputs", "RepetitiveInputs", "GNaScanInputs",
-           "ReboundInputs", "RampInputs"]
+           "ReboundInputs", "RampInputs", "HH_Neuron", "plot_data"]
+
+
+# -- the seed's HH_Neuron and plot_data ------------------------------------------------------
+
+@checked(HHParams, curr=None, simtime=None, dt=None)
+def HH_Neuron(curr, simtime, dt=0.1, *, params: HHParams = HHParams()) -> HHResult:
+    """Run the squid axon (or ``params``'s) from rest with any input current, as the seed's
+    ``HH_Neuron(curr, simtime)``: ``curr`` in uA (an array sampled every ``dt`` ms, a number,
+    a Current or a brian2 TimedArray), ``simtime`` in seconds.
+
+    Integrated in numpy with brian2's exponential Euler step of ``params.dt`` (every variable
+    advanced with the others held at the step's start, the current at the step's start);
+    traces are kept every ``params.record_dt``, spikes are upward crossings of
+    ``params.spike_level``, as in ``simulate``.
+    """
+    from .lif import _positive
+
+    current = as_current(curr, "uA", _positive(dt, "dt"), 1e4)
+    tend = simtime_ms(simtime, HHParams.meta("tend").max, params.dt)
+    return _integrate(params, current, tend)
+
+
+def _integrate(params: HHParams, current, tend_ms: float) -> HHResult:
+    dt, every = params.dt, params.sample_every
+    steps = int(round(tend_ms / dt))
+    drive = current.at(np.arange(steps) * dt)
+    g_Na, g_K, g_L, C = params.g_Na_effective, params.g_K, params.g_L, params.C
+    E_Na, E_K, E_L = params.E_Na, params.E_K, params.E_L
+    v, m, n, h = initial_state(params)
+    kept = np.empty(((steps + every - 1) // every, 4))
+    exp, expm1 = math.exp, math.expm1
+    for i in range(steps):
+        if i % every == 0:
+            kept[i // every] = v, m, n, h
+        x_m, x_n = (25.0 - v) / 10.0, (10.0 - v) / 10.0
+        a_m = x_m / expm1(x_m) if abs(x_m) > 1e-8 else 1.0
+        a_n = 0.1 * x_n / expm1(x_n) if abs(x_n) > 1e-8 else 0.1
+        b_m, b_n = 4.0 * exp(-v / 18.0), 0.125 * exp(-v / 80.0)
+        a_h, b_h = 0.07 * exp(-v / 20.0), 1.0 / (1.0 + exp((30.0 - v) / 10.0))
+        sodium, potassium = g_Na * m ** 3 * h, g_K * n ** 4
+        total = sodium + potassium + g_L
+        v_inf = (sodium * E_Na + potassium * E_K + g_L * E_L + drive[i]) / total
+        v_new = v_inf + (v - v_inf) * exp(-dt * total / C)
+        m = a_m / (a_m + b_m) + (m - a_m / (a_m + b_m)) * exp(-dt * (a_m + b_m))
+        n = a_n / (a_n + b_n) + (n - a_n / (a_n + b_n)) * exp(-dt * (a_n + b_n))
+        h = a_h / (a_h + b_h) + (h - a_h / (a_h + b_h)) * exp(-dt * (a_h + b_h))
+        v = v_new
+    t = np.arange(len(kept)) * every * dt
+    return HHResult(t_ms=t, vm_mV=kept[:, 0], I_e_uA=current.at(t), m=kept[:, 1],
+                    n=kept[:, 2], h=kept[:, 3],
+                    spikes_ms=get_spiketimes(t, kept[:, 0], params.spike_level), params=params,
+                    rest=resting_state(params), target="numpy loop",
+                    path_note="HH_Neuron integrates in numpy (exponential Euler)")
+
+
+def plot_data(rec, title=None, show=True):
+    """Draw vm (mV), m, n, h and I (uA) of a run (``HH_Step``, ``HH_Neuron``... or a brian2
+    StateMonitor recording vm, I_e, m, n, h) with matplotlib; returns the figure."""
+    from .exercise_plots import hh_figure
+
+    if hasattr(rec, "vm_mV"):
+        values = rec.t_ms, rec.vm_mV, rec.m, rec.n, rec.h, rec.I_e_uA
+    else:  # a brian2 StateMonitor: SI values
+        values = (np.asarray(rec.t) * 1e3, np.asarray(rec.vm[0]) * 1e3, np.asarray(rec.m[0]),
+                  np.asarray(rec.n[0]), np.asarray(rec.h[0]), np.asarray(rec.I_e[0]) * 1e6)
+    return hh_figure(*values, title=title, show=show)
 
 
 # -- the exercise's questions ----------------------------------------------------------------

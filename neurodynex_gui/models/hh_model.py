@@ -19,6 +19,7 @@ import functools
 import numpy as np
 
 from . import fast_path
+from .exercise import check_flag
 from .params import ParamError, Params, checked, param
 from .spikes import get_spiketimes
 from .stimulus import BRIAN_EQUATIONS, si_values, stimulus_class
@@ -426,35 +427,52 @@ def _trace(t_ms, vm_volt, m, n, h, stimulus) -> dict[str, np.ndarray]:
 
 
 @checked(HHParams, HHStimulus)
-def HH_Step(I_tstart=20, I_tend=180, I_amp=7, tend=200, do_plot=False) -> HHResult:
-    """A step current (uA) from ``I_tstart`` to ``I_tend`` (ms); ``do_plot`` is ignored."""
-    return simulate(HHParams(tend=float(tend)),
-                    HHStimulus(kind="step", I_tstart=float(I_tstart), I_tend=float(I_tend),
-                               I_amp=float(I_amp)))
+def HH_Step(I_tstart=20, I_tend=180, I_amp=7, tend=200, do_plot=True) -> HHResult:
+    """A step current (uA) from ``I_tstart`` to ``I_tend`` (ms); ``do_plot`` draws vm, m, n, h
+    and I (``hh.plot_data``) and keeps the figure as ``result.figure``."""
+    check_flag(do_plot, "do_plot")
+    return _plotted(simulate(HHParams(tend=float(tend)),
+                             HHStimulus(kind="step", I_tstart=float(I_tstart),
+                                        I_tend=float(I_tend), I_amp=float(I_amp))),
+                    do_plot, "Step current")
 
 
 @checked(HHParams, HHStimulus, dt="record_dt")
 def HH_Sinus(I_freq=0.01, I_offset=0.5, I_amp=7.0, tend=600, dt=0.1,
-             do_plot=False) -> HHResult:
+             do_plot=True) -> HHResult:
     """I_offset + I_amp sin(2 pi I_freq t) (uA, I_freq in kHz) during the whole run.
 
     ``dt`` is the sampling interval of the traces, as in the exercise package (where it
-    sampled the current); the integration step stays HHParams().dt.
+    sampled the current); the integration step stays HHParams().dt. ``do_plot`` as HH_Step.
     """
-    return simulate(HHParams(tend=float(tend), record_dt=float(dt)),
-                    HHStimulus(kind="sinusoid", I_tstart=0.0, I_tend=float(tend) + 1.0,
-                               I_freq=float(I_freq), I_offset=float(I_offset),
-                               I_amp=float(I_amp)))
+    check_flag(do_plot, "do_plot")
+    return _plotted(simulate(HHParams(tend=float(tend), record_dt=float(dt)),
+                             HHStimulus(kind="sinusoid", I_tstart=0.0, I_tend=float(tend) + 1.0,
+                                        I_freq=float(I_freq), I_offset=float(I_offset),
+                                        I_amp=float(I_amp))),
+                    do_plot, "Sinusoidal current")
 
 
 @checked(HHParams, HHStimulus, dt="record_dt")
 def HH_Ramp(I_tstart=30, I_tend=270, I_amp=20.0, tend=300, dt=0.1,
-            do_plot=False) -> HHResult:
+            do_plot=True) -> HHResult:
     """A current rising linearly from 0 at ``I_tstart`` to ``I_amp`` (uA) at ``I_tend``, then
-    0; ``dt`` is the sampling interval of the traces (see ``HH_Sinus``)."""
-    return simulate(HHParams(tend=float(tend), record_dt=float(dt)),
-                    HHStimulus(kind="ramp", I_tstart=float(I_tstart), I_tend=float(I_tend),
-                               I_amp=float(I_amp)))
+    0; ``dt`` is the sampling interval of the traces (see ``HH_Sinus``); ``do_plot`` as
+    HH_Step."""
+    check_flag(do_plot, "do_plot")
+    return _plotted(simulate(HHParams(tend=float(tend), record_dt=float(dt)),
+                             HHStimulus(kind="ramp", I_tstart=float(I_tstart),
+                                        I_tend=float(I_tend), I_amp=float(I_amp))),
+                    do_plot, "Ramp current")
+
+
+def _plotted(result: HHResult, do_plot: bool, title: str) -> HHResult:
+    if do_plot:
+        from .exercise_plots import hh_figure
+
+        result.figure = hh_figure(result.t_ms, result.vm_mV, result.m, result.n, result.h,
+                                  result.I_e_uA, title)
+    return result
 
 
 def _compile_cython() -> None:

@@ -374,22 +374,33 @@ class HopfieldNetwork:
 
     @checked(HopfieldParams)
     def run(self, t_max: int = 20, mu: int = 0, flip_ratio: float = 0.0,
-            do_plot: bool = False) -> HopfieldRun:
+            do_plot: bool = True) -> HopfieldRun:
         """Start from pattern ``mu`` with a fraction ``flip_ratio`` of pixels flipped and update
         until a fixed point or ``t_max`` updates.
 
-        Returns the history (states, overlaps with every pattern, energy). ``do_plot`` prints
-        the overlap with pattern ``mu`` per step and the final state as text.
+        Returns the history (states, overlaps with every pattern, energy). ``do_plot`` (the
+        seed's default) draws the state at up to six steps above the overlaps with every
+        pattern against time (matplotlib); the figure is ``plot_run(result, mu)``'s.
         Raises RuntimeError if no pattern is stored and IndexError unless 0 <= mu < P.
         """
+        from .exercise import check_flag
+
+        check_flag(do_plot, "do_plot")
         self.cue(mu, flip_ratio)
-        steps = list(self.iterate(t_max))
-        result = HopfieldRun.from_steps(steps)
+        result = HopfieldRun.from_steps(list(self.iterate(t_max)))
         if do_plot:
-            for s in steps:
-                print(f"t = {s.t:3d}   m = {s.overlaps[mu]:+.3f}   E = {s.energy:.3f}")
-            print("\n".join(grid_to_text(self.grid())))
+            self.plot_run(result, mu)
         return result
+
+    def plot_run(self, result: HopfieldRun, mu: int = 0, show: bool = True):
+        """Draw a run: the N x N state at up to six steps from the cue to the end, and the
+        overlaps with every pattern (the cued one thick) against the number of updates."""
+        from .exercise_plots import hopfield_figure
+
+        picked = np.unique(np.linspace(0, len(result.states) - 1, 6).round().astype(int))
+        grids = [result.states[t].reshape(self.N, self.N) for t in picked]
+        return hopfield_figure(grids, picked.tolist(), result.overlaps, mu,
+                               title=result.describe(mu), show=show)
 
     # -- internals
 

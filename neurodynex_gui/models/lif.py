@@ -3,17 +3,21 @@
     tau dv/dt = -(v - v_rest) + R I(t);  v > theta: spike, v <- v_reset, refractory period
 
 The scripting API follows the exercise package: ``LIF_Step``, ``LIF_Sinus``,
-``get_spiketimes``, and the exercise's three questions as functions (``min_step_amplitude``,
+``LIF_Neuron`` (any input current), ``plot_data``, ``get_spiketimes``, and the exercise's
+three questions as functions (``min_step_amplitude``,
 ``fi_curve``, ``sinus_response``), each one vectorised brian2 run with a neuron per value.
 brian2 is imported only when a simulation runs.
 """
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 
 import numpy as np
 
 from . import fast_path
+from .exercise import as_current, check_flag, simtime_ms
 from .params import ParamError, Params, checked, param
 from .search import SearchInputs, lowest_firing
 from .spikes import get_spiketimes, rate_from_isi
@@ -21,7 +25,8 @@ from .stimulus import BRIAN_EQUATIONS, si_values, stimulus_class
 from .sweep import SweepResult
 
 __all__ = ["LIFParams", "LIFStimulus", "LIFResult", "PRESETS", "simulate", "LIF_Step",
-           "LIF_Sinus", "get_spiketimes", "min_step_amplitude", "fi_curve", "sinus_response",
+           "LIF_Sinus", "LIF_Neuron", "plot_data", "get_spiketimes", "min_step_amplitude",
+           "fi_curve", "sinus_response",
            "firing_rate", "MinAmplitudeInputs", "FICurveInputs", "SinusResponseInputs"]
 
 
@@ -193,20 +198,90 @@ def simulate(params: LIFParams = LIFParams(), stimulus=LIFStimulus(), *, on_chun
 
 
 @checked(LIFParams, LIFStimulus)
-def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=False) -> LIFResult:
-    """A step current into the exercise-package neuron (``do_plot`` is accepted and ignored)."""
-    return simulate(LIFParams(tend=float(tend)),
-                    LIFStimulus(kind="step", I_tstart=float(I_tstart), I_tend=float(I_tend),
-                                I_amp=float(I_amp)))
+def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=True) -> LIFResult:
+    """A step current (nA) from ``I_tstart`` to ``I_tend`` (ms) into the exercise-package
+    neuron; ``do_plot`` draws v and I (``plot_data``) and keeps the figure as
+    ``result.figure``."""
+    check_flag(do_plot, "do_plot")
+    result = simulate(LIFParams(tend=float(tend)),
+                      LIFStimulus(kind="step", I_tstart=float(I_tstart), I_tend=float(I_tend),
+                                  I_amp=float(I_amp)))
+    return _plotted(result, do_plot, "Step current")
 
 
 @checked(LIFParams, LIFStimulus)
-def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=0.1, do_plot=False):
-    """A sinusoidal current (I_freq in kHz) during the whole run (``do_plot`` is ignored)."""
-    return simulate(LIFParams(tend=float(tend), dt=float(dt)),
-                    LIFStimulus(kind="sinusoid", I_tstart=0.0, I_tend=float(tend) + float(dt),
-                                I_freq=float(I_freq), I_offset=float(I_offset),
-                                I_amp=float(I_amp)))
+def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=0.1, do_plot=True):
+    """A sinusoidal current (I_freq in kHz, nA) during the whole run; ``do_plot`` as in
+    ``LIF_Step``."""
+    check_flag(do_plot, "do_plot")
+    result = simulate(LIFParams(tend=float(tend), dt=float(dt)),
+                      LIFStimulus(kind="sinusoid", I_tstart=0.0, I_tend=float(tend) + float(dt),
+                                  I_freq=float(I_freq), I_offset=float(I_offset),
+                                  I_amp=float(I_amp)))
+    return _plotted(result, do_plot, "Sinusoidal current")
+
+
+def _plotted(result: LIFResult, do_plot: bool, title: str, params: LIFParams = LIFParams()):
+    if do_plot:
+        result.figure = plot_data(result, v_threshold=params.firing_threshold, title=title)
+    return result
+
+
+@checked(LIFParams, curr=None, simtime=None, dt=None)
+def LIF_Neuron(curr, simtime, dt=0.1, *, params: LIFParams = LIFParams()) -> LIFResult:
+    """Run the exercise-package neuron (or ``params``'s) with any input current, as the
+    seed's ``LIF_Neuron(curr, simtime)``: ``curr`` in nA (an array sampled every ``dt`` ms, a
+    number, a ``neuron_type``-style Current or a brian2 TimedArray), ``simtime`` in seconds.
+
+    Integrated in numpy with brian2's exact exponential step of ``params.dt``: the current is
+    constant within a step, v is recorded at the start of each step, a spike (v above the
+    threshold after a step) is timed at the step's start and resets v; during the refractory
+    period v stays at the reset.
+    """
+    current = as_current(curr, "nA", _positive(dt, "dt"), 1e3)
+    tend = simtime_ms(simtime, LIFParams.meta("tend").max, params.dt)
+    return _integrate(params, current, tend)
+
+
+def _positive(value, name: str) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or \
+            not (math.isfinite(value) and value > 0):
+        raise ParamError(name, f"must be a positive number of ms, not {str(value)[:40]!r}")
+    return float(value)
+
+
+def _integrate(params: LIFParams, current, tend_ms: float) -> LIFResult:
+    dt = params.dt
+    t = np.arange(int(round(tend_ms / dt))) * dt
+    I = current.at(t)  # noqa: E741 - the exercise's name
+    v_inf = params.v_rest + params.membrane_resistance * I  # mV: MOhm x nA
+    decay = math.exp(-dt / params.membrane_time_scale)
+    refractory = int(round(params.abs_refractory_period / dt))
+    v = np.empty_like(t)
+    spikes, x, last = [], params.v_rest, -refractory - 1
+    for i in range(len(t)):
+        v[i] = x
+        if i - last >= refractory:
+            x = v_inf[i] + (x - v_inf[i]) * decay
+            if x > params.firing_threshold:
+                spikes.append(t[i])
+                x, last = params.v_reset, i
+    return LIFResult(t_ms=t, v_mV=v, I_nA=I, spikes_ms=np.array(spikes), path="numpy loop",
+                     path_note="LIF_Neuron integrates in numpy (exact exponential step)")
+
+
+def plot_data(rec, v_threshold=1.0, title=None, show=True):
+    """Draw v (with ``v_threshold`` dashed, mV) above I (nA) of a run (``LIF_Step``,
+    ``LIF_Neuron``... or a brian2 StateMonitor recording v and I) with matplotlib; returns
+    the figure."""
+    from .exercise_plots import lif_figure
+
+    if hasattr(rec, "v_mV"):
+        t, v, current = rec.t_ms, rec.v_mV, rec.I_nA
+    else:  # a brian2 StateMonitor: SI values
+        t, v, current = (np.asarray(rec.t) * 1e3, np.asarray(rec.v[0]) * 1e3,
+                         np.asarray(rec.I[0]) * 1e9)
+    return lif_figure(t, v, current, v_threshold, title, show)
 
 
 def _spike_trains(params, stimulus, amplitudes, duration_ms, should_stop=None):

@@ -16,6 +16,8 @@ import dataclasses
 import numpy as np
 
 from . import fast_path, spikes
+from .exercise import check_flag
+from .neuron_type_exercise import get_step_curr, plot_data, rec_to_tuple, run_neuron
 from .neuron_type_models import (COMMON_EQUATIONS, SPECS, TYPE_ONE, TYPE_ONE_MODEL, TYPE_TWO,
                                  TYPE_TWO_MODEL, NeuronSpec, TypeOneParams, TypeTwoParams,
                                  spec_of)
@@ -28,7 +30,8 @@ __all__ = ["TYPE_ONE", "TYPE_TWO", "TypeOneParams", "TypeTwoParams", "TYPE_ONE_M
            "MysteryParams", "Traces", "PairResult", "ThresholdResult", "Curves", "NeuronTypeOne",
            "NeuronTypeTwo", "NeuronX", "NeuronY", "shuffle", "get_spiketimes", "rates",
            "traces", "threshold", "onset_curve", "simulate", "thresholds", "fi_curves",
-           "onset_curves", "ThresholdInputs", "FICurveInputs", "OnsetInputs"]
+           "onset_curves", "ThresholdInputs", "FICurveInputs", "OnsetInputs", "get_step_curr",
+           "plot_data", "rec_to_tuple"]
 
 V_TH_MV = 0.5
 """Spike detection threshold (an upward crossing of v)."""
@@ -152,6 +155,11 @@ class Traces:
     """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
     path_note: str = ""
     """Why it was not the fast path ("" if it was)."""
+
+    t = property(lambda self: self.t_ms, doc="time (ms), as the seed's rec.t")
+    v = property(lambda self: self.v_mV, doc="v (mV), one row per neuron, as rec.v")
+    w = property(lambda self: self.w_mV, doc="w (mV), one row per neuron, as rec.w")
+    I = property(lambda self: self.I_pA, doc="current (pA), one row per neuron, as rec.I")  # noqa: E741
 
     def spike_counts(self) -> list[int]:
         return [len(get_spiketimes(self.t_ms, v)) for v in self.v_mV]
@@ -479,20 +487,44 @@ class NeuronAbstract(metaclass=_NeuronClass):
         package: compare with ``is`` or ``==``); its ``neuron_type`` is "Type I" or "Type II"."""
         return REVEALED[cls.neuron_type]
 
+    @checked(TraceParams, NeuronTypeStimulus, curr=None, simtime=None, dt=None)
+    def run(self, curr, simtime, dt=0.1) -> Traces:
+        """Run the neuron with any input current, as the seed's ``run(curr, simtime)``:
+        ``curr`` in pA (``get_step_curr(...)``, an array sampled every ``dt`` ms, a number or
+        a brian2 TimedArray), ``simtime`` in seconds. Returns ``Traces`` (``t``; ``v``, ``w``,
+        ``I`` with one row, as the seed's StateMonitor: ``rec.v[0]``)."""
+        return run_neuron(self.neuron_type, curr, simtime, dt)
+
     @checked(TraceParams, NeuronTypeStimulus)
-    def step(self, t_end=300., I_tstart=20, I_tend=270, I_amp=0.5, do_plot=False):
+    def step(self, t_end=300., I_tstart=20, I_tend=270, I_amp=0.5, do_plot=True, show=True):
         """A step of ``I_amp`` pA from I_tstart to I_tend (ms); returns (t, v, w, I) arrays in
-        ms, mV, mV and pA, sampled every 0.1 ms."""
+        ms, mV, mV and pA, sampled every 0.1 ms. ``do_plot`` draws them (``plot_data``, titled
+        with the class's name); ``show`` calls ``plt.show()``."""
+        check_flag(do_plot, "do_plot")
+        check_flag(show, "show")
         stimulus = NeuronTypeStimulus(kind="step", I_tstart=float(I_tstart),
                                       I_tend=float(I_tend))
         run = traces(self.neuron_type, stimulus, [float(I_amp)], float(t_end))
-        return run.t_ms, run.v_mV[0], run.w_mV[0], run.I_pA[0]
+        arrays = run.t_ms, run.v_mV[0], run.w_mV[0], run.I_pA[0]
+        if do_plot:
+            plot_data(arrays, title=type(self).__name__, show=show)
+        return arrays
 
     @checked(TraceParams, NeuronTypeStimulus)
     def get_rate(self, I_amp, t_end=1000., do_plot=False) -> float:
         """Firing rate (Hz, from the mean inter-spike interval) for a step of ``I_amp`` pA from
-        100 ms to ``t_end`` ms; 0 for fewer than two spikes."""
-        return float(rates(self.neuron_type, [float(I_amp)], float(t_end))[0])
+        100 ms to ``t_end`` ms; 0 for fewer than two spikes. ``do_plot`` draws that run with
+        its spikes marked."""
+        check_flag(do_plot, "do_plot")
+        rate = float(rates(self.neuron_type, [float(I_amp)], float(t_end))[0])
+        if do_plot:
+            stimulus = NeuronTypeStimulus(kind="step", I_tstart=RATE_STEP_START_MS,
+                                          I_tend=float(t_end) + DT_MS)
+            run = traces(self.neuron_type, stimulus, [float(I_amp)], float(t_end))
+            arrays = run.t_ms, run.v_mV[0], run.w_mV[0], run.I_pA[0]
+            plot_data(arrays, title=f"{type(self).__name__}: {rate:.1f} Hz", show=True,
+                      spikes_ms=get_spiketimes(run.t_ms, run.v_mV[0]))
+        return rate
 
 
 class NeuronTypeOne(NeuronAbstract):

@@ -126,13 +126,14 @@ def weight_norm(wcourse):
 
 
 @checked("OjaParams", learning_rate="eta", center="center_x")
-def run_oja(n=10000, ratio=1.0, angle=0.0, do_plot=False, *, eta=0.001, learning_rate=None,
+def run_oja(n=10000, ratio=1.0, angle=0.0, do_plot=True, *, eta=0.001, learning_rate=None,
             initial_angle=None, rule="oja", center=(0.0, 0.0), seed=None):
     """Make a cloud and learn once over it; return ``(wcourse, cloud)`` as neurodynex3 does.
 
     ``learning_rate`` is neurodynex3's name for ``eta`` (it wins if given). One random
     generator built from ``seed`` draws the cloud, then the initial angle if it is None.
-    ``do_plot`` draws the cloud and the weight trace with matplotlib (if installed).
+    ``do_plot`` (the seed's default) draws the cloud and the weight trace with matplotlib
+    (``plot_oja_trace``; if matplotlib is missing a warning says how to install it).
     """
     if not isinstance(do_plot, (bool, np.bool_)):
         raise TypeError(f"do_plot must be True or False, got {do_plot!r} (in neurodynex3 the "
@@ -147,18 +148,12 @@ def run_oja(n=10000, ratio=1.0, angle=0.0, do_plot=False, *, eta=0.001, learning
     return wcourse, cloud
 
 
-def plot_oja_trace(cloud, wcourse):
-    """Scatter the data and the weight trace (coloured by time) with matplotlib."""
-    import matplotlib.pyplot as plt  # optional: only for notebook users who ask for a plot
+def plot_oja_trace(cloud, wcourse, show=True):
+    """Scatter the data and the weight trace (coloured by time) with matplotlib; returns the
+    figure."""
+    from .exercise_plots import oja_figure
 
-    plt.scatter(cloud[:, 0], cloud[:, 1], marker=".", color="0.3", alpha=0.2)
-    trace = plt.scatter(wcourse[:, 0], wcourse[:, 1], c=np.arange(len(wcourse)),
-                        cmap="cool", s=6)
-    plt.colorbar(trace, label="iteration")
-    plt.xlabel("x1")
-    plt.ylabel("x2")
-    plt.axis("equal")
-    plt.show()
+    return oja_figure(np.asarray(cloud), np.asarray(wcourse), show=show)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,7 +217,7 @@ def simulate(params: OjaParams, *, on_chunk=None, should_stop=None) -> OjaResult
     ``on_chunk`` and ``should_stop`` are the runner's hooks; a pass is too short to use them.
     """
     wcourse, cloud = run_oja(
-        params.n, params.ratio, params.angle, eta=params.eta,
+        params.n, params.ratio, params.angle, False, eta=params.eta,
         initial_angle=None if params.random_initial else params.initial_angle,
         rule=params.rule, center=(params.center_x, params.center_y), seed=params.seed)
     axis = principal_axis(cloud)

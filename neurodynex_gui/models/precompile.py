@@ -13,7 +13,8 @@ import time
 from . import fast_path
 
 MODULES = {"lif": "neurodynex_gui.models.lif", "hh": "neurodynex_gui.models.hh",
-           "neuron_type": "neurodynex_gui.models.neuron_type"}
+           "neuron_type": "neurodynex_gui.models.neuron_type",
+           "synapses": "neurodynex_gui.models.synapses"}
 """The models with a fast path, by the name ``--precompile`` takes, and their modules."""
 
 

@@ -23,6 +23,14 @@ BUILTIN = (
     "neurodynex_gui.tabs.oja_tab:OjaTab",
     "neurodynex_gui.tabs.rate_network_tab:RateNetworkTab",
     "neurodynex_gui.tabs.neural_field_tab:NeuralFieldTab",
+    "neurodynex_gui.tabs.coding_tab:CodingTab",
+    "neurodynex_gui.tabs.dendrites_tab:DendritesTab",
+    "neurodynex_gui.tabs.exp_if_tab:ExpIFTab",
+    "neurodynex_gui.tabs.adex_tab:AdExTab",
+    "neurodynex_gui.tabs.izhikevich_tab:IzhikevichTab",
+    "neurodynex_gui.tabs.neural_dynamics_tab:NeuralDynamicsTab",
+    "neurodynex_gui.tabs.synapses_tab:SynapsesTab",
+    "neurodynex_gui.tabs.plasticity_tab:PlasticityTab",
     "neurodynex_gui.tabs.brunel_tab:BrunelTab",
 )
 

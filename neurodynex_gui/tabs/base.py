@@ -52,6 +52,7 @@ class ModelTab(QWidget):
     tool_ready = pyqtSignal(str, object)  # tool key, its result
     run_failed = pyqtSignal(str)
     message = pyqtSignal(str)            # for the status bar
+    spikes_sent = pyqtSignal(object)     # "Analyse spikes": a SpikeData for the Coding tab
 
     def __init__(self, runner=None, parent=None):
         super().__init__(parent)
@@ -152,6 +153,31 @@ class ModelTab(QWidget):
         """Animated tabs: show ``frame`` of the replay; False when no frame follows."""
         return False
 
+    def spike_trains(self, result):
+        """Tabs whose runs produce spikes override this (the one hook of "Analyse spikes"):
+        the spikes of ``result`` (a finished run of this tab) as ``(times_ms, ids)`` or
+        ``(times_ms, ids, t_end_ms)`` arrays - spike k of unit ids[k] at times_ms[k] - or a
+        :class:`~neurodynex_gui.models.coding.SpikeData` (whose ``weights``, w[i, j] from j to
+        i, a network tab may fill for the circuit page); None if it has none. Overriding it
+        gives the tab an "Analyse spikes" button that sends the last run's spikes to the
+        Coding tab (signal ``spikes_sent``, routed by the main window)."""
+        return None
+
+    def sends_spikes(self) -> bool:
+        """Whether the tab overrides :meth:`spike_trains` (and so has "Analyse spikes")."""
+        return type(self).spike_trains is not ModelTab.spike_trains
+
+    def send_spikes(self) -> bool:
+        """Send the last run's spikes to the Coding tab; False (and a message) if none."""
+        from ..models.coding import as_spike_data
+
+        data = None if self.result is None else self.spike_trains(self.result)
+        if data is None:
+            self.message.emit(f"{self.title}: no run with spikes to analyse yet")
+            return False
+        self.spikes_sent.emit(as_spike_data(data, source=f"{self.title}, last run"))
+        return True
+
     def view_fields(self) -> dict:
         """The tab's own fields of its View (beyond the page and axis ranges)."""
         return {}
@@ -204,6 +230,13 @@ class ModelTab(QWidget):
         outer_column = QVBoxLayout(panel)
         outer_column.setContentsMargins(0, 0, 0, 0)
         outer_column.addWidget(self.run_bar)
+        if self.sends_spikes():
+            self.analyse_button = QPushButton("Analyse spikes")
+            self.analyse_button.setObjectName("analyse_spikes")
+            self.analyse_button.setToolTip("Send the spikes of the last run to the Coding tab "
+                                           "(raster, rates, variability, information)")
+            self.analyse_button.clicked.connect(self.send_spikes)
+            outer_column.addWidget(self.analyse_button)
         if self.animated:
             outer_column.addWidget(self.replay_bar)
         for section in by_place["run"]:

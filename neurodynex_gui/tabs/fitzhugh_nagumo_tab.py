@@ -31,6 +31,10 @@ class FitzHughNagumoTab(ModelTab):
         "Just below the Hopf point (I = 1.2)": {"params": fhn.FHNParams(I_ext=1.2)},
         "Limit cycle (I = 2)": {"params": fhn.FHNParams(I_ext=2.0)},
         "Fast recovery (eps = 1, I = 2)": {"params": fhn.FHNParams(I_ext=2.0, eps=1.0)},
+        "Note's form (b = 0.8, I = 0.6)": {"params": fhn.FHNParams(
+            form=fhn.FORMS[1], a=0.7, b=0.8, eps=0.08, I_ext=0.6)},
+        "Note's form (b = 1.5, I = 0)": {
+            "params": fhn.FHNParams(form=fhn.FORMS[1], a=0.0, b=1.5, eps=0.1)},
     }
     exercises = """
 <ol>

@@ -247,6 +247,10 @@ class HHTab(ModelTab):
         for ion, values in currents.items():
             self.traces.curve("currents", ion).append(t, values)
 
+    def spike_trains(self, result):
+        """One unit: the spikes of the run ("Analyse spikes")."""
+        return result.spikes_ms, np.zeros(len(result.spikes_ms), int), float(result.t_ms[-1])
+
     def show_result(self, result: hh.HHResult) -> None:
         for (plot, _), curve in self.traces.curves.items():
             if plot in TIME_PLOTS:

@@ -95,6 +95,10 @@ each one changes in the trace.</li>
         self.traces.curve("I", "I").append(chunk["t_ms"], chunk["I_nA"])
         self.readout.setText(f"running… {chunk['spike_count']} spikes so far")
 
+    def spike_trains(self, result):
+        """One unit: the spikes of the run ("Analyse spikes")."""
+        return result.spikes_ms, np.zeros(len(result.spikes_ms), int), float(result.t_ms[-1])
+
     def show_result(self, result: lif.LIFResult) -> None:
         self.traces.curve("v", "v").set(result.t_ms, result.v_mV)
         self.traces.curve("I", "I").set(result.t_ms, result.I_nA)

@@ -351,6 +351,20 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         """Runs and tool results computed before a shuffle are not shown."""
         return result.assignment == self.assignment()
 
+    def spike_trains(self, result: nt.PairResult):
+        """One unit per neuron and amplitude ("Analyse spikes"): neuron X's runs first (ids 0
+        to n-1, one per amplitude), then neuron Y's."""
+        times, ids, t_end = [], [], 0.0
+        for traces in result.traces.values():
+            for v in traces.v_mV:
+                train = nt.get_spiketimes(traces.t_ms, v)
+                times.append(train)
+                ids.append(np.full(len(train), len(ids)))
+            t_end = max(t_end, float(traces.t_ms[-1]) if len(traces.t_ms) else 0.0)
+        if not times:
+            return None
+        return np.concatenate(times), np.concatenate(ids), t_end
+
     def show_result(self, result: nt.PairResult) -> None:
         lines = []
         for name, traces in result.traces.items():
