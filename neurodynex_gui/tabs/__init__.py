@@ -24,6 +24,7 @@ BUILTIN = (
     "neurodynex_gui.tabs.rate_network_tab:RateNetworkTab",
     "neurodynex_gui.tabs.neural_field_tab:NeuralFieldTab",
     "neurodynex_gui.tabs.coding_tab:CodingTab",
+    "neurodynex_gui.tabs.custom_tab:CustomTab",
 )
 
 

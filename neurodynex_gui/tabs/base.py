@@ -208,9 +208,11 @@ class ModelTab(QWidget):
                     for place in ("top", "controls", "run")}
         for section in by_place["top"]:
             column.addWidget(_boxed(section))
+        self.form_boxes: dict[str, QGroupBox] = {}
         for spec in self.form_specs:
             if spec.shown:
-                column.addWidget(group_box(spec.title, self.param_forms[spec.key]))
+                box = self.form_boxes[spec.key] = group_box(spec.title, self.param_forms[spec.key])
+                column.addWidget(box)
         reset = QPushButton("Reset to defaults")
         reset.setToolTip("Put every parameter of this tab back to its default")
         reset.clicked.connect(self.reset_defaults)
@@ -287,6 +289,30 @@ class ModelTab(QWidget):
         return group_box(tool.label, box)
 
     # -- running -------------------------------------------------------------------------------
+
+    def replace_form(self, key: str, params_class: type[Params]) -> ParamForm:
+        """Give form ``key`` a new parameter class (a tab whose parameters are generated,
+        e.g. from typed equations): a new form takes the old one's place, values of fields
+        that keep their name carry over where still valid; returns the new form."""
+        old = self.param_forms[key]
+        form = ParamForm(params_class)
+        kept = {name: value for name, value in old.params().to_dict().items()
+                if name in params_class.names()}
+        for name, value in kept.items():
+            try:
+                form.set_params(form.params().replace(**{name: value}))
+            except (ParamError, TypeError):
+                pass
+        self.param_forms[key] = form
+        form.problems_changed.connect(self._show_problems)
+        form.changed.connect(self._parameter_changed)
+        if key in self.form_boxes:
+            self.form_boxes[key].layout().replaceWidget(old, form)
+        old.hide()
+        old.deleteLater()
+        self._show_problems()
+        self.fit_side_panel()
+        return form
 
     def values(self) -> dict[str, Params]:
         return {key: form.params() for key, form in self.param_forms.items()}
