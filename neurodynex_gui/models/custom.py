@@ -116,7 +116,7 @@ def _first_line(error: Exception) -> str:
 
 
 @checked()
-def check(model: ModelText) -> CheckResult:
+def check(model: ModelText, *, on_chunk=None, should_stop=None) -> CheckResult:
     """brian2's verdict on ``model``: parse errors, undefined names and unit mismatches, each
     at its line; then the threshold, reset and refractoriness."""
     started = time.perf_counter()

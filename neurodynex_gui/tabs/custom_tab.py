@@ -28,15 +28,17 @@ COLORS = ("#1f4e9c", "#c0392b", "#2a7d2a", "#8e44ad", "#d35400", "#16a085", "#7f
 UNIT_WORDS = r"\b(volt|amp|ampere|second|ohm|siemens|farad|hertz|metre|meter|1)\b"
 
 
-def _stimulus_class(unit: str):
-    return stimulus_class(unit, "CustomStimulus", __name__, I_amp=1.0, amplitude_range=1e6)
+def _stimulus_class(unit: str, **defaults):
+    """The stimulus form for a current in ``unit``; ``defaults``: I_amp, I_tstart, ..."""
+    return stimulus_class(unit, "CustomStimulus", __name__,
+                          **{"I_amp": 1.0, **defaults, "amplitude_range": 1e6})
 
 
 def _preset_classes(name: str):
     text, values, stimulus = cs.PRESETS[name]
     params_cls = cs.params_class(text, values)
-    stim_cls = _stimulus_class(cs.display_unit_of(text.unit_of(text.current))[0])
-    return text, params_cls, stim_cls(**{**stim_cls().to_dict(), **stimulus})
+    stim_cls = _stimulus_class(cs.display_unit_of(text.unit_of(text.current))[0], **stimulus)
+    return text, params_cls, stim_cls()
 
 
 _DEFAULT = "leaky integrate-and-fire"
@@ -342,9 +344,9 @@ becomes.</li>
     # -- presets, sessions, export ------------------------------------------------------------
 
     def apply_preset(self, name: str) -> None:
-        text, params, stimulus = _preset_classes(name)
+        text, params_cls, stimulus = _preset_classes(name)
         self.set_model(text, rebuild=False)
-        self.replace_form("params", type(params)).set_params(params)
+        self.replace_form("params", params_cls).set_params(params_cls())
         self.replace_form("stimulus", type(stimulus)).set_params(stimulus)
         self.message.emit(f"{self.title}: preset '{name}' loaded")
 

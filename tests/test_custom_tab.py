@@ -1,0 +1,82 @@
+"""The Custom model tab driven like a user: typing, error markers at the line, presets,
+a run with the closed-form spike count, the form generated from the text, sessions, export."""
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+from PyQt5.QtCore import Qt
+from PyQt5.QtGui import QTextCursor
+
+from neurodynex_gui.tabs.custom_tab import CustomTab
+
+
+def lif_count(R_Mohm, I_nA, tau=8.0, t_ref=2.0, on=20.0, off=170.0):
+    """Spikes of the book LIF (rest -70, reset -65, threshold -50 mV) during a step."""
+    first = tau * math.log(R_Mohm * I_nA / (R_Mohm * I_nA - 20.0))
+    period = t_ref + tau * math.log((R_Mohm * I_nA - 5.0) / (R_Mohm * I_nA - 20.0))
+    return int(math.floor((off - on - first) / period)) + 1
+
+
+def test_typing_a_unit_error_marks_its_line_and_refuses_the_run(qtbot, runner):
+    tab = CustomTab(runner)
+    qtbot.addWidget(tab)
+    tab.show()
+    cursor = tab.editor.textCursor()
+    block = tab.editor.document().findBlockByNumber(1)  # "dv/dt = ... : volt"
+    cursor.setPosition(block.position() + block.length() - 1)
+    cursor.movePosition(QTextCursor.StartOfBlock, QTextCursor.KeepAnchor)
+    cursor.insertText("dv/dt = (-(v - v_rest) + I) / tau : volt (unless refractory)")
+    tab.editor.setTextCursor(cursor)
+    qtbot.waitUntil(lambda: tab.checked_text == tab.model_text(), timeout=30000)
+    assert [p.line for p in tab.problems_found] == [2], tab.problem_list.text()
+    assert tab.highlighter.bad_lines == {2}
+    assert "line 2" in tab.problem_list.text()
+    messages = []
+    tab.message.connect(messages.append)
+    tab.run()
+    assert tab.job is None and "fix the equations" in messages[-1]
+    tab.stop()
+
+
+def test_the_form_follows_the_text_and_the_lif_runs(qtbot, runner, run_and_wait):
+    tab = CustomTab(runner)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.editor.appendPlainText("g_extra : siemens")
+    form = tab.param_forms["params"]
+    assert "g_extra" in form.params_class.names()
+    assert form.params_class.meta("g_extra").unit == "nS"
+    assert form.params().tau == 8.0  # kept
+    tab.set_value("R", "12")
+    result = run_and_wait(tab)
+    assert result.spike_counts == [lif_count(12.0, 2.5)]
+    assert "spikes" in tab.readout.text()
+    tab.widget = tab
+    tab.pages.setCurrentWidget(tab.traces)
+    tab.grab().save("/tmp/custom_tab.png")
+
+
+def test_preset_session_round_trip_and_export(qtbot, tmp_path):
+    tab = CustomTab()
+    qtbot.addWidget(tab)
+    tab.apply_preset("FitzHugh-Nagumo")
+    assert set(tab.param_forms["params"].params_class.names()) >= {"eps", "a", "u_0", "w_0"}
+    assert tab.param_forms["stimulus"].params_class.unit == ""
+    tab.set_value("eps", "0.2")
+    tab.set_value("I_amp", "1.5")
+    state = json.loads(json.dumps(tab.state()))
+    other = CustomTab()
+    qtbot.addWidget(other)
+    other.restore(state)
+    assert other.model_text() == tab.model_text()
+    assert other.param_forms["params"].params().eps == 0.2
+    assert other.param_forms["stimulus"].params().I_amp == 1.5
+    tab.apply_preset("leaky integrate-and-fire")
+    script = tab.export_script(tmp_path / "lif.py")
+    assert "NeuronGroup" in script
+    out = subprocess.run([sys.executable, str(tmp_path / "lif.py"), "--no-plot"],
+                         capture_output=True, text=True, timeout=300)
+    counts = [line for line in out.stdout.splitlines() if line.startswith("copy 0:")]
+    assert counts and counts[0].startswith(f"copy 0: {lif_count(10.0, 2.5)} spikes")
