@@ -131,6 +131,7 @@ becomes.</li>
             combo.activated.connect(lambda _i: self.show_result(self.result)
                                     if self.result is not None else None)
         self.set_model(_DEFAULT_TEXT, rebuild=False)
+        self.check_timer.stop()  # checked when first shown (show_default_run)
         self.editor.textChanged.connect(self.text_changed)
 
     def build_pages(self) -> list[Page]:
@@ -219,8 +220,20 @@ becomes.</li>
             return
         job = self.runner.submit(f"{self.tab_id}.check", CHECK_PATH, {"model": model},
                                  label="the custom model's check")
-        job.finished.connect(lambda result, m=model: self.show_check(m, result))
-        job.failed.connect(lambda text, m=model: self.show_check(m, None, text))
+        job.model = model
+        job.finished.connect(self.check_finished)  # bound methods: dropped with the tab
+        job.failed.connect(self.check_failed)
+
+    def check_finished(self, result) -> None:
+        self.show_check(self.sender().model, result)
+
+    def check_failed(self, text: str) -> None:
+        self.show_check(self.sender().model, None, text)
+
+    def show_default_run(self) -> None:
+        """The first time the tab is shown: brian2 checks the equations (no run)."""
+        if self.checked_text is None:
+            self.check_now()
 
     def check_blocking(self):
         """The check in this process (command line and tests)."""
