@@ -7,6 +7,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from neurodynex_gui.models import custom
 from neurodynex_gui.models import custom_spec as cs
@@ -100,3 +102,25 @@ def test_exported_script_reproduces_the_spikes(tmp_path):
     on_grid = lif_spike_times(-70, -65, -50, 10, 2.5, 8, 2, 20, 170, dt=0.1)
     assert np.max(np.abs(times - on_grid)) <= 0.1 + 1e-9
     assert np.allclose(times, model.simulate(stimulus).spikes_ms[0], atol=1e-6)
+
+
+def test_typed_code_is_refused_and_never_runs(tmp_path):
+    marker = tmp_path / "ran"
+    for text in (f"dv/dt = -v / tau + __import__('os').system('touch {marker}') : volt\n",
+                 f"dv/dt = -v / tau : volt\ntau : __import__('os').system('touch {marker}')\n",
+                 "dv/dt = -v / tau + eval('1') * volt / second : volt\ntau : second\n",
+                 "dv/dt = -v / tau : (lambda: volt)()\ntau : second\n"):
+        problems = custom.check(cs.ModelText(text)).problems
+        assert problems, text
+        with pytest.raises(Exception):
+            custom.simulate(cs.ModelText(text), {"tend": 1.0, "dt": 0.1, "v_0": 0.0,
+                                                 "tau": 1.0})
+    assert not marker.exists()
+
+
+@given(st.text(alphabet="dvwxt/=:()*+-_.#;, 0123456789abelmosu\n", max_size=80))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_typed_text_gives_problems_or_a_model_never_a_crash(text):
+    result = custom.check(cs.ModelText(text))
+    assert all(isinstance(p.line, int) and p.message for p in result.problems)
+    assert all(0 <= p.line <= len(text.splitlines()) for p in result.problems)

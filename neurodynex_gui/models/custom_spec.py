@@ -231,6 +231,23 @@ t_ref : second
 I : amp
 """
 
+ADEX_EQUATIONS = """\
+# adaptive exponential integrate-and-fire (book ch. 6.1)
+dv/dt = (-(v - v_rest) + delta_T * exp((v - v_rh) / delta_T) - R * w + R * I) / tau_m : volt (unless refractory)
+dw/dt = (a * (v - v_rest) - w) / tau_w : amp
+v_rest : volt
+v_rh : volt
+delta_T : volt
+v_reset : volt
+v_spike : volt
+R : ohm
+tau_m : second
+tau_w : second
+a : siemens
+b : amp
+I : amp
+"""
+
 FHN_EQUATIONS = """\
 # FitzHugh-Nagumo (book ch. 4.3), time in units of tau
 du/dt = (u * (1 - u**2) - w + I) / tau : 1
@@ -254,9 +271,16 @@ PRESETS = {
          "R": 20.0, "tau": 12.0, "t_ref": 2.0, "v_0": -65.0, "tend": 200.0, "dt": 0.05,
          "method": "euler", "vary": "delta_T", "vary_from": 0.5, "vary_to": 4.0},
         {"I_tstart": 20.0, "I_tend": 170.0, "I_amp": 0.8}),
+    "adaptive exponential integrate-and-fire": (
+        ModelText(ADEX_EQUATIONS, "v > v_spike", "v = v_reset; w += b", "", "I"),
+        {"v_rest": -70.0, "v_rh": -50.0, "delta_T": 2.0, "v_reset": -51.0, "v_spike": -30.0,
+         "R": 500.0, "tau_m": 5.0, "tau_w": 100.0, "a": 0.5, "b": 0.007, "v_0": -70.0,
+         "w_0": 0.0, "tend": 350.0, "dt": 0.01, "method": "euler", "vary": "b",
+         "vary_from": 0.0, "vary_to": 0.02},
+        {"I_tstart": 50.0, "I_tend": 300.0, "I_amp": 0.065}),
     "FitzHugh-Nagumo": (
         ModelText(FHN_EQUATIONS, "", "", "", "I"),
-        {"eps": 0.1, "a": 2.0, "tau": 1.0, "u_0": 0.0, "w_0": 0.0, "tend": 200.0, "dt": 0.01,
+        {"eps": 0.1, "a": 2.0, "tau": 1.0, "u_0": 0.0, "w_0": 0.0, "tend": 200.0, "dt": 0.05,
          "method": "rk4", "vary": "eps", "vary_from": 0.05, "vary_to": 0.5},
         {"I_tstart": 0.0, "I_tend": 200.0, "I_amp": 2.0}),
 }

@@ -123,7 +123,7 @@ becomes.</li>
         self.problem_list.setObjectName("equation_problems")
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
-        self.check_timer.setInterval(300)
+        self.check_timer.setInterval(100)
         self.check_timer.timeout.connect(self.check_now)
         self.plot_choice = {key: QComboBox() for key in ("a", "b")}
         for combo in self.plot_choice.values():
