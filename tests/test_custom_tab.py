@@ -80,3 +80,23 @@ def test_preset_session_round_trip_and_export(qtbot, tmp_path):
                          capture_output=True, text=True, timeout=300)
     counts = [line for line in out.stdout.splitlines() if line.startswith("copy 0:")]
     assert counts and counts[0].startswith(f"copy 0: {lif_count(10.0, 2.5)} spikes")
+
+
+def test_model_file_and_command_line(tmp_path, main_py):
+    tab = CustomTab()
+    tab.apply_preset("exponential integrate-and-fire")
+    tab.set_value("delta_T", "3")
+    tab.save_model_file(tmp_path / "expif.txt")
+    other = CustomTab()
+    other.load_model_file(tmp_path / "expif.txt")
+    assert other.model_text() == tab.model_text()
+    for key in ("params", "stimulus"):
+        assert other.param_forms[key].params().to_dict() == tab.param_forms[key].params().to_dict()
+    out = main_py("--tab", "custom", "--model", str(tmp_path / "expif.txt"), "--set", "R=25",
+                  "--export", str(tmp_path / "expif.py"))
+    assert out.returncode == 0, out.stderr
+    script = (tmp_path / "expif.py").read_text()
+    assert "group.delta_T = 3.0 * mV" in script and "group.R = 25.0 * Mohm" in script
+    out = main_py("--tab", "lif", "--model", str(tmp_path / "expif.txt"), "--export",
+                  str(tmp_path / "x.png"))
+    assert out.returncode == 2 and "custom tab" in out.stderr

@@ -49,7 +49,7 @@ NOT_CHECKED = {
     "updates_text",
     # custom model: equation text in, text or a form class out (brian2 checks the text)
     "parse_lines", "display_unit_of", "params_class", "stimulus_values", "strip_comment",
-    "safe_unit",
+    "safe_unit", "model_file_text", "read_model_file",
     # coding: spike data, samples, probability tables and graphs in (any values are data)
     "as_spike_data", "couple", "isis", "cv", "fano_factor", "fano_curve", "spike_phases",
     "angle_difference", "log_posterior", "population_vector", "von_mises_tuning", "entropy",

@@ -20,7 +20,7 @@ import re
 from .params import ParamError, Params, param
 
 __all__ = ["ModelText", "Line", "parse_lines", "display_unit_of", "params_class",
-           "stimulus_values", "PRESETS", "METHODS"]
+           "stimulus_values", "PRESETS", "METHODS", "model_file_text", "read_model_file"]
 
 METHODS = ("default", "exponential_euler", "euler", "rk2", "rk4", "heun")
 
@@ -285,3 +285,41 @@ PRESETS = {
         {"I_tstart": 0.0, "I_tend": 200.0, "I_amp": 2.0}),
 }
 """Models that students know from their tabs: (text, form values, stimulus values)."""
+
+
+DIRECTIVES = ("threshold", "reset", "refractory", "current")
+
+
+def model_file_text(model: ModelText, values: dict, stimulus: dict | None = None) -> str:
+    """A custom model as a plain text file: the equations, then ``#!`` lines (comments to
+    brian2) with the threshold, reset, refractoriness, current and the values of the forms."""
+    lines = [model.equations.rstrip("\n"), ""]
+    lines += [f"#! {key}: {getattr(model, key)}" for key in DIRECTIVES if getattr(model, key)]
+    lines += [f"#! set {name} = {value}" for name, value in values.items()]
+    lines += [f"#! stimulus {name} = {value}" for name, value in (stimulus or {}).items()]
+    return "\n".join(lines) + "\n"
+
+
+def read_model_file(text: str) -> tuple[ModelText, dict, dict]:
+    """(model, form values, stimulus values) of :func:`model_file_text` (values as text, to
+    be checked by the forms); raises ParamError naming the line of a malformed ``#!`` line."""
+    equations, fields, values, stimulus = [], {}, {}, {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.startswith("#!"):
+            equations.append(raw)
+            continue
+        body = raw[2:].strip()
+        key, sep, rest = body.partition(":")
+        if sep and key.strip() in DIRECTIVES:
+            fields[key.strip()] = rest.strip()
+            continue
+        kind, _, assignment = body.partition(" ")
+        name, sep, value = assignment.partition("=")
+        if kind in ("set", "stimulus") and sep and name.strip():
+            (values if kind == "set" else stimulus)[name.strip()] = value.strip()
+            continue
+        raise ParamError(f"line {number}", f"'{body[:40]}' is not '#! threshold: ...', "
+                                           f"'#! set name = value' or the like")
+    while equations and not equations[-1].strip():
+        equations.pop()
+    return ModelText("\n".join(equations) + "\n", **fields), values, stimulus

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import QTimer
 from PyQt5.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextFormat
-from PyQt5.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
+from PyQt5.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                              QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget)
 
 from .. import worker_process
@@ -148,7 +148,20 @@ becomes.</li>
         export.setObjectName("export_script")
         export.setToolTip("A standalone brian2 script that reproduces the run and plots it")
         export.clicked.connect(self.export_script_dialog)
-        column.addWidget(export)
+        files = QWidget()
+        buttons = QHBoxLayout(files)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        for label, slot, tip in (
+                ("Open model file…", self.open_model_dialog,
+                 "Load a custom model saved as a text file (equations and #! lines)"),
+                ("Save model file…", self.save_model_dialog,
+                 "Save the equations and the values as a plain text file to share or keep")):
+            button = QPushButton(label)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addWidget(export)
+        column.addWidget(files)
         return [Page("Equations", editor_page, self.traces), Page("Traces", self.traces),
                 Page("Phase plane (first vs second)", self.plane_panel, self.plane_panel)]
 
@@ -391,6 +404,42 @@ becomes.</li>
         self.replace_form("params", params_cls)
         self.replace_form("stimulus", stim_cls)
         super().restore(state, results)
+
+    def load_model_file(self, path) -> None:
+        """Load a model file (:func:`custom_spec.read_model_file`); raises ParamError or
+        OSError, and changes nothing then."""
+        with open(path, encoding="utf-8") as handle:
+            model, values, stimulus = cs.read_model_file(handle.read())
+        params_cls = cs.params_class(model)
+        stim_cls = _stimulus_class(cs.display_unit_of(model.unit_of(model.current))[0])
+        params = params_cls.from_dict(values)
+        stim = stim_cls.from_dict(stimulus)
+        self.set_model(model, rebuild=False)
+        self.replace_form("params", params_cls).set_params(params)
+        self.replace_form("stimulus", stim_cls).set_params(stim)
+        self.message.emit(f"{self.title}: model loaded from {path}")
+
+    def save_model_file(self, path) -> None:
+        text = cs.model_file_text(self.model_text(), self.param_forms["params"].params()
+                                  .to_dict(), self.param_forms["stimulus"].params().to_dict())
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        self.message.emit(f"{self.title}: model saved to {path}")
+
+    def open_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a custom model", "",
+                                              "Custom models (*.txt *.eqs);;All files (*)")
+        if path:
+            try:
+                self.load_model_file(path)
+            except (ParamError, OSError, UnicodeDecodeError) as error:
+                self.message.emit(f"{self.title}: cannot load {path}: {error}")
+
+    def save_model_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the custom model", "model.txt",
+                                              "Custom models (*.txt *.eqs)")
+        if path:
+            self.save_model_file(path)
 
     def export_script_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export as Python script", "custom_model.py",
