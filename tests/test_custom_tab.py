@@ -100,3 +100,32 @@ def test_model_file_and_command_line(tmp_path, main_py):
     out = main_py("--tab", "lif", "--model", str(tmp_path / "expif.txt"), "--export",
                   str(tmp_path / "x.png"))
     assert out.returncode == 2 and "custom tab" in out.stderr
+
+
+def test_fitzhugh_nagumo_phase_plane_fixed_point_and_type(qtbot, runner):
+    """The fixed point of the FitzHugh-Nagumo preset: the real root of u^3 + u + a - I = 0,
+    w = 2 u + a; stable where the trace 1 - 3 u^2 - eps/2 of the Jacobian is negative."""
+    from scipy.optimize import brentq
+
+    tab = CustomTab(runner)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.apply_preset("FitzHugh-Nagumo")
+    qtbot.waitUntil(lambda: tab.plane is not None, timeout=30000)
+    for current, stable in ((0.0, True), (2.0, False)):
+        tab.set_value("I_amp", str(current))
+        tab.parameters_changed()
+        qtbot.waitUntil(lambda: tab.plane.params["I"] == current, timeout=5000)
+        from neurodynex_gui.models import planar
+
+        points = planar.fixed_points(tab.plane.model, tab.plane.params, (-2.5, 2.5), (-2.5, 5.5))
+        u = brentq(lambda u: u**3 + u + 2.0 - current, -10, 10, xtol=1e-13)
+        assert len(points) == 1
+        assert abs(points[0].x - u) < 1e-6 and abs(points[0].y - (2 * u + 2.0)) < 1e-6
+        assert points[0].stable == stable == (1 - 3 * u * u - 0.05 < 0)
+        # time in units of tau = 1 ms: the eigenvalues are those of the dimensionless model
+        trace = 1 - 3 * u * u - 0.05
+        assert abs(np.trace(points[0].jacobian) - trace) < 1e-4
+    tab.pages.setCurrentWidget(tab.plane_stack)
+    tab.resize(1200, 760)
+    tab.grab().save("/tmp/custom_plane.png")

@@ -12,14 +12,17 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import QTimer
 from PyQt5.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextFormat
-from PyQt5.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                             QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout, QWidget)
+from PyQt5.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                             QLineEdit, QPlainTextEdit, QPushButton, QStackedWidget, QTextEdit,
+                             QVBoxLayout, QWidget)
 
 from .. import worker_process
+from ..models import custom_planar
 from ..models import custom_spec as cs
 from ..models.params import ParamError
 from ..models.stimulus import stimulus_class
 from ..view_state import parse_value
+from ..widgets.phase_plane import PhasePlane
 from .base import ModelTab
 from .declarations import Page, ParsedState, Section
 
@@ -132,6 +135,8 @@ becomes.</li>
                                     if self.result is not None else None)
         self.set_model(_DEFAULT_TEXT, rebuild=False)
         self.check_timer.stop()  # checked when first shown (show_default_run)
+        for form in self.param_forms.values():
+            form.changed.connect(self.parameters_changed)
         self.editor.textChanged.connect(self.text_changed)
 
     def build_pages(self) -> list[Page]:
@@ -162,8 +167,67 @@ becomes.</li>
             buttons.addWidget(button)
         buttons.addWidget(export)
         column.addWidget(files)
+        self.plane_stack = QStackedWidget()
+        self.plane_note = QLabel("The phase plane appears for a model with two state "
+                                 "variables (e.g. the FitzHugh-Nagumo preset) once brian2 has "
+                                 "checked it.")
+        self.plane_note.setWordWrap(True)
+        self.plane_stack.addWidget(self.plane_note)
+        self.plane = None
         return [Page("Equations", editor_page, self.traces), Page("Traces", self.traces),
-                Page("Phase plane (first vs second)", self.plane_panel, self.plane_panel)]
+                Page("Trajectory (first vs second)", self.plane_panel, self.plane_panel),
+                Page("Phase plane", self.plane_stack, self.plane_panel_shown)]
+
+    def plane_panel_shown(self):
+        return self.plane.panel if self.plane is not None else self.plane_panel
+
+    def update_plane(self) -> None:
+        """A checked two-variable model: nullclines, flow and fixed points on the shared
+        phase-plane widget (rebuilt when the equations change)."""
+        model = self.model_text()
+        try:
+            planar = custom_planar.planar_model(model)
+        except ParamError as error:
+            self.plane_note.setText(f"No phase plane: {error}")
+            self.plane_stack.setCurrentWidget(self.plane_note)
+            return
+        values = self.param_forms["params"].params().to_dict()
+        params = custom_planar.plane_params(model, values, self.plane_stimulus())
+        if self.plane is not None and self.plane.model_text == model:
+            self.plane.set_params(params, t_end=values["tend"])
+            return
+        x, y = planar.x_name, planar.y_name
+        limits = []
+        for name in (x, y):
+            start = values[f"{name}_0"]
+            if self.result is not None and name in self.result.traces:
+                low, high = np.nanmin(self.result.traces[name]), np.nanmax(self.result.traces[name])
+            else:
+                low, high = start - 3.0, start + 3.0
+            pad = 0.25 * max(high - low, 1e-3)
+            limits.append((float(low - pad), float(high + pad)))
+        old = self.plane
+        self.plane = PhasePlane(planar, params, *limits, t_end=values["tend"],
+                                dt_out=max(values["dt"], values["tend"] / 2000))
+        self.plane.model_text = model
+        self.plane_stack.addWidget(self.plane)
+        self.plane_stack.setCurrentWidget(self.plane)
+        if old is not None:
+            self.plane_stack.removeWidget(old)
+            old.deleteLater()
+
+    def replace_form(self, key, params_class):
+        """As the base; the phase plane follows the new form's values."""
+        form = super().replace_form(key, params_class)
+        form.changed.connect(self.parameters_changed)
+        return form
+
+    def plane_stimulus(self):
+        return self.param_forms["stimulus"].params().to_dict() if self.model.current else None
+
+    def parameters_changed(self, _params=None) -> None:
+        if self.plane is not None and self.plane.model_text == self.model_text():
+            self.update_plane()
 
     def side_sections(self) -> list[Section]:
         box = QWidget()
@@ -285,6 +349,7 @@ becomes.</li>
                 f"<span style='color:#b00020'>{'line ' + str(p.line) if p.line else p.field}:"
                 f" {_escape(p.message)}</span>" for p in problems)
         else:
+            self.update_plane()
             text = (f"<span style='color:#2a7d2a'>checked by brian2: "
                     f"{len(result.states)} state variable(s), "
                     f"{len(result.parameters)} parameter(s), units consistent</span>")
@@ -362,6 +427,9 @@ becomes.</li>
         if result.message:
             text += f"<br><span style='color:#b00020'>{result.message}</span>"
         self.readout.setText(text)
+        if self.plane is not None:  # the plane's ranges follow the run's trajectory
+            self.plane.model_text = None
+            self.update_plane()
 
     def spike_trains(self, result):
         ids = np.concatenate([np.full(len(s), i) for i, s in enumerate(result.spikes_ms)])
