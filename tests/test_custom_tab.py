@@ -129,3 +129,25 @@ def test_fitzhugh_nagumo_phase_plane_fixed_point_and_type(qtbot, runner):
     tab.pages.setCurrentWidget(tab.plane_stack)
     tab.resize(1200, 760)
     tab.grab().save("/tmp/custom_plane.png")
+
+
+def test_open_as_custom_model_reproduces_the_lif_tab(make_window, run_and_wait, qtbot):
+    window = make_window("lif", "fitzhugh_nagumo", "custom")
+    lif_tab = window.tabs["lif"]
+    lif_tab.apply_preset("book ch. 1.3 (physiological)")
+    lif_tab.set_value("I_amp", "2.2")
+    lif_result = run_and_wait(lif_tab)
+    qtbot.mouseClick(lif_tab.custom_button, Qt.LeftButton)
+    custom_tab = window.tabs["custom"]
+    assert window.current_tab is custom_tab
+    assert custom_tab.param_forms["stimulus"].params().I_amp == 2.2
+    result = run_and_wait(custom_tab)
+    assert result.spike_counts == [lif_result.spike_count] == [lif_count(10.0, 2.2)]
+    assert np.max(np.abs(result.spikes_ms[0] - lif_result.spikes_ms)) <= 0.1 + 1e-9
+    fhn_tab = window.tabs["fitzhugh_nagumo"]
+    fhn_tab.set_value("I", "1.5")
+    fhn_tab.send_custom_model()
+    values = custom_tab.param_forms["params"].params()
+    assert custom_tab.model_text().equations.startswith("# FitzHugh-Nagumo")
+    assert (values.eps, values.a) == (0.1, 2.0)
+    assert custom_tab.param_forms["stimulus"].params().I_amp == 1.5

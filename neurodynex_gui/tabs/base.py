@@ -53,6 +53,7 @@ class ModelTab(QWidget):
     run_failed = pyqtSignal(str)
     message = pyqtSignal(str)            # for the status bar
     spikes_sent = pyqtSignal(object)     # "Analyse spikes": a SpikeData for the Coding tab
+    custom_model_sent = pyqtSignal(str)  # "Open as custom model": a model file's text
 
     def __init__(self, runner=None, parent=None):
         super().__init__(parent)
@@ -178,6 +179,20 @@ class ModelTab(QWidget):
         self.spikes_sent.emit(as_spike_data(data, source=f"{self.title}, last run"))
         return True
 
+    def custom_model(self) -> str | None:
+        """Single-neuron tabs override this (the hook of "Open as custom model"): the tab's
+        equations with its current values as the text of a custom model file (see
+        :func:`~neurodynex_gui.models.custom_spec.model_file_text`)."""
+        return None
+
+    def sends_custom_model(self) -> bool:
+        """Whether the tab overrides :meth:`custom_model` (and so has "Open as custom model")."""
+        return type(self).custom_model is not ModelTab.custom_model
+
+    def send_custom_model(self) -> None:
+        """Send the tab's model to the Custom model tab (routed by the main window)."""
+        self.custom_model_sent.emit(self.custom_model())
+
     def view_fields(self) -> dict:
         """The tab's own fields of its View (beyond the page and axis ranges)."""
         return {}
@@ -239,6 +254,13 @@ class ModelTab(QWidget):
                                            "(raster, rates, variability, information)")
             self.analyse_button.clicked.connect(self.send_spikes)
             outer_column.addWidget(self.analyse_button)
+        if self.sends_custom_model():
+            self.custom_button = QPushButton("Open as custom model")
+            self.custom_button.setObjectName("open_as_custom")
+            self.custom_button.setToolTip("Copy this model's equations and values into the "
+                                          "Custom model tab, to change them there")
+            self.custom_button.clicked.connect(self.send_custom_model)
+            outer_column.addWidget(self.custom_button)
         if self.animated:
             outer_column.addWidget(self.replay_bar)
         for section in by_place["run"]:

@@ -477,7 +477,13 @@ becomes.</li>
         """Load a model file (:func:`custom_spec.read_model_file`); raises ParamError or
         OSError, and changes nothing then."""
         with open(path, encoding="utf-8") as handle:
-            model, values, stimulus = cs.read_model_file(handle.read())
+            self.receive_model(handle.read())
+        self.message.emit(f"{self.title}: model loaded from {path}")
+
+    def receive_model(self, text: str) -> None:
+        """Show a model file's text (another tab's "Open as custom model", or a file);
+        raises ParamError and changes nothing if it is malformed."""
+        model, values, stimulus = cs.read_model_file(text)
         params_cls = cs.params_class(model)
         stim_cls = _stimulus_class(cs.display_unit_of(model.unit_of(model.current))[0])
         params = params_cls.from_dict(values)
@@ -485,7 +491,8 @@ becomes.</li>
         self.set_model(model, rebuild=False)
         self.replace_form("params", params_cls).set_params(params)
         self.replace_form("stimulus", stim_cls).set_params(stim)
-        self.message.emit(f"{self.title}: model loaded from {path}")
+        self.pages.setCurrentIndex(0)
+        self.check_now()
 
     def save_model_file(self, path) -> None:
         text = cs.model_file_text(self.model_text(), self.param_forms["params"].params()
