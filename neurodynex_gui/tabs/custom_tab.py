@@ -66,14 +66,18 @@ class Highlighter(QSyntaxHighlighter):
             self.rules.append((re.compile(pattern), fmt))
 
     def highlightBlock(self, text: str) -> None:
+        bad = self.currentBlock().blockNumber() + 1 in self.bad_lines
+        base = QTextCharFormat()
+        if bad:
+            base.setUnderlineStyle(QTextCharFormat.WaveUnderline)
+            base.setUnderlineColor(QColor("#b00020"))
+            self.setFormat(0, len(text), base)
         for pattern, fmt in self.rules:
             for match in pattern.finditer(text):
-                self.setFormat(match.start(), match.end() - match.start(), fmt)
-        if self.currentBlock().blockNumber() + 1 in self.bad_lines:
-            fmt = QTextCharFormat()
-            fmt.setUnderlineStyle(QTextCharFormat.WaveUnderline)
-            fmt.setUnderlineColor(QColor("#b00020"))
-            self.setFormat(0, len(text), fmt)
+                merged = QTextCharFormat(fmt)
+                if bad:
+                    merged.merge(base)
+                self.setFormat(match.start(), match.end() - match.start(), merged)
 
 
 class CustomTab(ModelTab):
