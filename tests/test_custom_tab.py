@@ -151,3 +151,20 @@ def test_open_as_custom_model_reproduces_the_lif_tab(make_window, run_and_wait, 
     assert custom_tab.model_text().equations.startswith("# FitzHugh-Nagumo")
     assert (values.eps, values.a) == (0.1, 2.0)
     assert custom_tab.param_forms["stimulus"].params().I_amp == 1.5
+
+
+def test_bifurcation_view_finds_the_hopf_currents(qtbot, runner):
+    """FitzHugh-Nagumo: the trace 1 - 3 u^2 - eps/2 vanishes at u^2 = (1 - eps/2) / 3, i.e.
+    at I = a -/+ (u^3 + u) (book ch. 4.3); eps = 0.1, a = 2."""
+    tab = CustomTab(runner)
+    qtbot.addWidget(tab)
+    tab.apply_preset("FitzHugh-Nagumo")
+    assert tab.bif_param.currentText() == "I"
+    tab.run_bifurcation()
+    qtbot.waitUntil(lambda: "stability" in tab.readout.text() or "failed" in
+                    tab.readout.text(), timeout=60000)
+    assert "failed" not in tab.readout.text(), tab.readout.text()
+    u = math.sqrt((1 - 0.05) / 3)
+    expected = sorted((2 - (u**3 + u), 2 + (u**3 + u)))
+    found = [float(part.split()[0]) for part in tab.readout.text().split("I = ")[1:]]
+    assert np.allclose(found, expected, atol=1e-3)

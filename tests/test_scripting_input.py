@@ -14,7 +14,7 @@ from neurodynex_gui.models import hh, hh_model, hopfield as hf, hopfield_network
 from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
 from neurodynex_gui.models import neural_field, rate_network as rn, reaction_diffusion
 from neurodynex_gui.models import travelling_pulse
-from neurodynex_gui.models import custom, custom_spec
+from neurodynex_gui.models import custom, custom_planar, custom_spec
 from neurodynex_gui.models.coding import analysis as coding_analysis
 from neurodynex_gui.models.coding import circuit as coding_circuit
 from neurodynex_gui.models.coding import information as coding_information
@@ -27,7 +27,7 @@ from neurodynex_gui.models.params import ParamError
 MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network, oja,
            rn.network, rn.chaos, rn.planar, neural_field, reaction_diffusion, travelling_pulse,
            coding_analysis, coding_circuit, coding_information, coding_population,
-           coding_rate, coding_spike_data, custom, custom_spec)
+           coding_rate, coding_spike_data, custom, custom_planar, custom_spec)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -49,7 +49,7 @@ NOT_CHECKED = {
     "updates_text",
     # custom model: equation text in, text or a form class out (brian2 checks the text)
     "parse_lines", "display_unit_of", "params_class", "stimulus_values", "strip_comment",
-    "safe_unit", "model_file_text", "read_model_file",
+    "safe_unit", "model_file_text", "read_model_file", "planar_model", "plane_params",
     # coding: spike data, samples, probability tables and graphs in (any values are data)
     "as_spike_data", "couple", "isis", "cv", "fano_factor", "fano_curve", "spike_phases",
     "angle_difference", "log_posterior", "population_vector", "von_mises_tuning", "entropy",

@@ -17,10 +17,10 @@ import operator
 import numpy as np
 
 from .custom_spec import ModelText, display_unit_of, parse_lines
-from .params import ParamError
-from .planar import PlanarModel
+from .params import ParamError, checked
+from .planar import PlanarModel, bifurcation_scan, scan_sweep
 
-__all__ = ["planar_model", "plane_params", "PlanarError"]
+__all__ = ["planar_model", "plane_params", "PlanarError", "PlaneParams", "bifurcation"]
 
 FUNCTIONS = {"exp": np.exp, "log": np.log, "log10": np.log10, "sqrt": np.sqrt, "sin": np.sin,
              "cos": np.cos, "tan": np.tan, "tanh": np.tanh, "sinh": np.sinh, "cosh": np.cosh,
@@ -82,10 +82,11 @@ def planar_model(model: ModelText) -> PlanarModel:
             for line in lines if line.kind == "sub"}
     rates = [_compile(line.expression, line.number) for line in states]
     (x, x_scale), (y, y_scale) = [(line.name, display_unit_of(line.unit)[1]) for line in states]
+    scales = {line.name: display_unit_of(line.unit)[1] for line in lines if line.kind == "param"}
     x_unit, y_unit = (display_unit_of(line.unit)[0] for line in states)
 
     def rhs(xv, yv, p):
-        env = dict(p)
+        env = {name: value * scales.get(name, 1.0) for name, value in vars(p).items()}
         env[x], env[y] = np.asarray(xv, float) * x_scale, np.asarray(yv, float) * y_scale
         for name, expression in subs.items():  # in text order; brian2 allows any order
             env[name] = expression(env)
@@ -99,20 +100,48 @@ def planar_model(model: ModelText) -> PlanarModel:
                        y_label=y, x_unit=x_unit, y_unit=y_unit, t_unit="ms")
 
 
-class PlaneParams(dict):
-    """Parameter values in SI units, hashable and comparable for the phase-plane widget."""
+class PlaneParams:
+    """Parameter values in the form's units, as attributes (so that ``planar.with_param``
+    can vary one), comparable for the phase-plane widget."""
 
-    def __hash__(self):
-        return hash(tuple(sorted(self.items())))
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+    def __eq__(self, other):
+        return isinstance(other, PlaneParams) and all(
+            np.array_equal(a, b) for a, b in zip(*(sorted(vars(o).items())
+                                                   for o in (self, other))))
+
+    def __getitem__(self, name):
+        return vars(self)[name]
 
 
 def plane_params(model: ModelText, values: dict, stimulus: dict | None = None) -> PlaneParams:
-    """The SI values the right-hand sides need: the form's parameters, and the driven current
-    at its step value (offset + amplitude) as a constant."""
-    si = PlaneParams()
-    for line in model.parameters():
-        si[line.name] = float(values[line.name]) * display_unit_of(line.unit)[1]
+    """The values the right-hand sides need (form units): the form's parameters, and the
+    driven current at its step value (offset + amplitude) as a constant."""
+    given = {line.name: float(values[line.name]) for line in model.parameters()}
     if model.current:
-        level = 0.0 if stimulus is None else stimulus["I_offset"] + stimulus["I_amp"]
-        si[model.current] = level * display_unit_of(model.unit_of(model.current))[1]
-    return si
+        given[model.current] = 0.0 if stimulus is None else \
+            stimulus["I_offset"] + stimulus["I_amp"]
+    return PlaneParams(**given)
+
+
+@checked()
+def bifurcation(model: ModelText, values: dict, stimulus: dict | None, name: str, low: float,
+                high: float, n_values: int = 150, xlim=None, ylim=None, *, on_chunk=None,
+                should_stop=None):
+    """Fixed point, eigenvalues and attractor extent of a two-variable model against the
+    parameter ``name`` from ``low`` to ``high`` (form units), for the bifurcation view."""
+    planar = planar_model(model)
+    params = plane_params(model, values, stimulus)
+    if name not in vars(params):
+        raise ParamError("name", f"'{name}' is not a parameter of the equations")
+    if not (np.isfinite(low) and np.isfinite(high) and high > low):
+        raise ParamError("high", "must be above the lower end")
+    if not 3 <= int(n_values) <= 2000:
+        raise ParamError("n_values", "must be 3 to 2000")
+    scan = bifurcation_scan(planar, params, name, np.linspace(low, high, int(n_values)),
+                            xlim=xlim, ylim=ylim, t_transient=values["tend"],
+                            t_measure=values["tend"] / 3)
+    unit = display_unit_of(model.unit_of(name))[0]
+    return scan_sweep(scan, name, planar.x_label, unit)

@@ -22,6 +22,7 @@ from ..models import custom_spec as cs
 from ..models.params import ParamError
 from ..models.stimulus import stimulus_class
 from ..view_state import parse_value
+from ..widgets.bifurcation import show_bifurcation
 from ..widgets.phase_plane import PhasePlane
 from .base import ModelTab
 from .declarations import Page, ParsedState, Section
@@ -180,7 +181,8 @@ becomes.</li>
         self.plane = None
         return [Page("Equations", editor_page, self.traces), Page("Traces", self.traces),
                 Page("Trajectory (first vs second)", self.plane_panel, self.plane_panel),
-                Page("Phase plane", self.plane_stack, self.plane_panel_shown)]
+                Page("Phase plane", self.plane_stack, self.plane_panel_shown),
+                Page("Bifurcation", self.analysis)]
 
     def plane_panel_shown(self):
         return self.plane.panel if self.plane is not None else self.plane_panel
@@ -201,15 +203,7 @@ becomes.</li>
             self.plane.set_params(params, t_end=values["tend"])
             return
         x, y = planar.x_name, planar.y_name
-        limits = []
-        for name in (x, y):
-            start = values[f"{name}_0"]
-            if self.result is not None and name in self.result.traces:
-                low, high = np.nanmin(self.result.traces[name]), np.nanmax(self.result.traces[name])
-            else:
-                low, high = start - 3.0, start + 3.0
-            pad = 0.25 * max(high - low, 1e-3)
-            limits.append((float(low - pad), float(high + pad)))
+        limits = self.plane_limits(x, y, values)
         old = self.plane
         self.plane = PhasePlane(planar, params, *limits, t_end=values["tend"],
                                 dt_out=max(values["dt"], values["tend"] / 2000))
@@ -226,6 +220,20 @@ becomes.</li>
         form.changed.connect(self.parameters_changed)
         return form
 
+    def plane_limits(self, x: str, y: str, values: dict) -> list:
+        """Plane ranges: the last run's trajectory with a margin, else 3 units around the
+        initial values."""
+        limits = []
+        for name in (x, y):
+            start = values[f"{name}_0"]
+            if self.result is not None and name in self.result.traces:
+                low, high = np.nanmin(self.result.traces[name]), np.nanmax(self.result.traces[name])
+            else:
+                low, high = start - 3.0, start + 3.0
+            pad = 0.25 * max(high - low, 1e-3)
+            limits.append((float(low - pad), float(high + pad)))
+        return limits
+
     def plane_stimulus(self):
         return self.param_forms["stimulus"].params().to_dict() if self.model.current else None
 
@@ -238,7 +246,66 @@ becomes.</li>
         rows = QFormLayout(box)
         rows.addRow("upper plot", self.plot_choice["a"])
         rows.addRow("lower plot", self.plot_choice["b"])
-        return [Section("Plotted variables", box, "controls")]
+        bif = QWidget()
+        bif_rows = QFormLayout(bif)
+        self.bif_param = QComboBox()
+        self.bif_param.setToolTip("the parameter scanned by the bifurcation view")
+        self.bif_range = (QLineEdit("0"), QLineEdit("4"))
+        for edit, tip in zip(self.bif_range, ("first value (in the parameter's unit)",
+                                              "last value (in the parameter's unit)")):
+            edit.setToolTip(tip)
+        button = QPushButton("Bifurcation view")
+        button.setObjectName("custom_bifurcation")
+        button.setToolTip("Two-variable models: eigenvalues of the fixed point and the "
+                          "attractor's extent against the parameter; stability changes marked")
+        button.clicked.connect(self.run_bifurcation)
+        bif_rows.addRow("parameter", self.bif_param)
+        bif_rows.addRow("from", self.bif_range[0])
+        bif_rows.addRow("to", self.bif_range[1])
+        bif_rows.addRow(button)
+        self.update_bifurcation_choices()
+        return [Section("Plotted variables", box, "controls"),
+                Section("Bifurcation (two variables)", bif, "controls")]
+
+    def update_bifurcation_choices(self) -> None:
+        names = [line.name for line in self.model.parameters()]
+        if self.model.current:
+            names.append(self.model.current)
+        current = self.bif_param.currentText()
+        self.bif_param.clear()
+        self.bif_param.addItems(names)
+        if current in names:
+            self.bif_param.setCurrentText(current)
+        elif self.model.current:
+            self.bif_param.setCurrentText(self.model.current)
+
+    def run_bifurcation(self) -> None:
+        """The bifurcation view of the shared widget, computed in the worker process."""
+        if self.refuse_if_invalid():
+            return
+        try:
+            low, high = (float(edit.text()) for edit in self.bif_range)
+        except ValueError:
+            self.message.emit(f"{self.title}: the bifurcation range needs two numbers")
+            return
+        model = self.model_text()
+        try:
+            planar = custom_planar.planar_model(model)
+        except ParamError as error:
+            self.message.emit(f"{self.title}: no bifurcation view: {error}")
+            return
+        limits = self.plane.home if self.plane is not None and \
+            self.plane.model_text == model else self.plane_limits(
+                planar.x_name, planar.y_name, self.param_forms["params"].params().to_dict())
+        self.pages.setCurrentWidget(self.analysis)
+        self.submit("neurodynex_gui.models.custom_planar:bifurcation",
+                    {**self.run_arguments(), "name": self.bif_param.currentText(),
+                     "low": low, "high": high, "xlim": limits[0], "ylim": limits[1]},
+                    "bifurcation view", long=True, on_done=self.show_bifurcation)
+
+    def show_bifurcation(self, result) -> None:
+        show_bifurcation(self.analysis, custom_planar.planar_model(self.model_text()), result)
+        self.readout.setText(result.answer_text)
 
     # -- the model text ----------------------------------------------------------------------
 
@@ -267,6 +334,8 @@ becomes.</li>
             self.model = model
             self.rebuild_forms()
             self.update_plot_choices()
+            if hasattr(self, "bif_param"):
+                self.update_bifurcation_choices()
         self.check_timer.start()
 
     def rebuild_forms(self, params_cls=None, stim_cls=None) -> None:
