@@ -370,15 +370,15 @@ becomes.</li>
             return
         job = self.runner.submit(f"{self.tab_id}.check", CHECK_PATH, {"model": model},
                                  label="the custom model's check")
-        job.model = model
+        self.check_model = model  # a newer check cancels this one (one job per owner)
         job.finished.connect(self.check_finished)  # bound methods: dropped with the tab
         job.failed.connect(self.check_failed)
 
     def check_finished(self, result) -> None:
-        self.show_check(self.sender().model, result)
+        self.show_check(self.check_model, result)
 
     def check_failed(self, text: str) -> None:
-        self.show_check(self.sender().model, None, text)
+        self.show_check(self.check_model, None, text)
 
     def show_default_run(self) -> None:
         """The first time the tab is shown: brian2 checks the equations (no run)."""
