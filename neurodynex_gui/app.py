@@ -54,6 +54,8 @@ def parse_args(argv):
     parser.add_argument("--session", help="session file (*.ndx.json) to load first")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="set a parameter by its scripting name (repeatable)")
+    parser.add_argument("--model", metavar="FILE",
+                        help="custom tab: a model file (equations and #! lines) to load first")
     parser.add_argument("--export", metavar="OUT",
                         help="run the tab's simulation and write OUT (.png .svg .csv .npz) "
                              "without showing a window")
@@ -184,7 +186,7 @@ def export_headless(args) -> int:
     """Simulate one tab and write a file (or an animation) without a window; one-line
     errors, exit 2."""
     from .export import ANIMATION_FORMATS, FORMATS
-    from .tabs import tab_ids
+    from .tabs import tab_classes, tab_ids
 
     def fail(message: str) -> int:
         one_line = " ".join(message.split())  # a quoted value may hold line breaks
@@ -196,7 +198,11 @@ def export_headless(args) -> int:
                     "--export out.png)")
     if args.tab not in tab_ids():
         return fail(f"unknown tab '{args.tab}' (known: {', '.join(tab_ids())})")
-    if args.export and os.path.splitext(args.export)[1].lower().lstrip(".") not in FORMATS:
+    script = bool(args.export) and args.export.lower().endswith(".py")
+    if script and not hasattr(tab_classes()[args.tab], "export_script"):
+        return fail(f"the '{args.tab}' tab exports no script (.py is for --tab custom)")
+    if args.export and not script and \
+            os.path.splitext(args.export)[1].lower().lstrip(".") not in FORMATS:
         suffix = os.path.splitext(args.export)[1].lower().lstrip(".")
         return fail(f"cannot export '.{suffix}': use .png, .svg, .csv or .npz"
                     + (" (--animation writes a .gif)" if suffix == "gif" else ""))
@@ -245,6 +251,10 @@ def _render(app, tab, args, fail) -> int:
                 print(f"neurodynex-gui: note: {note}", file=sys.stderr)
             if args.tab in doc["tabs"]:
                 tab.restore(doc["tabs"][args.tab])
+        if args.model:
+            if not hasattr(tab, "load_model_file"):
+                return fail(f"--model is for the custom tab, not '{args.tab}'")
+            tab.load_model_file(args.model)
         for assignment in args.set:
             name, sep, value = assignment.partition("=")
             if not sep:
@@ -252,6 +262,10 @@ def _render(app, tab, args, fail) -> int:
             tab.set_value(name.strip(), value.strip())
         if args.sweep:
             return _sweep(tab, args, fail)
+        if args.export and args.export.lower().endswith(".py"):
+            tab.export_script(args.export)  # the script runs it; the GUI does not
+            print(f"wrote {args.export}")
+            return 0
         tab.run_blocking()
         app.processEvents()
         written = []

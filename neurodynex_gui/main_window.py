@@ -111,6 +111,7 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
         tab.message.connect(lambda text, t=tab: self._tab_message(t, text))
         tab.run_failed.connect(self._run_failed)
         tab.spikes_sent.connect(self.analyse_spikes)
+        tab.custom_model_sent.connect(self.open_custom_model)
         tab.result_ready.connect(lambda _result, t=tab: presentation.refresh(t))
         tab.tool_ready.connect(lambda _key, _result, t=tab: presentation.refresh(t))
         for panel in tab.findChildren(PlotPanel):
@@ -308,6 +309,17 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
             return
         self.tab_widget.setCurrentIndex(self.tab_ids.index(target))
         (self._tabs.get(target) or self._build(target)).receive_spikes(data)
+
+    def open_custom_model(self, text: str) -> None:
+        """A tab's "Open as custom model": the first tab that takes model files
+        (``receive_model``, the Custom model tab) gets it and is shown."""
+        target = next((t for t in self.tab_ids
+                       if callable(getattr(registry.tab_class(t), "receive_model", None))), None)
+        if target is None:
+            self.show_message("No Custom model tab is open")
+            return
+        self.tab_widget.setCurrentIndex(self.tab_ids.index(target))
+        (self._tabs.get(target) or self._build(target)).receive_model(text)
 
     def toggle_run(self) -> None:
         tab = self.current_tab

@@ -53,6 +53,7 @@ class ModelTab(QWidget):
     run_failed = pyqtSignal(str)
     message = pyqtSignal(str)            # for the status bar
     spikes_sent = pyqtSignal(object)     # "Analyse spikes": a SpikeData for the Coding tab
+    custom_model_sent = pyqtSignal(str)  # "Open as custom model": a model file's text
 
     def __init__(self, runner=None, parent=None):
         super().__init__(parent)
@@ -178,6 +179,20 @@ class ModelTab(QWidget):
         self.spikes_sent.emit(as_spike_data(data, source=f"{self.title}, last run"))
         return True
 
+    def custom_model(self) -> str | None:
+        """Single-neuron tabs override this (the hook of "Open as custom model"): the tab's
+        equations with its current values as the text of a custom model file (see
+        :func:`~neurodynex_gui.models.custom_spec.model_file_text`)."""
+        return None
+
+    def sends_custom_model(self) -> bool:
+        """Whether the tab overrides :meth:`custom_model` (and so has "Open as custom model")."""
+        return type(self).custom_model is not ModelTab.custom_model
+
+    def send_custom_model(self) -> None:
+        """Send the tab's model to the Custom model tab (routed by the main window)."""
+        self.custom_model_sent.emit(self.custom_model())
+
     def view_fields(self) -> dict:
         """The tab's own fields of its View (beyond the page and axis ranges)."""
         return {}
@@ -208,9 +223,11 @@ class ModelTab(QWidget):
                     for place in ("top", "controls", "run")}
         for section in by_place["top"]:
             column.addWidget(_boxed(section))
+        self.form_boxes: dict[str, QGroupBox] = {}
         for spec in self.form_specs:
             if spec.shown:
-                column.addWidget(group_box(spec.title, self.param_forms[spec.key]))
+                box = self.form_boxes[spec.key] = group_box(spec.title, self.param_forms[spec.key])
+                column.addWidget(box)
         reset = QPushButton("Reset to defaults")
         reset.setToolTip("Put every parameter of this tab back to its default")
         reset.clicked.connect(self.reset_defaults)
@@ -237,6 +254,13 @@ class ModelTab(QWidget):
                                            "(raster, rates, variability, information)")
             self.analyse_button.clicked.connect(self.send_spikes)
             outer_column.addWidget(self.analyse_button)
+        if self.sends_custom_model():
+            self.custom_button = QPushButton("Open as custom model")
+            self.custom_button.setObjectName("open_as_custom")
+            self.custom_button.setToolTip("Copy this model's equations and values into the "
+                                          "Custom model tab, to change them there")
+            self.custom_button.clicked.connect(self.send_custom_model)
+            outer_column.addWidget(self.custom_button)
         if self.animated:
             outer_column.addWidget(self.replay_bar)
         for section in by_place["run"]:
@@ -287,6 +311,30 @@ class ModelTab(QWidget):
         return group_box(tool.label, box)
 
     # -- running -------------------------------------------------------------------------------
+
+    def replace_form(self, key: str, params_class: type[Params]) -> ParamForm:
+        """Give form ``key`` a new parameter class (a tab whose parameters are generated,
+        e.g. from typed equations): a new form takes the old one's place, values of fields
+        that keep their name carry over where still valid; returns the new form."""
+        old = self.param_forms[key]
+        form = ParamForm(params_class)
+        kept = {name: value for name, value in old.params().to_dict().items()
+                if name in params_class.names()}
+        for name, value in kept.items():
+            try:
+                form.set_params(form.params().replace(**{name: value}))
+            except (ParamError, TypeError):
+                pass
+        self.param_forms[key] = form
+        form.problems_changed.connect(self._show_problems)
+        form.changed.connect(self._parameter_changed)
+        if key in self.form_boxes:
+            self.form_boxes[key].layout().replaceWidget(old, form)
+        old.hide()
+        old.deleteLater()
+        self._show_problems()
+        self.fit_side_panel()
+        return form
 
     def values(self) -> dict[str, Params]:
         return {key: form.params() for key, form in self.param_forms.items()}

@@ -128,6 +128,16 @@ depend on I? What happens with eps = 1?</li>
 
     # -- parameters, sessions, export ----------------------------------------------------------
 
+    def custom_model(self) -> str:
+        """The equations with time in units of tau = 1 ms and I as a constant input."""
+        from ..models import custom_spec as cs
+
+        p = self.param_forms["params"].params()
+        values = {"eps": p.eps, "a": p.a, "tau": 1.0, "u_0": p.v0, "w_0": p.w0, "tend": p.tend,
+                  "dt": 0.05, "method": "rk4"}
+        stimulus = {"kind": "step", "I_tstart": 0.0, "I_tend": p.tend, "I_amp": p.I_ext}
+        return cs.model_file_text(cs.PRESETS["FitzHugh-Nagumo"][0], values, stimulus)
+
     def set_value(self, name: str, text: str) -> None:
         """As the base, with ``I`` accepted for the seed's ``I_ext``."""
         super().set_value("I_ext" if name == "I" else name, text)

@@ -69,6 +69,18 @@ each one changes in the trace.</li>
         self.param_forms["params"].changed.connect(self._show_threshold)
         self._show_threshold(self.param_forms["params"].params())
 
+    def custom_model(self) -> str:
+        """The LIF's equations and the current values, for the Custom model tab."""
+        from ..models import custom_spec as cs
+
+        p = self.param_forms["params"].params()
+        text = cs.PRESETS["leaky integrate-and-fire"][0]
+        values = {"v_rest": p.v_rest, "v_reset": p.v_reset, "v_th": p.firing_threshold,
+                  "R": p.membrane_resistance, "tau": p.membrane_time_scale,
+                  "t_ref": p.abs_refractory_period, "v_0": p.v_rest, "tend": p.tend,
+                  "dt": p.dt, "method": "exponential_euler"}
+        return cs.model_file_text(text, values, self.param_forms["stimulus"].params().to_dict())
+
     def show_tool_result(self, key: str, result) -> None:
         """As the base; the f-I curve with the exact rate of book eq. 1.13 dashed over it."""
         super().show_tool_result(key, result)
