@@ -322,11 +322,12 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
 
     def _make_trace_curves(self, plot: str, labels: list[str]) -> None:
         """One empty curve per label in a trace plot, coloured in order (the curves of the
-        last run, emptied, when their labels are the same: rebuilding them costs 40 ms)."""
+        last run, emptied and renamed, when there are as many: rebuilding them costs 40 ms)."""
         curves = self._trace_curves(plot)
-        if [name for p, name in self.traces.curves if p == plot] == labels:
-            for curve in curves:
+        if len(curves) == len(labels):
+            for curve, label in zip(curves, labels):
                 curve.clear()
+                self.traces.rename_curve(curve, label)
             return
         self.traces.remove_curves(plot)
         for label, x in zip(labels, np.linspace(0.0, 0.85, len(labels))):

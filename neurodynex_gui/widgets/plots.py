@@ -126,6 +126,18 @@ class PlotPanel(pg.GraphicsLayoutWidget):
         key = next(k for k, c in self.curves.items() if c is curve)
         self.plots[key[0]].removeItem(self.curves.pop(key).item)
 
+    def rename_curve(self, curve: LiveCurve, name: str) -> None:
+        """Give ``curve`` a new name (its key here, in exports and in the legend)."""
+        key = next(k for k, c in self.curves.items() if c is curve)
+        if self.curves.get((key[0], name), curve) is not curve:
+            raise ValueError(f"name: plot '{key[0]}' has a curve '{name}' already")
+        self.curves = {((key[0], name) if k == key else k): c for k, c in self.curves.items()}
+        curve.item.opts["name"] = name
+        legend = self.plots[key[0]].legend
+        label = legend.getLabel(curve.item) if legend is not None else None
+        if label is not None:
+            label.setText(name)
+
     def remove_curves(self, plot: str) -> None:
         """Every curve of one plot."""
         for key in [key for key in self.curves if key[0] == plot]:
