@@ -167,3 +167,27 @@ def test_the_command_line_exports_the_coding_tab(tmp_path, main_py):
     # each spike is a tick from its unit id to id + 0.8
     assert np.array_equal(times[::2], expected.times_ms)
     assert np.array_equal(ticks[::2], expected.ids) and ticks.max() == pytest.approx(6.8)
+
+
+def test_the_zoo_synapse_and_brunel_tabs_send_their_spikes(qtbot):
+    from neurodynex_gui.models.reset_neurons import SpikingResult
+    from neurodynex_gui.tabs.adex_tab import AdExTab
+    from neurodynex_gui.tabs.brunel_tab import BrunelTab
+    from neurodynex_gui.tabs.synapses_tab import SynapsesTab
+
+    adex_tab, synapse_tab, brunel_tab = AdExTab(), SynapsesTab(), BrunelTab()
+    for widget in (adex_tab, synapse_tab, brunel_tab):
+        qtbot.addWidget(widget)
+        assert widget.sends_spikes() and hasattr(widget, "analyse_button")
+    t = np.arange(0.0, 100.0, 0.1)
+    run = SpikingResult(t, t * 0, t * 0, t * 0, np.array([12.0, 40.5]))
+    times, ids, t_end = adex_tab.spike_trains(run)
+    assert list(times) == [12.0, 40.5] and list(ids) == [0, 0] and t_end == pytest.approx(99.9)
+    pair = types.SimpleNamespace(spikes_ms=np.array([10.0, 30.0]), t_ms=t,
+                                 post_spikes_ms=np.array([12.0]))
+    times, ids, _ = synapse_tab.spike_trains(pair)  # pre = unit 0, post = unit 1, in time order
+    assert list(times) == [10.0, 12.0, 30.0] and list(ids) == [0, 1, 0]
+    network = types.SimpleNamespace(spike_t_ms=np.array([1.0, 2.0]), spike_i=np.array([7, 3]),
+                                    sim_time_ms=300.0)
+    times, ids, t_end = brunel_tab.spike_trains(network)
+    assert list(ids) == [7, 3] and t_end == 300.0

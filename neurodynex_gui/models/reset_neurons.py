@@ -32,6 +32,10 @@ class SpikingResult:
     t_ms = property(lambda self: self.t)
     v_mV = property(lambda self: self.v)
 
+    def spike_trains(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """The run as one unit for "Analyse spikes": times (ms), unit ids, duration (ms)."""
+        return self.spike_times, np.zeros(len(self.spike_times), int), float(self.t[-1])
+
     @property
     def spike_count(self) -> int:
         return len(self.spike_times)

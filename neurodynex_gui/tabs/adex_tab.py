@@ -140,6 +140,10 @@ settings; find a current at which the bursting set fires tonically.</li>
         self.traces.plots["u"].setXRange(0, params.simulation_time, padding=0.02)
         self.readout.setText("running…")
 
+    def spike_trains(self, result):
+        """One unit: the spikes of the run ("Analyse spikes")."""
+        return result.spike_trains()
+
     def show_result(self, result) -> None:
         for name, values in (("u", result.v), ("w", result.w), ("I", result.I)):
             self.traces.curve(name, name).set(result.t, values)

@@ -230,6 +230,10 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         self.activity.append(chunk["t_ms"], chunk["rate_Hz"])
         self.readout.setText(f"running… {100 * chunk['fraction']:.0f} %")
 
+    def spike_trains(self, result: brunel.BrunelResult):
+        """The monitored neurons' spikes ("Analyse spikes")."""
+        return result.spike_t_ms, result.spike_i, float(result.sim_time_ms)
+
     def show_result(self, result: brunel.BrunelResult) -> None:
         self.raster.set(result.spike_t_ms, result.spike_i)
         dt = result.params["dt"]

@@ -127,6 +127,10 @@ small the model approaches the leaky integrate-and-fire neuron with threshold θ
         p = self.param_forms["params"].params()
         self.traces.plots["v"].setXRange(0, p.simulation_time, padding=0.02)
 
+    def spike_trains(self, result):
+        """One unit: the spikes of the run ("Analyse spikes")."""
+        return result.spike_trains()
+
     def show_result(self, result) -> None:
         self.traces.curve("v", "u").set(result.t, result.v)
         self.traces.curve("I", "I").set(result.t, result.I)

@@ -77,6 +77,10 @@ spiking?</li>
         self.traces.plots["v"].setXRange(0, self.param_forms["params"].params().t_end,
                                          padding=0.02)
 
+    def spike_trains(self, result):
+        """One unit: the spikes of the run ("Analyse spikes")."""
+        return result.spike_trains()
+
     def show_result(self, result) -> None:
         for name, values in (("v", result.v), ("u", result.w), ("I", result.I)):
             self.traces.curve(name, name).set(result.t, values)

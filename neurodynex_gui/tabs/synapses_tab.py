@@ -246,6 +246,14 @@ the slope negative?</li>
         self.traces.curve("v", "V").append(t, chunk["v_mV"])
         self.traces.curve("I", "I").append(t, chunk["I_pA"])
 
+    def spike_trains(self, result: sy.SynapseResult):
+        """Two units for "Analyse spikes": 0 the presynaptic train, 1 the postsynaptic neuron
+        (transfer entropy from 0 to 1 measures the synapse)."""
+        times = np.concatenate([result.spikes_ms, result.post_spikes_ms])
+        ids = np.repeat([0, 1], [len(result.spikes_ms), len(result.post_spikes_ms)])
+        order = np.argsort(times, kind="stable")
+        return times[order], ids[order], float(result.t_ms[-1])
+
     def show_result(self, result: sy.SynapseResult) -> None:
         t = result.t_ms
         self.traces.curve("g", "g").set(t, result.g_nS)
