@@ -16,6 +16,8 @@ import faulthandler
 import os
 import sys
 
+from .qt_application import make_application
+
 # small matrix products are many times slower with threaded BLAS on a busy two-core machine
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
@@ -112,22 +114,6 @@ def debug_main(argv=None) -> int:
     faulthandler.enable()
     print("neurodynex-gui (debug): tracebacks are printed here", file=sys.stderr)
     return main(argv)
-
-
-def make_application(argv=None):
-    from PyQt5.QtCore import Qt
-    from PyQt5.QtWidgets import QApplication
-
-    QApplication.setAttribute(Qt.AA_EnableHighDpiScaling, True)
-    QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps, True)
-    app = QApplication.instance() or QApplication(list(argv or ["neurodynex-gui"]))
-    app.setStyle("Fusion")  # the same look on every platform
-    app.setApplicationName("neurodynex-gui")
-    app.setOrganizationName("neurodynex-gui")
-    import pyqtgraph as pg
-
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
-    return app
 
 
 def run_window(args) -> int:

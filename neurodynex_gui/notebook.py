@@ -62,7 +62,7 @@ def open_on(window, tab_id: str, pairs: list[tuple[str, str]], run: bool = True)
 
 
 def _new_window():
-    from .app import make_application
+    from .qt_application import make_application
     from .main_window import MainWindow
 
     make_application()

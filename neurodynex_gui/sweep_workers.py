@@ -143,7 +143,7 @@ class LocalPool:
 
 def serve() -> None:
     """The worker's loop (``python -m neurodynex_gui.sweep_workers``)."""
-    from neurodynex_gui.sweeps import call_point
+    from neurodynex_gui.sweep_point import call_point
 
     out = sys.stdout
     sys.stdout = sys.stderr  # whatever a model prints must not break the protocol

@@ -24,22 +24,20 @@ NPZ or CSV. No Qt here; the worker processes import only what ``path`` needs.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import csv
 import dataclasses
 import hashlib
-import importlib
 import itertools
 import json
 import math
 import os
-import signal
-import threading
 import time
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
+
+from .sweep_point import call_point
 
 __all__ = ["SweepGrid", "run_sweep", "parse_range", "cache_folder", "point_key"]
 
@@ -121,38 +119,6 @@ def point_key(path: str, kwargs: Mapping) -> str:
     text = json.dumps({"path": path, "kwargs": {k: _plain(v) for k, v in kwargs.items()}},
                       sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def call_point(path: str, kwargs: dict) -> dict:
-    """Run one point (in a worker): ``path(**kwargs)`` as a dict of floats."""
-    module, _, name = path.partition(":")
-    function = getattr(importlib.import_module(module), name)
-    if threading.current_thread() is threading.main_thread():
-        values = function(**kwargs)
-    else:
-        with _signals_off_main_thread():
-            values = function(**kwargs)
-    return {str(k): float(v) for k, v in dict(values).items()}
-
-
-@contextlib.contextmanager
-def _signals_off_main_thread():
-    """A dask worker runs tasks on a thread, where ``signal.signal`` raises ValueError, and
-    brian2 installs a SIGINT handler when it is imported: there the handler is left as it is
-    (a worker is stopped by its nanny, not by Ctrl+C) instead of failing the import."""
-    original = signal.signal
-
-    def install(signum, handler):
-        try:
-            return original(signum, handler)
-        except ValueError:
-            return signal.getsignal(signum)
-
-    signal.signal = install
-    try:
-        yield
-    finally:
-        signal.signal = original
 
 
 class _Pool:

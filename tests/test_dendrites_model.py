@@ -176,12 +176,6 @@ def test_a_tree_breaking_the_rule_is_not():
     assert np.abs(run.v_soma - run.v_equivalent).max() > 0.1 * response
 
 
-def test_the_tree_api_is_reachable_from_the_cable_module():
-    assert cb.simulate_tree is dt.simulate_tree and cb.nmda_input_output is dt.nmda_input_output
-    with pytest.raises(AttributeError):
-        cb.no_such_function
-
-
 def test_mg_block():
     assert dt.mg_block(0.0, 1.0) == pytest.approx(1 / (1 + 1 / 3.57))
     assert dt.mg_block(-70.0, 1.0) == pytest.approx(1 / (1 + math.exp(0.062 * 70) / 3.57))

@@ -365,17 +365,3 @@ def measurements(run: CableResult, injection: InjectionParams | None = None) -> 
         out["tau_decay_ms"] = fit_decay_time_constant(run.t, run.v @ weights, p.e_leak,
                                                       last + 0.1 * (run.t[-1] - last))
     return out
-
-
-_TREE_NAMES = ("simulate_tree", "simulate_nmda", "nmda_input_output", "equivalent_cylinder",
-               "rall_ratio", "mg_block", "TreeParams", "NMDAParams")
-
-
-def __getattr__(name):
-    """The branched tree and the NMDA synapses (:mod:`.dendritic_tree`) are reachable from
-    here too (``cable.simulate_tree``, ``cable.nmda_input_output``), imported on first use
-    (that module builds on this one)."""
-    if name in _TREE_NAMES:
-        from . import dendritic_tree
-        return getattr(dendritic_tree, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

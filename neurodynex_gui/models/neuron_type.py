@@ -18,9 +18,9 @@ import numpy as np
 from . import fast_path, spikes
 from .exercise import check_flag
 from .neuron_type_exercise import get_step_curr, plot_data, rec_to_tuple, run_neuron
-from .neuron_type_models import (COMMON_EQUATIONS, SPECS, TYPE_ONE, TYPE_ONE_MODEL, TYPE_TWO,
-                                 TYPE_TWO_MODEL, NeuronSpec, TypeOneParams, TypeTwoParams,
-                                 spec_of)
+from .neuron_type_models import (COMMON_EQUATIONS, DT_MS, SPECS, TYPE_ONE, TYPE_ONE_MODEL,
+                                 TYPE_TWO, TYPE_TWO_MODEL, V_TH_MV, NeuronSpec, Traces,
+                                 TypeOneParams, TypeTwoParams, spec_of)
 from .params import ParamError, Params, checked, param
 from .search import SearchInputs, lowest_firing
 from .stimulus import BRIAN_EQUATIONS, si_values, stimulus_class
@@ -33,10 +33,6 @@ __all__ = ["TYPE_ONE", "TYPE_TWO", "TypeOneParams", "TypeTwoParams", "TYPE_ONE_M
            "onset_curves", "ThresholdInputs", "FICurveInputs", "OnsetInputs", "get_step_curr",
            "plot_data", "rec_to_tuple"]
 
-V_TH_MV = 0.5
-"""Spike detection threshold (an upward crossing of v)."""
-DT_MS = 0.1
-"""Integration step (ms) of the sweeps and the scripting API (brian2's default, as the seed)."""
 RATE_STEP_START_MS = 100.0
 """A rate is measured with a step from this time to the end of the run (as ``get_rate``)."""
 
@@ -140,30 +136,6 @@ class OnsetInputs(Params):
 
 
 # ---------------------------------------------------------------- results
-
-@dataclasses.dataclass
-class Traces:
-    """Runs of one neuron, one row per amplitude: t (ms), v and w (mV), I (pA)."""
-
-    t_ms: np.ndarray
-    v_mV: np.ndarray
-    w_mV: np.ndarray
-    I_pA: np.ndarray
-    amplitudes_pA: np.ndarray
-    completed: bool = True
-    path: str = "numpy"
-    """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
-    path_note: str = ""
-    """Why it was not the fast path ("" if it was)."""
-
-    t = property(lambda self: self.t_ms, doc="time (ms), as the seed's rec.t")
-    v = property(lambda self: self.v_mV, doc="v (mV), one row per neuron, as rec.v")
-    w = property(lambda self: self.w_mV, doc="w (mV), one row per neuron, as rec.w")
-    I = property(lambda self: self.I_pA, doc="current (pA), one row per neuron, as rec.I")  # noqa: E741
-
-    def spike_counts(self) -> list[int]:
-        return [len(get_spiketimes(self.t_ms, v)) for v in self.v_mV]
-
 
 @dataclasses.dataclass
 class PairResult:

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .exercise import Current, as_current, check_flag, simtime_ms
-from .neuron_type_models import TYPE_ONE, TypeOneParams, TypeTwoParams, spec_of
+from .neuron_type_models import DT_MS, TYPE_ONE, Traces, TypeOneParams, TypeTwoParams, spec_of
 from .params import ParamError, Params, checked, param
 
 __all__ = ["StepCurrent", "get_step_curr", "plot_data", "rec_to_tuple", "run_neuron"]
@@ -48,7 +48,6 @@ def run_neuron(neuron_type: str, curr, simtime, dt: float = 0.1):
     """One neuron of ``neuron_type`` driven by ``curr`` (pA: a Current, an array sampled every
     ``dt`` ms, a number or a brian2 TimedArray) for ``simtime`` seconds, integrated in numpy
     with the forward Euler step the brian2 runs use (0.1 ms); returns ``Traces``."""
-    from .neuron_type import DT_MS, Traces
 
     from .lif import _positive
 

@@ -26,6 +26,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import spikes
 from .params import Params, param
 from .planar import PlanarModel
 
@@ -229,3 +230,35 @@ def spec_of(neuron_type: str) -> NeuronSpec:
     except KeyError:
         raise ValueError(f"unknown neuron type '{neuron_type}' (use {TYPE_ONE!r} or "
                          f"{TYPE_TWO!r})") from None
+
+
+# ---------------------------------------------------------------- results
+
+V_TH_MV = 0.5
+"""Spike detection threshold (an upward crossing of v)."""
+DT_MS = 0.1
+"""Integration step (ms) of the sweeps and the scripting API (brian2's default, as the seed)."""
+
+
+@dataclasses.dataclass
+class Traces:
+    """Runs of one neuron, one row per amplitude: t (ms), v and w (mV), I (pA)."""
+
+    t_ms: np.ndarray
+    v_mV: np.ndarray
+    w_mV: np.ndarray
+    I_pA: np.ndarray
+    amplitudes_pA: np.ndarray
+    completed: bool = True
+    path: str = "numpy"
+    """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
+    path_note: str = ""
+    """Why it was not the fast path ("" if it was)."""
+
+    t = property(lambda self: self.t_ms, doc="time (ms), as the seed's rec.t")
+    v = property(lambda self: self.v_mV, doc="v (mV), one row per neuron, as rec.v")
+    w = property(lambda self: self.w_mV, doc="w (mV), one row per neuron, as rec.w")
+    I = property(lambda self: self.I_pA, doc="current (pA), one row per neuron, as rec.I")  # noqa: E741
+
+    def spike_counts(self) -> list[int]:
+        return [len(spikes.get_spiketimes(self.t_ms, v, V_TH_MV)) for v in self.v_mV]
