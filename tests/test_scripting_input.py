@@ -344,3 +344,14 @@ def test_divergence_names_what_left_its_range():
         hh.HHResult(np.arange(2.0), np.array([0.0, 3344.0]), *([np.zeros(2)] * 5),
                     params=hh.HHParams(), rest=hh.resting_state()))
     assert divergence((np.zeros(3), {"X": np.ones(2)})) is None
+
+
+@pytest.mark.parametrize("value", [math.nan, 5, "maybe", object()])
+def test_a_true_or_false_field_refuses_what_is_neither(value):
+    from neurodynex_gui.models.brunel import BrunelParams
+    from neurodynex_gui.models.params import coerce
+
+    with pytest.raises(ParamError, match="random_vm_init"):
+        coerce(BrunelParams, "random_vm_init", value)
+    assert coerce(BrunelParams, "random_vm_init", 1) is True
+    assert coerce(BrunelParams, "random_vm_init", np.False_) is False

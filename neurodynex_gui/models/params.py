@@ -117,7 +117,10 @@ def coerce(cls: type[Params], name: str, raw: Any) -> Any:
             if raw.strip().lower() in ("0", "false", "no", "off"):
                 return False
             raise ParamError(name, f"'{_shown(raw)}' is not true or false")
-        return bool(raw)
+        if isinstance(raw, (bool, np.bool_)) or (isinstance(raw, (int, float, np.number))
+                                                 and raw in (0, 1)):
+            return bool(raw)  # not bool(nan), which is True
+        raise ParamError(name, f"'{_shown(str(raw))}' is not true or false")
     kind = int if isinstance(default, int) else float
     try:
         value = kind(raw.strip() if isinstance(raw, str) else raw)
@@ -260,6 +263,7 @@ def _plan(function, signature, classes, aliases):
             else hints.get(name)
         if isinstance(kind, type) and issubclass(kind, Params):
             instances[name] = kind
+            fields.pop(name, None)  # a Params argument, not a field of the same name
     return fields, instances
 
 
