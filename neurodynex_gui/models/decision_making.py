@@ -171,7 +171,7 @@ def sim_decision_making_network(N_Excit=384, N_Inhib=96, weight_scaling_factor=5
     w_nmda_post = w[:, pop]  # (3 presynaptic populations, N_Excit)
 
     def nmda_sum():
-        s = exc.s_NMDA_
+        s = np.asarray(exc.s_NMDA_)
         sums = np.array([s[m].sum() for m in sel])
         exc.s_NMDA_total_ = sums @ w_nmda_post
         inh.s_NMDA_total_ = sums.sum()
