@@ -150,3 +150,39 @@ def test_bad_arguments_name_themselves():
         dm.run_multiple_simulations(None, [0.1], 0)
     with pytest.raises(ValueError, match="N_excitatory"):
         wm.simulate_wm(N_excitatory=0)
+
+
+def test_psychometric_curve_by_the_sweep_engine():
+    from neurodynex_gui.models import decision_runs
+
+    params = decision_runs.DecisionParams(seed=4)
+    chunks = []
+    out = decision_runs.psychometric_curve(params, c_max=0.9, c_n=2, trials=1, workers=2,
+                                           on_chunk=chunks.append)
+    assert list(out["coherence"]) == [-0.9, 0.9] and list(out["decided"]) == [1, 1]
+    assert list(out["fraction_A"]) == [0.0, 1.0]
+    assert chunks[-1]["fraction"] == 1.0
+
+
+def test_tab_shows_a_run_and_round_trips(qtbot, runner):
+    from PyQt5.QtCore import Qt
+
+    from neurodynex_gui.models import decision_runs
+    from neurodynex_gui.tabs.decision_tab import DecisionTab
+
+    tab = DecisionTab(runner)
+    qtbot.addWidget(tab)
+    params = decision_runs.DecisionParams(coherence_level=-0.9, seed=2, max_sim_time=500.0)
+    tab.param_forms["params"].set_params(params)
+    with qtbot.waitSignal(tab.result_ready, timeout=60000) as blocker:
+        qtbot.mouseClick(tab.run_bar.run_button, Qt.LeftButton)
+    result = blocker.args[0]
+    choice, t_decision = result.decision()
+    assert choice == "B" and tab.readout.text() == f"decision B at {t_decision:.0f} ms"
+    t, rate_b = tab.traces.data()["rates/B (20 ms mean)"]
+    assert t[-1] > 490 and rate_b.max() > 25  # B crossed the threshold on screen
+    other = DecisionTab(runner)
+    qtbot.addWidget(other)
+    other.restore(tab.state())
+    assert other.param_forms["params"].params() == params
+    tab.stop()

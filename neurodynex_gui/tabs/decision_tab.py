@@ -43,8 +43,8 @@ Are weak-evidence decisions slower (chronometric curve)?</li>
 
     def build_plots(self, panel) -> None:
         plot = panel.add_plot("rates", "population rate", "Hz")
-        self.rate_a = panel.add_curve("rates", "A", pen=PEN_A)
-        self.rate_b = panel.add_curve("rates", "B", pen=PEN_B)
+        self.rate_a = panel.add_curve("rates", "A (20 ms mean)", pen=PEN_A)
+        self.rate_b = panel.add_curve("rates", "B (20 ms mean)", pen=PEN_B)
         self.decision_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#555", style=2))
         self.decision_line.hide()
         plot.addItem(self.decision_line)
@@ -71,11 +71,13 @@ Are weak-evidence decisions slower (chronometric curve)?</li>
         self.readout.setText(f"running… {100 * chunk['fraction']:.0f} %")
 
     def show_result(self, result) -> None:
-        per = max(1, int(round(1.0 / result.params.get("dt", 0.1))))
-        n = len(result.t_ms) // per * per
-        t = result.t_ms[:n:per] + 0.5
-        self.rate_a.set(t, result.rate_A_Hz[:n].reshape(-1, per).mean(axis=1))
-        self.rate_b.set(t, result.rate_B_Hz[:n].reshape(-1, per).mean(axis=1))
+        # rates averaged over 20 ms (the decision criterion averages over 30 ms)
+        dt = float(result.t_ms[1] - result.t_ms[0]) if len(result.t_ms) > 1 else 0.1
+        window = np.ones(max(1, int(round(20.0 / dt))))
+        window /= window.size
+        step = max(1, int(round(1.0 / dt)))
+        for curve, rate in ((self.rate_a, result.rate_A_Hz), (self.rate_b, result.rate_B_Hz)):
+            curve.set(result.t_ms[::step], np.convolve(rate, window, mode="same")[::step])
         threshold = self.param_forms["params"].params().rate_threshold
         choice, t_decision = result.decision(threshold)
         if choice is None:
