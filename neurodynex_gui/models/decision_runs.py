@@ -96,3 +96,54 @@ def psychometric_curve(params: DecisionParams = DecisionParams(), *, c_max=0.5, 
                                          result.columns["decision_time_ms"])
     return {"coherence": levels, "fraction_A": frac, "decision_time_ms": mean_t,
             "decided": decided}
+
+
+@dataclasses.dataclass(frozen=True)
+class MemoryInputs(Params):
+    """The tab's working-memory run: neurodynex3's ring (1024 + 256 neurons) with a cue of
+    0.3 nA (neurodynex3's default 0.07 nA, of 0 ms, does not start a bump here)."""
+
+    stimulus_center_deg: float = param(120.0, "cue direction", "deg", min=0.0, max=360.0,
+                                       step=5.0)
+    stimulus_strength: float = param(0.3, "cue current", "nA", min=0.0, max=5.0, step=0.01)
+    t_stimulus_start: float = param(100.0, "cue start", "ms", min=0.0, max=1e5, step=10.0)
+    t_stimulus_duration: float = param(200.0, "cue duration", "ms", min=0.0, max=1e5,
+                                       step=10.0)
+    distractor_center_deg: float = param(300.0, "distractor direction", "deg", min=0.0,
+                                         max=360.0, step=5.0)
+    distractor_strength: float = param(0.0, "distractor current", "nA", min=0.0, max=5.0,
+                                       step=0.01)
+    t_distractor_start: float = param(500.0, "distractor start", "ms", min=0.0, max=1e5,
+                                      step=10.0)
+    t_distractor_duration: float = param(100.0, "distractor duration", "ms", min=0.0,
+                                         max=1e5, step=10.0)
+    N_excitatory: int = param(1024, "excitatory neurons", "", min=16, max=8192, step=16)
+    sim_time: float = param(800.0, "simulation length", "ms", min=10.0, max=1e5, step=50.0)
+    seed: int = param(0, "random seed (0: new each run)", "", min=0, max=2**31 - 1, step=1)
+
+
+@checked(MemoryInputs)
+def memory_run(stimulus_center_deg=120.0, stimulus_strength=0.3, t_stimulus_start=100.0,
+               t_stimulus_duration=200.0, distractor_center_deg=300.0,
+               distractor_strength=0.0, t_distractor_start=500.0, t_distractor_duration=100.0,
+               N_excitatory=1024, sim_time=800.0, seed=0, on_chunk=None,
+               should_stop=None) -> dict:
+    """A working-memory run (N_inhibitory = N_excitatory / 4, weights scaled by 2048 /
+    N_excitatory as neurodynex3 advises): the excitatory spikes as (t ms, preferred deg) and
+    the bump's position in 20 ms bins."""
+    from .working_memory import simulate_wm
+
+    result = simulate_wm(N_excitatory=int(N_excitatory), N_inhibitory=int(N_excitatory) // 4,
+                         weight_scaling_factor=2048.0 / N_excitatory,
+                         stimulus_center_deg=stimulus_center_deg,
+                         stimulus_strength=stimulus_strength,
+                         t_stimulus_start=t_stimulus_start,
+                         t_stimulus_duration=t_stimulus_duration,
+                         distractor_center_deg=distractor_center_deg,
+                         distractor_strength=distractor_strength,
+                         t_distractor_start=t_distractor_start,
+                         t_distractor_duration=t_distractor_duration, sim_time=sim_time,
+                         seed=seed, on_chunk=on_chunk, should_stop=should_stop)
+    t, pos, count = result.bump(20.0)
+    return {"spike_t_ms": result.spike_t_ms, "spike_deg": result.preferred_deg,
+            "bump_t_ms": t, "bump_deg": pos, "cue_deg": stimulus_center_deg}

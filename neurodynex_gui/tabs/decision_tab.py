@@ -30,7 +30,13 @@ class DecisionTab(ModelTab):
                   decision_runs.PsychometricInputs, ("params",),
                   "repeated trials of the network above at coherences from -c to +c, on "
                   "worker processes: the fraction of choices A and the mean decision time",
-                  progress=True),)
+                  progress=True),
+             Tool("memory", "Working memory (ring attractor)",
+                  "neurodynex_gui.models.decision_runs:memory_run",
+                  decision_runs.MemoryInputs, (),
+                  "neurodynex3's working-memory ring (book ch. 18): a cue starts a bump of "
+                  "activity that outlasts it; raster sorted by preferred direction and the "
+                  "bump's position", progress=True))
     exercises = """
 <ol>
 <li><b>Winner takes all.</b> Run at coherence 0.5: A's rate climbs to ~40 Hz while B falls
@@ -58,7 +64,16 @@ Are weak-evidence decisions slower (chronometric curve)?</li>
                                             listed=False)
         self.chrono = self.curves.add_curve("chrono", "mean time", pen=PEN_CURVE, symbol="o",
                                             listed=False)
-        return [Page("Rates", self.traces), Page("Psychometric", self.curves)]
+        self.memory = PlotPanel()
+        self.memory.add_plot("ring", "preferred direction", "deg")
+        self.memory.add_plot("bump", "bump position", "deg", link_x="ring")
+        self.ring = self.memory.add_curve("ring", "spikes", pen=None, symbol="s", symbolSize=2,
+                                          symbolBrush="#1f4e9c", symbolPen=None, listed=False)
+        self.bump = self.memory.add_curve("bump", "population vector", pen=PEN_CURVE,
+                                          symbol="o", symbolSize=4)
+        self.cue = self.memory.add_curve("bump", "cue", pen=pg.mkPen("#c0392b", style=2))
+        return [Page("Rates", self.traces), Page("Psychometric", self.curves),
+                Page("Working memory", self.memory)]
 
     def start_run(self) -> None:
         super().start_run()
@@ -93,6 +108,18 @@ Are weak-evidence decisions slower (chronometric curve)?</li>
         self.readout.setText(f"trials: {100 * chunk['fraction']:.0f} %{left}")
 
     def show_tool_result(self, key: str, result) -> None:
+        if key == "memory":
+            self.ring.set(result["spike_t_ms"], result["spike_deg"])
+            t = np.asarray(result["bump_t_ms"])
+            self.bump.set(t, np.asarray(result["bump_deg"]))
+            self.cue.set(np.array([0.0, t[-1] + 10]), np.full(2, result["cue_deg"]))
+            self.memory.flush()
+            self.pages.setCurrentWidget(self.memory)
+            late = np.asarray(result["bump_deg"])[t > t[-1] * 0.75]
+            self.readout.setText(f"bump at {np.nanmean(late):.0f} deg at the end "
+                                 f"(cue {result['cue_deg']:g} deg)" if np.isfinite(late).any()
+                                 else "no bump at the end")
+            return
         c = np.asarray(result["coherence"])
         self.psycho.set(c, np.asarray(result["fraction_A"]))
         self.chrono.set(c, np.asarray(result["decision_time_ms"]))
