@@ -1,6 +1,6 @@
 """Wall time of the decision-making (neurodynex3 defaults, 800 ms) and working-memory
 (neurodynex3 defaults, 800 ms) networks, cold (first run in this process) and warm.
-Run: python bench/decisions_speed.py"""
+Run: python bench/bench_decisions.py"""
 import time
 
 from neurodynex_gui.models.decision_making import sim_decision_making_network
