@@ -27,6 +27,7 @@ from neurodynex_gui.models import adex, exp_if, izhikevich, neural_dynamics, res
 from neurodynex_gui.models import presynaptic, receptors, synapses, tsodyks_markram
 from neurodynex_gui.models import plasticity, plasticity_class, plasticity_rules
 from neurodynex_gui.models import brunel, spiking_stats
+from neurodynex_gui.models import decision_making, working_memory
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
@@ -39,7 +40,8 @@ MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network,
            exp_if, adex, izhikevich, neural_dynamics, reset_neurons,
            synapses, receptors, tsodyks_markram, presynaptic,
            plasticity, plasticity_class, plasticity_rules,
-           brunel, spiking_stats, custom, custom_planar, custom_spec)
+           brunel, spiking_stats, custom, custom_planar, custom_spec,
+           decision_making, working_memory)
 
 NOT_CHECKED = {
     # arrays in, arrays out: any values are the caller's data
@@ -86,6 +88,9 @@ NOT_CHECKED = {
     "isi_cv", "fano_factor", "synchrony", "power_spectrum", "spike_statistics", "regime_params",
     # keyword arguments checked by BrunelParams.from_dict (a ParamError naming the field)
     "sweep_point", "mean_field_point",
+    # decision/memory: sweep points (each argument goes to a checked simulation), trial
+    # tables and spike data in (any values are data)
+    "decision_trial", "psychometric", "bump_position",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""

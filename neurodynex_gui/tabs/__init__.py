@@ -32,6 +32,7 @@ BUILTIN = (
     "neurodynex_gui.tabs.synapses_tab:SynapsesTab",
     "neurodynex_gui.tabs.plasticity_tab:PlasticityTab",
     "neurodynex_gui.tabs.brunel_tab:BrunelTab",
+    "neurodynex_gui.tabs.decision_tab:DecisionTab",
     "neurodynex_gui.tabs.custom_tab:CustomTab",
 )
 
