@@ -48,7 +48,7 @@ Are weak-evidence decisions slower (chronometric curve)?</li>
 </ol>"""
 
     def build_plots(self, panel) -> None:
-        plot = panel.add_plot("rates", "population rate", "Hz")
+        plot = panel.add_plot("rates", "population rate", "Hz", legend=True)
         self.rate_a = panel.add_curve("rates", "A (20 ms mean)", pen=PEN_A)
         self.rate_b = panel.add_curve("rates", "B (20 ms mean)", pen=PEN_B)
         self.decision_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#555", style=2))
@@ -66,7 +66,7 @@ Are weak-evidence decisions slower (chronometric curve)?</li>
                                             listed=False)
         self.memory = PlotPanel()
         self.memory.add_plot("ring", "preferred direction", "deg")
-        self.memory.add_plot("bump", "bump position", "deg", link_x="ring")
+        self.memory.add_plot("bump", "bump position", "deg", link_x="ring", legend=True)
         self.ring = self.memory.add_curve("ring", "spikes", pen=None, symbol="s", symbolSize=2,
                                           symbolBrush="#1f4e9c", symbolPen=None, listed=False)
         self.bump = self.memory.add_curve("bump", "population vector", pen=PEN_CURVE,
