@@ -81,7 +81,7 @@ NOT_CHECKED = {
     # neuron zoo plumbing, called with checked values (reset_neurons.current_samples checks
     # its I_stim itself; x_inf takes voltages; classify_run a result)
     "adex_euler", "adex_euler_many", "euler", "current_samples", "x_inf", "classify_run",
-    "channel_names",
+    "channel_names", "check_exponential_neuron",
     # synapses: typed spike times (text), spike times onto a run's grid (a checked dt)
     "parse_spike_times", "on_grid",
     # spike trains in, numbers out (spiking_stats); a name of brunel.REGIMES

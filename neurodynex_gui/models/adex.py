@@ -16,9 +16,10 @@ import dataclasses
 
 import numpy as np
 
-from .params import ParamError, Params, checked, param
+from .params import Params, checked, param
 from .planar import PlanarModel
-from .reset_neurons import SpikingResult, adex_euler, current_samples
+from .reset_neurons import (SpikingResult, adex_euler, check_exponential_neuron,
+                            current_samples)
 from .stimulus import stimulus_class
 
 __all__ = ["AdExParams", "AdExStimulus", "FIRING_PATTERNS", "PATTERN_CURRENTS", "ADEX",
@@ -57,12 +58,7 @@ class AdExParams(Params):
                            "AdEx clock (the scripting function's default) is 0.01 ms")
 
     def check(self) -> None:
-        if self.v_spike <= self.v_rheobase:
-            raise ParamError("v_spike", "must be above the rheobase threshold")
-        if self.v_reset >= self.v_spike:
-            raise ParamError("v_reset", "must be below the numerical spike threshold")
-        if self.dt > self.simulation_time:
-            raise ParamError("dt", "must be shorter than the simulation")
+        check_exponential_neuron(self)
 
 
 AdExStimulus = stimulus_class("pA", "AdExStimulus", __name__, I_amp=65.0, amplitude_range=1e5,

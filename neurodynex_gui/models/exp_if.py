@@ -17,7 +17,8 @@ import dataclasses
 import numpy as np
 
 from .params import ParamError, Params, checked, param
-from .reset_neurons import SpikingResult, adex_euler, adex_euler_many, current_samples
+from .reset_neurons import (SpikingResult, adex_euler, adex_euler_many,
+                            check_exponential_neuron, current_samples)
 from .search import SearchInputs, lowest_firing
 from .stimulus import stimulus_class
 from .sweep import SweepResult
@@ -53,12 +54,7 @@ class ExpIFParams(Params):
                            "exp_IF clock (the scripting function's default) is 0.05 ms")
 
     def check(self) -> None:
-        if self.v_spike <= self.v_rheobase:
-            raise ParamError("v_spike", "must be above the rheobase threshold")
-        if self.v_reset >= self.v_spike:
-            raise ParamError("v_reset", "must be below the numerical spike threshold")
-        if self.dt > self.simulation_time:
-            raise ParamError("dt", "must be shorter than the simulation")
+        check_exponential_neuron(self)
 
 
 ExpIFStimulus = stimulus_class("pA", "ExpIFStimulus", __name__, I_amp=800.0,

@@ -15,6 +15,18 @@ import math
 
 import numpy as np
 
+from .params import ParamError
+
+
+
+def check_exponential_neuron(params) -> None:
+    """The cross-field rules of an exponential IF or AdEx parameter set (ParamError)."""
+    if params.v_spike <= params.v_rheobase:
+        raise ParamError("v_spike", "must be above the rheobase threshold")
+    if params.v_reset >= params.v_spike:
+        raise ParamError("v_reset", "must be below the numerical spike threshold")
+    if params.dt > params.simulation_time:
+        raise ParamError("dt", "must be shorter than the simulation")
 
 @dataclasses.dataclass
 class SpikingResult:
