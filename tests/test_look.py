@@ -75,11 +75,15 @@ def tool_results(window) -> dict:
     }
 
 
+SIZES = {False: (1280, 820), True: (1920, 1080)}  # a laptop; a lecture hall's projector
+
+
 def show_mode(window, mode: str, scale: float = 2.0) -> None:
     on, theme = MODES[mode]
     window.set_scale(scale)
     window.set_presentation(on)
     window.set_theme(theme)
+    window.resize(*SIZES[on])
     _settle()
 
 
@@ -207,7 +211,7 @@ def test_presentation_mode_gives_the_window_its_size_back(qtbot, make_window):
     from PyQt5.QtWidgets import QMainWindow
 
     window = make_window("hh", "fitzhugh_nagumo")
-    window.resize(1100, 700)
+    window.resize(900, 600)
     _settle()
     size = window.size()
     window.set_presentation(True)
@@ -249,3 +253,20 @@ def test_no_label_or_title_is_cut_off(make_window, mode):
             problems.append(f"{tab_id} widens the window to {window.width()} px")
     show_mode(window, "normal")
     assert not problems, "\n".join(problems)
+
+
+def test_every_tab_fits_a_laptop_and_in_presentation_mode_a_projector(make_window):
+    """No tab asks for a window wider than 1280 px, nor in presentation mode (fonts x 2) wider
+    than a 1920 px projector: a phase plane's one row of controls once asked for 2024 px, and
+    a window wider than the screen cuts its right side off."""
+    window = make_window()
+    limits = {}
+    for mode in ("normal", "presentation"):
+        show_mode(window, mode)
+        limits[mode] = {tab_id: tab.minimumSizeHint().width() + 8
+                        for tab_id, tab in window.tabs.items()}
+    show_mode(window, "normal")
+    too_wide = [f"{tab_id} needs {width} px in {mode} mode"
+                for mode, bound in (("normal", 1280), ("presentation", 1920))
+                for tab_id, width in limits[mode].items() if width > bound]
+    assert not too_wide, "\n".join(too_wide)

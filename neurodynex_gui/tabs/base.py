@@ -287,6 +287,16 @@ class ModelTab(QWidget):
         width = side.sizeHint().width()
         side.setMinimumWidth(width)
         self.side_panel.setMinimumWidth(min(width + 24, SIDE_MAX_WIDTH))
+        QTimer.singleShot(0, self._give_plots_the_rest)
+
+    def _give_plots_the_rest(self) -> None:
+        """The side panel as narrow as its minimum, the plots take the rest (after the
+        splitter has seen the new minimum)."""
+        splitter = self.side_panel.parentWidget()
+        if isinstance(splitter, QSplitter):
+            total = sum(splitter.sizes())
+            side = self.side_panel.minimumWidth()
+            splitter.setSizes([side, max(total - side, 1)])
 
     def changeEvent(self, event) -> None:
         if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):

@@ -131,10 +131,10 @@ pattern leave in w_ij?</li>
         self.grid_info.setWordWrap(True)
         controls = QHBoxLayout()
         for text, tip, slot in (
-                ("Store grid as pattern", "Add the grid as it is now to the stored patterns",
+                ("Store grid", "Add the grid as it is now to the stored patterns",
                  self.store_grid),
                 ("Clear grid", "Set every neuron of the grid to -1, to draw on", self.clear_grid),
-                ("Forget drawn patterns", "Remove the patterns you stored from the grid",
+                ("Forget drawn", "Remove the patterns you stored from the grid",
                  self.forget_drawn)):
             button = QPushButton(text)
             button.setToolTip(tip)

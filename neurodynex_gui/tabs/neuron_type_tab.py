@@ -171,9 +171,9 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
                                     x_unit="pA")
         fi.setTitle("f-I curves (step from 100 ms; rate from the mean inter-spike interval)")
         onset = self.analysis.add_plot("onset", "firing rate", "Hz",
-                                       x_label="I − I_onset (distance to the lowest current "
-                                               "with repetitive firing)", x_unit="pA")
-        onset.setTitle("zoom on the onset of firing: from zero, or a jump?")
+                                       x_label="I − I_onset", x_unit="pA")
+        onset.setTitle("onset of firing (I_onset: the lowest current with repetitive firing): "
+                       "from zero, or a jump?")
         for plot in (fi, onset):
             plot.addLegend(offset=(-10, -10))
         self.threshold_lines = {}
@@ -233,12 +233,15 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         controls.addWidget(self.neuron_box)
         controls.addWidget(self.phase_slider, 1)
         controls.addWidget(QLabel("pA"))
-        controls.addWidget(QLabel("   trajectory of the run at:"))
-        controls.addWidget(self.run_box)
+        run_row = QHBoxLayout()  # a row of its own: with presentation fonts one row was too wide
+        run_row.addWidget(QLabel("trajectory of the run at:"))
+        run_row.addWidget(self.run_box)
+        run_row.addStretch(1)
         page = QWidget()
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(controls)
+        column.addLayout(run_row)
         column.addWidget(self.plane_stack, 1)
         self.phase_page = page
 

@@ -20,7 +20,7 @@ from typing import Annotated, Iterator, Literal
 import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import Qt, QTimer, pyqtSignal
-from PyQt5.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
+from PyQt5.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QLabel, QPushButton, QVBoxLayout,
                              QWidget)
 
 from ..models import planar
@@ -193,6 +193,8 @@ class PhasePlane(QWidget):
     def _controls(self) -> None:
         self.flow_box = QComboBox()
         self.flow_box.addItems(FLOW_MODES)
+        self.flow_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.flow_box.setMinimumContentsLength(len(FLOW_MODES[0]))
         self.flow_box.setToolTip("Length of the flow arrows: all alike (direction only), or "
                                  "proportional to the speed of the flow")
         self.flow_box.currentIndexChanged.connect(self.redraw)
@@ -208,11 +210,13 @@ class PhasePlane(QWidget):
         self.readout = QLabel()
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("flow arrows:"))
-        for widget in (self.flow_box, self.backward_box, self.clear_button):
-            bar.addWidget(widget)
-        bar.addWidget(hint, 1)
+        bar = QGridLayout()  # two rows: presentation fonts in one row widened the window
+        bar.addWidget(QLabel("flow arrows:"), 0, 0)
+        bar.addWidget(self.flow_box, 0, 1)
+        bar.addWidget(hint, 0, 2, 1, 2)
+        bar.addWidget(self.backward_box, 1, 0, 1, 2)
+        bar.addWidget(self.clear_button, 1, 2)
+        bar.setColumnStretch(3, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(bar)

@@ -10,6 +10,7 @@ event-loop turn after the plot's size or range changed, and changes only what do
 """
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PyQt5 import sip
 from PyQt5.QtCore import QRectF, QTimer
@@ -72,7 +73,7 @@ def fit(plot: pg.PlotItem) -> None:
         axis = plot.getAxis(name)
         if axis.isVisible() and axis.label.isVisible() and axis.labelText:
             _fit_axis_label(axis)
-        if axis.isVisible() and name != "bottom":
+        if axis.isVisible():
             _fit_ticks(axis)
     _fit_title(plot)
     box = plot.vb.sceneBoundingRect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
@@ -119,7 +120,8 @@ def _fit_axis_label(axis: pg.AxisItem) -> None:
     font.setPointSizeF(wanted)
     natural = QFontMetricsF(font).horizontalAdvance(axis.label.toPlainText().strip())
     vertical = axis.orientation in ("left", "right")
-    room = (axis.height() if vertical else axis.width()) - 2 * MARGIN
+    margins = 2 * (MARGIN + axis.label.document().documentMargin())  # the item's own too
+    room = (axis.height() if vertical else axis.width()) - margins
     size = round(_fitted_size(wanted, natural, room), 1)
     setattr(axis, _STATE, (wanted, size))
     if abs(size - current) >= 0.05:
@@ -129,19 +131,27 @@ def _fit_axis_label(axis: pg.AxisItem) -> None:
 
 
 def _fit_ticks(axis: pg.AxisItem) -> None:
-    """Smaller tick values on an axis too short for them one above the other (pyqtgraph draws
-    at least two intervals, however short the axis)."""
+    """Smaller tick values on an axis too short for them side by side (bottom) or one above
+    the other (left, right): pyqtgraph draws at least two intervals, however short the axis."""
     font = QFont(axis.style["tickFont"] or QApplication.font())
     current = font.pointSizeF()
     wanted = _wanted(axis.style, current)
     low, high = axis.range
-    levels = axis.tickSpacing(low, high, axis.height()) if high > low and axis.height() > 1 \
-        else []
+    across = axis.orientation in ("top", "bottom")
+    length = axis.width() if across else axis.height()
+    levels = axis.tickSpacing(low, high, length) if high > low and length > 1 else []
     if not levels:
         return
-    spacing = levels[0][0] / (high - low) * axis.height()
+    step = levels[0][0]
+    spacing = step / (high - low) * length
     font.setPointSizeF(wanted)
-    needed = 1.1 * QFontMetricsF(font).height()
+    metrics = QFontMetricsF(font)
+    if across:
+        values = np.arange(np.ceil(low / step), np.floor(high / step) + 1) * step
+        texts = axis.tickStrings(list(values), axis.autoSIPrefixScale * axis.scale, step)
+        needed = max((metrics.horizontalAdvance(text) for text in texts), default=0.0) + MARGIN
+    else:
+        needed = 1.1 * metrics.height()
     size = round(_fitted_size(wanted, needed, spacing), 1)
     axis.style[_STATE] = (wanted, size)
     if abs(size - current) >= 0.05:
