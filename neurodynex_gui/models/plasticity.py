@@ -46,6 +46,7 @@ __all__ = [
     "hebb_with_decay",
     "pair_rule_sum",
     "pairing_protocol",
+    "prepare",
     "protocol_times",
     "simulate",
     "simulated_window",
@@ -156,6 +157,16 @@ def song_abbott(n_inputs: int = 1000, t_end_s: float = 100.0, rule: str = "addit
         raise ValueError("correlated: at most n_inputs inputs")
     return pb.run_song(n_inputs, rate_Hz, t_end_s, rule, A_plus, ratio, w_max, correlated, c,
                        seed, dt_ms=dt_ms, target=target, on_chunk=on_chunk, should_stop=should_stop)
+
+
+def prepare() -> None:
+    """Start building the compiled program of the default STDP window in the background (the
+    pair rule, all-to-all; the tab calls this when it opens): the window then
+    takes some 0.1 s instead of 3-5 s on brian2's runtime. Nothing happens without a C++
+    compiler, with the fast path switched off, or if it is built already."""
+    from . import plasticity_standalone as ps
+
+    ps.lookup(ps.window_spec())
 
 
 def bimodality(weights, w_max: float, edge: float = 0.2) -> tuple[float, float]:

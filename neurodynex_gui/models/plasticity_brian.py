@@ -124,15 +124,26 @@ def _pairing_network(rule: str, pairing: str, n: int, step_ms: float, record: bo
 
 
 def run_trains(stdp: STDPParams, pre_trains, post_trains, *, record_first: bool = False,
-               on_chunk=None, should_stop=None) -> dict:
+               on_chunk=None, should_stop=None, compiled: bool = True) -> dict:
     """One synapse per pair of trains (spike times in ms, >= 0), all in one run; returns the
-    final weight changes ``dw`` and, with ``record_first``, ``t_ms``/``w`` of synapse 0."""
+    final weight changes ``dw``, ``path`` ("standalone": the compiled program of
+    ``plasticity_standalone``, used once built unless ``compiled`` is False or the fast path
+    is switched off; "runtime": brian2's runtime) and, with ``record_first``, ``t_ms``/``w``
+    of synapse 0."""
     n = len(pre_trains)
     indices_pre = np.concatenate([np.full(len(t), i) for i, t in enumerate(pre_trains)])
     indices_post = np.concatenate([np.full(len(t), i) for i, t in enumerate(post_trains)])
     times_pre = np.concatenate([np.asarray(t, float) for t in pre_trains])
     times_post = np.concatenate([np.asarray(t, float) for t in post_trains])
     step = grid_ms(np.concatenate([times_pre, times_post]))
+    duration = float(max(times_pre.max(initial=0), times_post.max(initial=0))) + 2 * step
+    if compiled:
+        from . import plasticity_standalone as ps
+
+        found = ps.run_compiled(stdp, pre_trains, post_trains, step, duration,
+                                on_chunk=on_chunk, should_stop=should_stop)
+        if found is not None:
+            return found
     built = _pairing_network(stdp.rule, stdp.pairing, n, step, record_first)
     built["pre"].set_spikes(indices_pre, times_pre * b2.ms)
     built["post"].set_spikes(indices_post, times_post * b2.ms)
@@ -140,7 +151,6 @@ def run_trains(stdp: STDPParams, pre_trains, post_trains, *, record_first: bool 
     syn.w = 0.0
     for name, value in _shared_values(stdp).items():
         syn.variables[name].set_value(value)
-    duration = float(max(times_pre.max(initial=0), times_post.max(initial=0))) + 2 * step
     hook = built["hook"]
     hook.update(on_chunk=on_chunk, should_stop=should_stop, stopped=False, duration=duration)
     try:
@@ -149,7 +159,7 @@ def run_trains(stdp: STDPParams, pre_trains, post_trains, *, record_first: bool 
         hook.update(on_chunk=None, should_stop=None)
     if hook["stopped"]:
         raise InterruptedError("stopped")
-    result = {"dw": np.array(syn.w[:]), "step_ms": step}
+    result = {"dw": np.array(syn.w[:]), "step_ms": step, "path": "runtime"}
     if record_first:
         result["t_ms"] = np.asarray(built["monitor"].t / b2.ms)
         result["w"] = np.asarray(built["monitor"].w[0])
