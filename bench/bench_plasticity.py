@@ -13,11 +13,31 @@ from neurodynex_gui.models import plasticity as pl
 
 
 def window() -> None:
-    for attempt in ("cold", "warm", "warm"):
+    """The compiled program (plasticity_standalone): its first build in an empty cache folder,
+    then cold and warm runs; then brian2's runtime (the fallback without a compiler)."""
+    import os
+    import tempfile
+
+    from neurodynex_gui.models import fast_path
+    from neurodynex_gui.models import plasticity_standalone as ps
+
+    if not fast_path.missing_compiler() and not fast_path.switched_off():
+        os.environ["NEURODYNEX_GUI_CACHE"] = tempfile.mkdtemp(prefix="bench-stdp-")
+        start = time.perf_counter()
+        ps.build(ps.window_spec())
+        print(f"window: first build of the compiled program {time.perf_counter() - start:.1f} s")
+        _window_runs("compiled", ("first run", "warm", "warm"))
+    os.environ["NEURODYNEX_GUI_FAST_PATH"] = "off"
+    _window_runs("runtime", ("cold", "warm"))
+
+
+def _window_runs(path: str, attempts) -> None:
+    for attempt in attempts:
         start = time.perf_counter()
         out = pl.simulated_window(np.arange(-100.0, 101.0), n_pairs=60, frequency_Hz=1.0)
-        print(f"window 201 dt x 60 pairs ({attempt}): {time.perf_counter() - start:.2f} s, "
-              f"largest |simulated - 60 W(dt)| {np.max(np.abs(out['dw'] - out['analytic'])):.2g}")
+        print(f"window 201 dt x 60 pairs, {path} ({attempt}): "
+              f"{time.perf_counter() - start:.2f} s, largest |simulated - 60 W(dt)| "
+              f"{np.max(np.abs(out['dw'] - out['analytic'])):.2g}")
 
 
 def correlated(target: str, t_end_s: float) -> None:

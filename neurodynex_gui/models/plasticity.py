@@ -20,7 +20,7 @@ import dataclasses
 import numpy as np
 
 from .params import checked
-from .plasticity_class import SynapticPlasticity
+from .plasticity_class import CombinedParams, SynapticPlasticity, combined_experiment
 from .plasticity_rules import (
     CompetitionParams,
     HebbParams,
@@ -35,6 +35,7 @@ from .plasticity_rules import (
 
 __all__ = [
     "FREQUENCIES_HZ",
+    "CombinedParams",
     "CompetitionParams",
     "HebbParams",
     "PairingParams",
@@ -42,6 +43,7 @@ __all__ = [
     "STDPParams",
     "SynapticPlasticity",
     "bimodality",
+    "combined_experiment",
     "frequency_dependence",
     "hebb_with_decay",
     "pair_rule_sum",
@@ -194,13 +196,16 @@ def _hebb_experiment(hebb: HebbParams) -> dict:
     return {"hebb": learning, "scaling": scaling, "r_pre": rates}
 
 
-@checked(stdp=None, pairing=None, competition=None, hebb=None)
+@checked(stdp=None, pairing=None, competition=None, hebb=None, combined=None)
 def simulate(stdp: STDPParams = STDPParams(), pairing: PairingParams = PairingParams(),
              competition: CompetitionParams = CompetitionParams(),
-             hebb: HebbParams = HebbParams(), experiment: str = "pairing", *, on_chunk=None,
+             hebb: HebbParams = HebbParams(), experiment: str = "pairing",
+             combined: CombinedParams = CombinedParams(), *, on_chunk=None,
              should_stop=None) -> PlasticityResult:
     """The tab's run: ``experiment`` is "pairing" (the window and one protocol's weight
-    against time), "frequency", "competition" or "hebb" (Hebb with decay and homeostasis)."""
+    against time), "frequency", "competition", "hebb" (Hebb with decay and homeostasis) or
+    "combined" (:class:`SynapticPlasticity`: STDP, short-term plasticity and homeostasis in
+    one simulation, :func:`combined_experiment`)."""
     from . import plasticity_brian as pb
 
     if experiment == "pairing":
@@ -232,5 +237,7 @@ def simulate(stdp: STDPParams = STDPParams(), pairing: PairingParams = PairingPa
         return PlasticityResult("competition", data, data["completed"])
     if experiment == "hebb":
         return PlasticityResult("hebb", _hebb_experiment(hebb))
+    if experiment == "combined":
+        return PlasticityResult("combined", combined_experiment(combined, stdp))
     raise ValueError(f"experiment: '{experiment}' is not one of pairing, frequency, "
-                     "competition, hebb")
+                     "competition, hebb, combined")
