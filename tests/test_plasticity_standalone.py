@@ -1,6 +1,7 @@
-"""The compiled pairing program (models/plasticity_standalone.py) against brian2's runtime and
-against sums by hand: the same weight changes at every dt, the same weight trace, both
-pairings and both rules; the runtime when there is no compiler. No timings (bench/)."""
+"""The compiled pairing program (models/plasticity_standalone.py) and the compiled competition
+(models/song_standalone.py) against brian2's runtime and against sums by hand: the same weight
+changes at every dt, the same weight trace, both pairings and both rules; the same weights and
+output spikes after learning; the runtime when there is no compiler. No timings (bench/)."""
 from __future__ import annotations
 
 import concurrent.futures
@@ -13,10 +14,12 @@ from neurodynex_gui.models import fast_path
 from neurodynex_gui.models import plasticity as pl
 from neurodynex_gui.models import plasticity_brian as pb
 from neurodynex_gui.models import plasticity_standalone as ps
+from neurodynex_gui.models import song_standalone as ss
 
 NO_COMPILER = fast_path.missing_compiler()
 DTS = np.arange(-20.0, 21.0)
 N_PAIRS, FREQ = 8, 5.0  # 200 ms apart: neighbouring pairs overlap by e^-9 (tau 20 ms)
+SONG = dict(n_inputs=40, t_end_s=3.0, rule="additive", seed=2, w_max=0.25, A_plus=0.02)
 
 
 def _reset():
@@ -39,7 +42,8 @@ def cache(tmp_path_factory):
         duration = max(t.max() for t in post + pre) + 2.0
         specs = [ps.spec_for(rule, pairing, len(DTS), len(DTS) * N_PAIRS, 1.0, duration)
                  for rule, pairing in (("pair", "all-to-all"), ("triplet", "nearest"))]
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        specs.append(ss.spec_for("additive", 40, 1000, 0.5))  # 40 x 15 Hz: 1024 items
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
             list(pool.map(ps.build, specs))
         yield folder
         _reset()
@@ -81,7 +85,30 @@ def test_compiled_build_takes_other_trains_and_parameters(cache):
     assert compiled["dw"][0] == pytest.approx(by_hand, rel=1e-12)
     assert runtime["dw"][0] == pytest.approx(by_hand, rel=1e-12)
     assert len(compiled["dw"]) == 40 and not np.any(compiled["dw"][1:])
-    assert len(list(cache.rglob("manifest.json"))) == 2  # no third build
+    assert len(list(cache.rglob("stdp-*/manifest.json"))) == 2  # no third build
+
+
+def test_compiled_competition_equals_runtime_and_streams(cache):
+    """40 inputs for 3 s, one compiled run per simulated second: the weights after learning
+    and the output spikes are the runtime's (numpy target); a frame streams each second; a
+    stop after the second frame ends the run there."""
+    frames = []
+    compiled = pl.song_abbott(**SONG, target="standalone",
+                              on_chunk=lambda chunk: frames.append(chunk["t_s"]))
+    runtime = pl.song_abbott(**SONG, target="numpy")
+    assert compiled["target"] == "standalone" and runtime["target"] == "numpy"
+    np.testing.assert_allclose(compiled["weights"][-1], runtime["weights"][-1], rtol=1e-9,
+                               atol=1e-15)
+    assert len(runtime["post_spikes_ms"]) > 5  # the neuron fires: post-synaptic STDP acts
+    np.testing.assert_allclose(compiled["post_spikes_ms"], runtime["post_spikes_ms"],
+                               atol=1e-9)
+    np.testing.assert_allclose(compiled["weights"][0], runtime["weights"][0])
+    assert frames == [0.0, 1.0, 2.0, 3.0] and compiled["weights"].shape == (4, 40)
+    assert np.any(compiled["weights"][-1] != compiled["weights"][0])
+    sent = []
+    stopped = pl.song_abbott(**SONG, target="standalone", on_chunk=sent.append,
+                             should_stop=lambda: len(sent) >= 2)
+    assert not stopped["completed"] and len(stopped["frames_s"]) == 2
 
 
 def test_runtime_without_compiler(monkeypatch, tmp_path):

@@ -287,8 +287,10 @@ def _set_song_values(built, rule, w_max, A_plus, ratio):
 
 
 def song_target() -> str:
-    """cython once its code is compiled (started in the background at the first call), numpy
-    until then, and always with compiled code switched off (NEURODYNEX_GUI_FAST_PATH=off)."""
+    """The runtime's target: cython once its code is compiled (started in the background at
+    the first call), numpy until then, and always with compiled code switched off
+    (NEURODYNEX_GUI_FAST_PATH=off). (``run_song`` runs the compiled program of
+    ``song_standalone`` instead once it is built.)"""
     from . import fast_path
 
     if fast_path.switched_off():
@@ -303,6 +305,20 @@ def run_song(n_inputs: int, rate_Hz: float, t_end_s: float, rule: str, A_plus: f
     """Learn for ``t_end_s``; a frame of every weight each simulated second (streamed as
     chunks with the histogram); returns ``frames_s``, ``weights`` (frame x input),
     ``post_spikes_ms``, ``edges`` and ``target``."""
+    from . import fast_path
+
+    if target in (None, "standalone") and not fast_path.switched_off():
+        from . import song_standalone
+
+        found = song_standalone.run_song(
+            n_inputs, rate_Hz, t_end_s, rule, A_plus, ratio, w_max, correlated, c, seed,
+            dt_ms=dt_ms, bins=bins, on_chunk=on_chunk, should_stop=should_stop,
+            wait=target == "standalone")
+        if found is not None:
+            return found
+        if target == "standalone":
+            raise RuntimeError("the compiled competition cannot run here (no C++ compiler, "
+                               "or a learning time that is not a whole number of seconds)")
     rng = np.random.default_rng(seed)
     target = target or song_target()
     built = _song_network(n_inputs, rule, target, dt_ms)

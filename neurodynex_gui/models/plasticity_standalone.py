@@ -60,6 +60,12 @@ class Spec:
     step_ms: float
     duration_ms: float
 
+    def name(self) -> str:
+        return f"stdp-{self.rule}-{self.pairing}"
+
+    def code(self) -> str:
+        return _code_digest()
+
 
 def _power_of_two(n: int, least: int) -> int:
     return max(least, 1 << max(0, int(n) - 1).bit_length())
@@ -87,12 +93,16 @@ def _code_digest() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def build_dir(spec: Spec) -> Path:
+def build_dir(spec) -> Path:
+    """The cache folder of a build: ``spec`` is a frozen dataclass with ``name()`` and
+    ``code()`` (a digest of the code it compiles) whose module has ``_build_here(spec,
+    folder)``: this module's Spec, or ``song_standalone``'s."""
     brian_version = importlib.metadata.version("brian2")
-    text = json.dumps([_code_digest(), dataclasses.asdict(spec)], sort_keys=True)
+    text = json.dumps([spec.code(), type(spec).__module__, dataclasses.asdict(spec)],
+                      sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    name = f"stdp-{spec.rule}-{spec.pairing}-{digest}"
-    return fast_path.cache_dir() / f"standalone-brian{brian_version}" / name
+    return (fast_path.cache_dir() / f"standalone-brian{brian_version}"
+            / f"{spec.name()}-{digest}")
 
 
 _SOURCE_NEURON = "k : integer\nk_end : integer"
@@ -159,13 +169,14 @@ def _build_here(spec: Spec, folder: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _spawn(spec: Spec, folder: Path, quiet: bool) -> subprocess.Popen:
+def _spawn(spec, folder: Path, quiet: bool) -> subprocess.Popen:
     log = folder.with_name(folder.name + ".log")
     log.parent.mkdir(parents=True, exist_ok=True)
     root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join([root] + ([os.environ["PYTHONPATH"]]
                                      if os.environ.get("PYTHONPATH") else []))
-    arg = json.dumps({"spec": dataclasses.asdict(spec), "folder": str(folder), "nice": quiet})
+    arg = json.dumps({"module": type(spec).__module__, "spec": dataclasses.asdict(spec),
+                      "folder": str(folder), "nice": quiet})
     with open(log, "w", encoding="utf-8") as out:
         return subprocess.Popen([sys.executable, "-m", __name__, arg], cwd=root,
                                 env=dict(os.environ, PYTHONPATH=path),
@@ -198,7 +209,7 @@ def window_spec(window_ms: float = 100.0, n_pairs: int = 60, frequency_Hz: float
     return spec_for(rule, pairing, n, n * n_pairs, 1.0, duration)
 
 
-def build(spec: Spec) -> Path:
+def build(spec) -> Path:
     """Build ``spec`` now (in a child process) and wait; its folder. RuntimeError if it
     cannot be built."""
     folder = build_dir(spec)
@@ -212,7 +223,7 @@ def build(spec: Spec) -> Path:
     return folder
 
 
-def lookup(spec: Spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, str]:
+def lookup(spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, str]:
     """The folder of the build for ``spec`` if it is ready, else (None, why not); without it,
     starts the build in the background (one at a time), and waits for it if ``wait``."""
     if fast_path.switched_off():
@@ -248,7 +259,8 @@ def lookup(spec: Spec, *, wait: bool = False, should_stop=None) -> tuple[Path | 
                   "used brian2's runtime")
 
 
-def _manifest(folder: Path) -> dict:
+def manifest(folder: Path) -> dict:
+    """The manifest of the build in ``folder`` (read once per process)."""
     found = _State.manifests.get(folder)
     if found is None:
         found = _State.manifests[folder] = json.loads(
@@ -283,37 +295,46 @@ def run_compiled(stdp, pre_trains, post_trains, step_ms: float, duration_ms: flo
     folder, _ = lookup(spec, wait=wait, should_stop=should_stop)
     if folder is None:
         return None
-    manifest = _manifest(folder)
-    inputs = manifest["inputs"]
     values = {}
     for side, trains in (("pre", pre_trains), ("post", post_trains)):
         values[f"{side}.k"], values[f"{side}.k_end"], values[f"{side}_times"] = _table(trains,
                                                                                     spec)
     values.update(pb._shared_values(stdp))
-    with tempfile.TemporaryDirectory(prefix="neurodynex-stdp-", dir=_memory()) as results:
-        args = [str(folder / manifest["program"]), "--results_dir", results + os.sep]
-        for name, value in values.items():
-            array = np.asarray(value, dtype=inputs[name]["dtype"])
-            if array.ndim == 0:
-                args.append(f"{inputs[name]['arg']}={array.item()!r}")
-            else:
-                path = os.path.join(results, f"in_{name}")
-                array.tofile(path)
-                args.append(f"{inputs[name]['arg']}={path}")
-        if not _execute(args, folder, should_stop):
-            raise InterruptedError("stopped")
-
-        def read(name):
-            spec_ = manifest["outputs"][name]
-            return np.fromfile(os.path.join(results, spec_["file"]), dtype=spec_["dtype"])
-
+    with tempfile.TemporaryDirectory(prefix="neurodynex-stdp-", dir=memory()) as results:
+        read = execute(folder, values, results, should_stop)
         dw, t, trace = read("w")[:len(pre_trains)], read("t")[:steps], read("trace")[:steps]
     if on_chunk is not None:
         on_chunk({"fraction": 1.0})
     return {"dw": dw, "step_ms": step_ms, "t_ms": t * 1e3, "w": trace, "path": "standalone"}
 
 
-def _memory() -> str | None:
+def execute(folder: Path, values: dict, results: str, should_stop=None):
+    """Run the build in ``folder`` with ``values`` (input name -> number or array), results
+    in the folder ``results``; a function that reads an output by name. InterruptedError if
+    stopped."""
+    manifest_ = manifest(folder)
+    inputs = manifest_["inputs"]
+    args = [str(folder / manifest_["program"]), "--results_dir", results + os.sep]
+    for name, value in values.items():
+        array = np.asarray(value, dtype=inputs[name]["dtype"])
+        if array.ndim == 0:
+            args.append(f"{inputs[name]['arg']}={array.item()!r}")
+        else:
+            path = os.path.join(results, f"in_{name}")
+            array.tofile(path)
+            args.append(f"{inputs[name]['arg']}={path}")
+    if not _execute(args, folder, should_stop):
+        raise InterruptedError("stopped")
+
+    def read(name):
+        spec = manifest_["outputs"][name]
+        return np.fromfile(os.path.join(results, spec["file"]), dtype=spec["dtype"])
+
+    return read
+
+
+def memory() -> str | None:
+    """Where results go: in memory (/dev/shm) where there is one."""
     return "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 
 
@@ -339,8 +360,11 @@ def _execute(args: list[str], folder: Path, should_stop) -> bool:
 def _main(arg: dict) -> int:
     if arg["nice"] and hasattr(os, "nice"):
         os.nice(10)
+    import importlib
+
+    module = importlib.import_module(arg["module"])
     try:
-        _build_here(Spec(**arg["spec"]), Path(arg["folder"]))
+        module._build_here(module.Spec(**arg["spec"]), Path(arg["folder"]))
     except Exception as error:  # noqa: BLE001 - reported in the log
         print(f"{type(error).__name__}: {error}", flush=True)
         return 1
