@@ -223,7 +223,7 @@ def simulate(stdp: STDPParams = STDPParams(), pairing: PairingParams = PairingPa
             "dt_ms": dts[1:], "dw": run["dw"][1:], "analytic": analytic,
             "trace_t_ms": run["t_ms"] - pre[0][0], "trace_w": run["w"],
             "dw_chosen": float(run["dw"][0]), "closed_form": closed,
-            "step_ms": run["step_ms"]})
+            "step_ms": run["step_ms"], "path": run["path"]})
     if experiment == "frequency":
         return PlasticityResult("frequency", frequency_dependence(
             abs(pairing.dt_ms) or 10.0, pairing.n_pairs, FREQUENCIES_HZ, stdp,

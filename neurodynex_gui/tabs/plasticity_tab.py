@@ -25,6 +25,9 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e")
 EXPERIMENTS = ("pairing", "frequency", "competition", "hebb", "combined")
 
 
+_PATHS = {"standalone": "compiled program", "runtime": "runtime"}
+
+
 def _plain(i: int) -> str:
     """The curve of plain Hebb for synapse i (the first one stands for all in the legend)."""
     return "plain Hebb, no decay (dashed)" if i == 0 else f"plain Hebb {i + 1}"
@@ -270,7 +273,8 @@ rate go? Switch STP off: why must the weights then end lower for the same rate?<
         stdp, pairing = self.param_forms["stdp"].params(), self.param_forms["pairing"].params()
         text = (f"{pairing.n_pairs} pairs at dt = {pairing.dt_ms:g} ms, "
                 f"{pairing.frequency_Hz:g} Hz ({stdp.rule} rule, {stdp.pairing}): "
-                f"Δw = {d['dw_chosen']:.5g} (brian2, clock {d['step_ms']:g} ms)")
+                f"Δw = {d['dw_chosen']:.5g} (brian2 {_PATHS.get(d.get('path'), '')}, clock "
+                f"{d['step_ms']:g} ms)")
         if d["closed_form"] is not None:
             text += f"; sum over the pairs by hand: {d['closed_form']:.5g}"
         if stdp.rule == "pair":
