@@ -151,8 +151,10 @@ def song_abbott(n_inputs: int = 1000, t_end_s: float = 100.0, rule: str = "addit
     multiplicative: potentiation A_+ (w_max - w), depression |A_-| w). The first
     ``correlated`` inputs share spikes with correlation ``c``; ``dt_ms`` is the clock.
     Returns ``frames_s``, ``weights`` (frame x input, one frame per simulated second),
-    ``post_spikes_ms``, ``edges`` (of the weight histogram) and ``target`` (the brian2 code
-    target: cython once compiled in the background, numpy until then)."""
+    ``post_spikes_ms``, ``edges`` (of the weight histogram) and ``target`` (how brian2 ran
+    it: "standalone", the compiled program of ``song_standalone``, once it is built in the
+    background; until then brian2's runtime, "cython" once compiled, else "numpy").
+    ``target`` given picks one ("standalone" waits for its build)."""
     from . import plasticity_brian as pb
 
     if correlated > n_inputs:
