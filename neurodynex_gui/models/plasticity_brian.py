@@ -224,7 +224,9 @@ def poisson_trains(n: int, rate_Hz: float, t_end_s: float, rng, correlated: int 
         rows, cols = np.nonzero(keep)
         indices = np.concatenate([indices, rows])
         bins = np.concatenate([bins, common[cols]])
-    code = np.unique(indices.astype(np.int64) * steps + bins)  # one spike per step at most
+    code = np.sort(indices.astype(np.int64) * steps + bins)
+    code = code[np.concatenate([[True], np.diff(code) != 0])]  # one spike per step at most
+    # (np.unique's result; it took 2 s for the 1.5 million spikes of 1000 inputs x 100 s)
     return (code // steps).astype(int), (code % steps) * step_ms
 
 

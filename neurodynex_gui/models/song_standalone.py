@@ -10,9 +10,9 @@ event-driven traces are brought up to the end of the second and their ``lastupda
 the start of the next run: the same numbers as the runtime's, in a time frame moved by a second.
 The frames are the weights at the end of each second (the runtime's are taken after the first
 step of the next one: they can differ by that step's updates; the last frames are the same).
-Measured (bench/bench_plasticity.py): 100 s of 1000 inputs cost about 1 s of the programs'
-processor time and 2.3 s of this process's (input spikes, files), against 10-12 s of wall
-time on the cython runtime on a quiet machine.
+Measured (bench/bench_plasticity.py, load 13-15 on two cores): 100 s of 1000 inputs took
+2.1-2.2 s of wall time (1.2-1.4 s of processor time: the programs, the input spikes, the
+files), against 9.8-10.5 s (7 s of processor time) on the cython runtime; a build 23-25 s.
 Builds, their cache folder and the background process are ``plasticity_standalone``'s.
 """
 from __future__ import annotations
@@ -122,11 +122,12 @@ def spec_for(rule: str, n: int, spikes_per_chunk: int, dt_ms: float) -> Spec:
 
 
 def _chunks(indices, times_ms, t_end_s: int, dt_ms: float):
-    """Per second: (input index, step within the second) of its spikes, by input."""
+    """Per second: (input index, step within the second) of its spikes, by input (the spikes
+    come sorted by input, then time: a stable sort by second keeps that order)."""
     steps = int(round(CHUNK_MS / dt_ms))
     bins = np.round(np.asarray(times_ms) / dt_ms).astype(np.int64)
     chunk = bins // steps
-    order = np.lexsort((bins, indices, chunk))
+    order = np.argsort(chunk, kind="stable")
     indices, bins, chunk = np.asarray(indices)[order], bins[order], chunk[order]
     bounds = np.searchsorted(chunk, np.arange(t_end_s + 1))
     return [(indices[a:b], bins[a:b] - c * steps) for c, (a, b) in
