@@ -2,8 +2,9 @@
 Song-Miller-Abbott competition (1000 inputs, 100 s simulated) per brian2 target; prints
 wall-clock times (warm: the second of each pair of runs) and the weight histogram.
 
-    PYTHONPATH=. python bench/bench_plasticity.py [window|song|correlated] [numpy|cython] [t_end_s]
+    PYTHONPATH=. python bench/bench_plasticity.py [window|song|correlated] [numpy|cython|standalone] [t_end_s]
 """
+import os
 import sys
 import time
 
@@ -13,11 +14,30 @@ from neurodynex_gui.models import plasticity as pl
 
 
 def window() -> None:
-    for attempt in ("cold", "warm", "warm"):
+    """The compiled program (plasticity_standalone): its first build in an empty cache folder,
+    then cold and warm runs; then brian2's runtime (the fallback without a compiler)."""
+    import tempfile
+
+    from neurodynex_gui.models import fast_path
+    from neurodynex_gui.models import plasticity_standalone as ps
+
+    if not fast_path.missing_compiler() and not fast_path.switched_off():
+        os.environ["NEURODYNEX_GUI_CACHE"] = tempfile.mkdtemp(prefix="bench-stdp-")
+        start = time.perf_counter()
+        ps.build(ps.window_spec())
+        print(f"window: first build of the compiled program {time.perf_counter() - start:.1f} s")
+        _window_runs("compiled", ("first run", "warm", "warm"))
+    os.environ["NEURODYNEX_GUI_FAST_PATH"] = "off"
+    _window_runs("runtime", ("cold", "warm"))
+
+
+def _window_runs(path: str, attempts) -> None:
+    for attempt in attempts:
         start = time.perf_counter()
         out = pl.simulated_window(np.arange(-100.0, 101.0), n_pairs=60, frequency_Hz=1.0)
-        print(f"window 201 dt x 60 pairs ({attempt}): {time.perf_counter() - start:.2f} s, "
-              f"largest |simulated - 60 W(dt)| {np.max(np.abs(out['dw'] - out['analytic'])):.2g}")
+        print(f"window 201 dt x 60 pairs, {path} ({attempt}): "
+              f"{time.perf_counter() - start:.2f} s, largest |simulated - 60 W(dt)| "
+              f"{np.max(np.abs(out['dw'] - out['analytic'])):.2g}")
 
 
 def correlated(target: str, t_end_s: float) -> None:
@@ -32,6 +52,18 @@ def correlated(target: str, t_end_s: float) -> None:
 
 
 def song(target: str, t_end_s: float) -> None:
+    if target == "standalone":  # the compiled program of song_standalone: first builds
+        import tempfile
+
+        from neurodynex_gui.models import plasticity_standalone as ps
+        from neurodynex_gui.models import song_standalone as ss
+
+        os.environ["NEURODYNEX_GUI_CACHE"] = tempfile.mkdtemp(prefix="bench-song-")
+        for rule in ("additive", "multiplicative"):
+            start = time.perf_counter()
+            ps.build(ss.spec_for(rule, 1000, 15000, 0.5))
+            print(f"song {rule}: first build of the compiled program "
+                  f"{time.perf_counter() - start:.1f} s")
     if target == "cython":
         from neurodynex_gui.models import brian_support as bs
         from neurodynex_gui.models import plasticity_brian as pb
@@ -41,17 +73,20 @@ def song(target: str, t_end_s: float) -> None:
         print(f"cython compile (or cache check): {time.perf_counter() - start:.1f} s")
     for rule in ("additive", "multiplicative"):
         frames = []
-        start = time.perf_counter()
+        start, before = time.perf_counter(), os.times()
         out = pl.song_abbott(1000, t_end_s, rule, 1, target=target,
                              on_chunk=lambda chunk, frames=frames: frames.append(chunk["t_s"]))
-        wall = time.perf_counter() - start
+        wall, after = time.perf_counter() - start, os.times()
+        cpu = sum(after[:4]) - sum(before[:4])  # this process and its programs (standalone)
         w = out["weights"][-1] / 0.01
         rate = np.histogram(out["post_spikes_ms"] / 1e3, out["frames_s"])[0]
-        print(f"song {rule} {target} {t_end_s:g} s simulated: {wall:.1f} s wall, "
+        print(f"song {rule} {target} {t_end_s:g} s simulated: {wall:.1f} s wall "
+              f"({cpu:.1f} s of processor time, {os.getloadavg()[0]:.1f} load), "
               f"{len(frames)} frames streamed; share near 0 / near w_max "
               f"{pl.bimodality(out['weights'][-1], 0.01)}; output rate first/last second "
               f"{rate[0]} / {rate[-1]} Hz")
-        print("   histogram of w/w_max (10 bins):", np.histogram(w, 10, (0, 1))[0])
+        print("   histogram of w/w_max (10 bins):", np.histogram(w, 10, (0, 1))[0],
+              f"(target {out['target']})")
 
 
 if __name__ == "__main__":

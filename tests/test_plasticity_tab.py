@@ -131,3 +131,36 @@ def test_command_line_export_of_the_pairing_window(tmp_path, main_py):
                        5 * -0.0105 * np.exp(-np.abs(dt[keep]) / 20))
     assert keep.sum() == 21
     np.testing.assert_allclose(simulated[keep], by_hand, rtol=1e-9)
+
+
+def test_combined_page_runs_and_round_trips(qtbot, window, tab, tmp_path):
+    """The SynapticPlasticity page: 10 inputs, 2 s, STP off. Without STP every efficacy is 1
+    (no STP curve); the mean weight curve is the mean of the weights; the readout gives the
+    STDP and homeostasis statistics; the form and the curves survive a session."""
+    set_form(tab, "combined", n_inputs=10, time_span_s=2, stp="False", target_rate=8,
+             seed=3)
+    result = run_page(qtbot, tab, 4)
+    assert result.kind == "combined"
+    data = tab.combined.data()
+    t, mean = data["w/mean of all"]
+    np.testing.assert_allclose(mean, result.data["weights"].mean(axis=1))
+    assert t[-1] == pytest.approx(2.0)
+    _, target = data["rate/target"]
+    assert list(target) == [8.0, 8.0]
+    assert "syn/STP mean efficacy u·x" not in data
+    x, change = data["syn/Δw / w₀ over the run"]
+    assert list(x) == list(range(1, 11))
+    w = result.data["weights"]
+    np.testing.assert_allclose(change, (w[-1] - w[0]) / w[0])
+    assert "STDP: potentiation" in tab.readout.text() and "Homeostasis" in tab.readout.text()
+    path = window.save_session(tmp_path / "combined.ndx.json", with_results=True)
+    tab.param_forms["combined"].reset_defaults()
+    tab.combined.clear_curves()
+    tab.pages.setCurrentIndex(0)
+    assert window.open_session(path)
+    params = tab.param_forms["combined"].params()
+    assert (params.n_inputs, params.time_span_s, params.stp, params.target_rate,
+            params.seed) == (10, 2.0, False, 8.0, 3)
+    assert tab.pages.currentIndex() == 4
+    _, restored = tab.combined.data()["w/mean of all"]
+    np.testing.assert_allclose(restored, mean)

@@ -26,6 +26,7 @@ from neurodynex_gui.models import cable, compartments, dendrite_runs, dendritic_
 from neurodynex_gui.models import adex, exp_if, izhikevich, neural_dynamics, reset_neurons
 from neurodynex_gui.models import presynaptic, receptors, synapses, tsodyks_markram
 from neurodynex_gui.models import plasticity, plasticity_class, plasticity_rules
+from neurodynex_gui.models import plasticity_standalone
 from neurodynex_gui.models import brunel, spiking_stats
 from neurodynex_gui.models import decision_making, working_memory
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
@@ -39,7 +40,7 @@ MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network,
            cable, compartments, dendritic_tree, dendrite_runs,
            exp_if, adex, izhikevich, neural_dynamics, reset_neurons,
            synapses, receptors, tsodyks_markram, presynaptic,
-           plasticity, plasticity_class, plasticity_rules,
+           plasticity, plasticity_class, plasticity_rules, plasticity_standalone,
            brunel, spiking_stats, custom, custom_planar, custom_spec,
            decision_making, working_memory)
 
@@ -61,6 +62,9 @@ NOT_CHECKED = {
     # plumbing a model module shares with its tools (called with checked values)
     "brian_target", "tool_network", "integrate", "tool_setup", "run_setup", "run_values", "spec_of",
     "grid", "input_profiles", "integrate_field", "kernel_spectrum",
+    # the compiled pairing program's builds (sizes from checked protocols)
+    "spec_for", "window_spec", "build_dir", "build", "lookup", "run_compiled", "manifest",
+    "execute",
     # text
     "updates_text",
     # figures of the caller's data (the exercise API's plots)

@@ -20,7 +20,7 @@ import dataclasses
 import numpy as np
 
 from .params import checked
-from .plasticity_class import SynapticPlasticity
+from .plasticity_class import CombinedParams, SynapticPlasticity, combined_experiment
 from .plasticity_rules import (
     CompetitionParams,
     HebbParams,
@@ -35,6 +35,7 @@ from .plasticity_rules import (
 
 __all__ = [
     "FREQUENCIES_HZ",
+    "CombinedParams",
     "CompetitionParams",
     "HebbParams",
     "PairingParams",
@@ -42,10 +43,12 @@ __all__ = [
     "STDPParams",
     "SynapticPlasticity",
     "bimodality",
+    "combined_experiment",
     "frequency_dependence",
     "hebb_with_decay",
     "pair_rule_sum",
     "pairing_protocol",
+    "prepare",
     "protocol_times",
     "simulate",
     "simulated_window",
@@ -148,14 +151,31 @@ def song_abbott(n_inputs: int = 1000, t_end_s: float = 100.0, rule: str = "addit
     multiplicative: potentiation A_+ (w_max - w), depression |A_-| w). The first
     ``correlated`` inputs share spikes with correlation ``c``; ``dt_ms`` is the clock.
     Returns ``frames_s``, ``weights`` (frame x input, one frame per simulated second),
-    ``post_spikes_ms``, ``edges`` (of the weight histogram) and ``target`` (the brian2 code
-    target: cython once compiled in the background, numpy until then)."""
+    ``post_spikes_ms``, ``edges`` (of the weight histogram) and ``target`` (how brian2 ran
+    it: "standalone", the compiled program of ``song_standalone``, once it is built in the
+    background; until then brian2's runtime, "cython" once compiled, else "numpy").
+    ``target`` given picks one ("standalone" waits for its build)."""
     from . import plasticity_brian as pb
 
     if correlated > n_inputs:
         raise ValueError("correlated: at most n_inputs inputs")
     return pb.run_song(n_inputs, rate_Hz, t_end_s, rule, A_plus, ratio, w_max, correlated, c,
                        seed, dt_ms=dt_ms, target=target, on_chunk=on_chunk, should_stop=should_stop)
+
+
+def prepare() -> None:
+    """Start building the compiled program of the default STDP window in the background (the
+    pair rule, all-to-all; the tab calls this when it opens): the window then
+    takes some 0.1-0.2 s instead of 2-5 s on brian2's runtime. Once it is built, the default
+    competition's program (1000 inputs, additive) is started instead (2 s instead of 10 s for
+    100 s of learning). Nothing happens without a C++ compiler, with the fast path switched
+    off, or if both are built already (one build at a time: a run starts the others)."""
+    from . import plasticity_standalone as ps
+    from . import song_standalone as ss
+
+    if ps.lookup(ps.window_spec())[0] is not None:
+        c = CompetitionParams()
+        ps.lookup(ss.spec_for(c.rule, c.n_inputs, round(c.n_inputs * c.rate_Hz), c.dt_ms))
 
 
 def bimodality(weights, w_max: float, edge: float = 0.2) -> tuple[float, float]:
@@ -183,13 +203,16 @@ def _hebb_experiment(hebb: HebbParams) -> dict:
     return {"hebb": learning, "scaling": scaling, "r_pre": rates}
 
 
-@checked(stdp=None, pairing=None, competition=None, hebb=None)
+@checked(stdp=None, pairing=None, competition=None, hebb=None, combined=None)
 def simulate(stdp: STDPParams = STDPParams(), pairing: PairingParams = PairingParams(),
              competition: CompetitionParams = CompetitionParams(),
-             hebb: HebbParams = HebbParams(), experiment: str = "pairing", *, on_chunk=None,
+             hebb: HebbParams = HebbParams(), experiment: str = "pairing",
+             combined: CombinedParams = CombinedParams(), *, on_chunk=None,
              should_stop=None) -> PlasticityResult:
     """The tab's run: ``experiment`` is "pairing" (the window and one protocol's weight
-    against time), "frequency", "competition" or "hebb" (Hebb with decay and homeostasis)."""
+    against time), "frequency", "competition", "hebb" (Hebb with decay and homeostasis) or
+    "combined" (:class:`SynapticPlasticity`: STDP, short-term plasticity and homeostasis in
+    one simulation, :func:`combined_experiment`)."""
     from . import plasticity_brian as pb
 
     if experiment == "pairing":
@@ -207,7 +230,7 @@ def simulate(stdp: STDPParams = STDPParams(), pairing: PairingParams = PairingPa
             "dt_ms": dts[1:], "dw": run["dw"][1:], "analytic": analytic,
             "trace_t_ms": run["t_ms"] - pre[0][0], "trace_w": run["w"],
             "dw_chosen": float(run["dw"][0]), "closed_form": closed,
-            "step_ms": run["step_ms"]})
+            "step_ms": run["step_ms"], "path": run["path"]})
     if experiment == "frequency":
         return PlasticityResult("frequency", frequency_dependence(
             abs(pairing.dt_ms) or 10.0, pairing.n_pairs, FREQUENCIES_HZ, stdp,
@@ -221,5 +244,7 @@ def simulate(stdp: STDPParams = STDPParams(), pairing: PairingParams = PairingPa
         return PlasticityResult("competition", data, data["completed"])
     if experiment == "hebb":
         return PlasticityResult("hebb", _hebb_experiment(hebb))
+    if experiment == "combined":
+        return PlasticityResult("combined", combined_experiment(combined, stdp))
     raise ValueError(f"experiment: '{experiment}' is not one of pairing, frequency, "
-                     "competition, hebb")
+                     "competition, hebb, combined")

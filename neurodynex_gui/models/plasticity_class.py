@@ -189,3 +189,102 @@ class SynapticPlasticity:
                                   "total_scaling": scaling_total,
                                   "final_rate_Hz": len(post_ms) / (time_span / 1000.0)}
         return out
+
+
+# ------------------------------------------------------------ the tab's "Combined" experiment
+
+_ON = ("True",)
+
+
+@dataclasses.dataclass(frozen=True)
+class CombinedParams(Params):
+    """Poisson inputs onto the class's LIF neuron, with STDP (the amplitudes and time
+    constants of the STDP form), short-term plasticity and homeostatic scaling each on or off."""
+
+    n_inputs: int = param(20, "inputs", min=1, max=200, step=5,
+                          help="presynaptic Poisson inputs, one synapse each")
+    rate_Hz: float = param(20.0, "input rate", "Hz", min=0.1, max=200.0, step=5.0,
+                           help="rate of every input")
+    w0: float = param(10.0, "initial weight", "mV", min=0.0, max=100.0, step=1.0,
+                      help="initial weight of every synapse: the jump of the potential per "
+                           "presynaptic spike at full efficacy (u x = 1)")
+    w_max: float = param(50.0, "w_max (STDP bound)", "mV", min=0.1, max=1000.0, step=5.0,
+                         help="hard upper bound of STDP (the lower bound is 0)")
+    time_span_s: float = param(10.0, "time span", "s", min=0.1, max=200.0, step=1.0,
+                               help="simulated time")
+    dt: float = param(0.5, "time step", "ms", min=0.05, max=1.0, step=0.05,
+                      help="time step of the simulation (spike times on this grid)")
+    seed: int = param(1, "seed", min=0, max=2 ** 31 - 1, help="random seed of the inputs")
+    stdp: bool = param(True, "STDP", help="pair-based STDP with the A₊, A₋, τ₊, τ₋ and "
+                                          "pairing of the STDP rule form")
+    stp: bool = param(True, "short-term plasticity",
+                      help="Tsodyks-Markram depression and facilitation: each spike's "
+                           "efficacy is u x")
+    U: float = param(0.2, "U", min=0.01, max=1.0, step=0.05, show_when=("stp", _ON),
+                     help="utilisation increment per spike")
+    tau_rec: float = param(200.0, "τ_rec", "ms", min=1.0, max=5000.0, step=50.0,
+                           show_when=("stp", _ON), help="recovery of the resources x")
+    tau_facil: float = param(50.0, "τ_facil", "ms", min=1.0, max=5000.0, step=10.0,
+                             show_when=("stp", _ON), help="decay of the utilisation u")
+    homeostasis: bool = param(True, "homeostatic scaling",
+                              help="every weight scaled by dt (target − rate)/(target τ)")
+    target_rate: float = param(5.0, "target rate", "Hz", min=0.1, max=100.0, step=1.0,
+                               show_when=("homeostasis", _ON),
+                               help="the output rate scaling aims for")
+    tau_h: float = param(1000.0, "τ (scaling)", "ms", min=10.0, max=1e5, step=100.0,
+                         show_when=("homeostasis", _ON),
+                         help="time constant of the scaling")
+    tau_rate: float = param(500.0, "τ (rate estimate)", "ms", min=10.0, max=1e4, step=100.0,
+                            show_when=("homeostasis", _ON),
+                            help="the output rate is the spike train filtered with this "
+                                 "time constant")
+
+
+SHOWN_SYNAPSES = 3
+"""Synapses drawn one by one in the tab (beside the mean of all)."""
+
+
+@checked(stdp_form=None)
+def combined_experiment(p: CombinedParams = CombinedParams(), stdp_form=None) -> dict:
+    """Run :class:`SynapticPlasticity` on ``p.n_inputs`` Poisson inputs (times on the dt grid)
+    with the simulated LIF neuron; ``stdp_form`` (an STDPParams, pair rule) gives the STDP
+    window. Returns ``t_s`` (every 10 ms), ``weights`` (time x synapse, the same times),
+    ``rate_Hz`` (the homeostatic rate estimate, or the output spikes filtered with 500 ms
+    without homeostasis), ``post_spikes`` (ms) and the class's ``stdp``, ``stp`` and
+    ``homeostasis`` statistics."""
+    rng = np.random.default_rng(p.seed)
+    span = p.time_span_s * 1e3
+    steps = int(round(span / p.dt))
+    pre = []
+    for _ in range(p.n_inputs):
+        bins = np.flatnonzero(rng.random(steps) < p.rate_Hz * p.dt * 1e-3)
+        pre.append(bins * p.dt)
+    stdp = None
+    if p.stdp:
+        stdp = {"w_max": p.w_max, "w_min": 0.0}
+        if stdp_form is not None:
+            stdp.update(A_plus=stdp_form.A_plus, A_minus=stdp_form.A_minus,
+                        tau_plus=stdp_form.tau_plus, tau_minus=stdp_form.tau_minus,
+                        pairing=stdp_form.pairing)
+    model = SynapticPlasticity(
+        stdp=stdp,
+        stp={"U": p.U, "tau_rec": p.tau_rec, "tau_facil": p.tau_facil} if p.stp else None,
+        homeostasis={"target_rate": p.target_rate, "tau": p.tau_h, "tau_rate": p.tau_rate}
+        if p.homeostasis else None)
+    out = model.simulate_plasticity(pre, None, np.full(p.n_inputs, p.w0), span, p.dt)
+    every = max(1, int(round(10.0 / p.dt)))
+    if out["homeostasis"] is not None:
+        rate = out["homeostasis"]["rate_Hz"]
+        out["homeostasis"] = {k: v for k, v in out["homeostasis"].items() if k != "rate_Hz"}
+    else:  # the same estimate, for the plot
+        train = np.zeros(steps + 1)
+        np.add.at(train, np.round(out["post_spikes"] / p.dt).astype(int) + 1, 1000.0)
+        rate = np.zeros(steps + 1)
+        decay = 1.0 - p.dt / 500.0
+        for k in range(1, steps + 1):
+            rate[k] = rate[k - 1] * decay + train[k] / 500.0
+    return {"t_s": out["t"][::every] / 1e3, "weights": out["weights"][::every],
+            "rate_Hz": rate[::every], "post_spikes": out["post_spikes"],
+            "stdp": out["stdp"], "stp": out["stp"], "homeostasis": out["homeostasis"],
+            "rate_last_half_Hz": float(np.sum(out["post_spikes"] >= span / 2)
+                                       / (p.time_span_s / 2))}

@@ -1,6 +1,7 @@
 """Plasticity tab (book chapter 19): STDP pairing protocols and the window, the triplet rule's
 frequency dependence, the Song-Miller-Abbott competition (animated weight histogram), the
-rate-based Hebb rule with decay and homeostatic scaling.
+rate-based Hebb rule with decay and homeostatic scaling, and the note's SynapticPlasticity
+class (STDP, short-term plasticity and homeostasis in one simulation).
 
 Run runs the experiment of the page shown; the brian2 runs go to the simulation process, the
 competition streams one frame of weights per simulated second.
@@ -11,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtWidgets import QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from ..models import plasticity_class as combined_model
 from ..models import plasticity_rules as rules
 from ..widgets.plots import PlotPanel
 from ..widgets.replay import LAST
@@ -20,7 +22,10 @@ from .declarations import Form, Page, Section
 
 MODELS = "neurodynex_gui.models.plasticity"
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e")
-EXPERIMENTS = ("pairing", "frequency", "competition", "hebb")
+EXPERIMENTS = ("pairing", "frequency", "competition", "hebb", "combined")
+
+
+_PATHS = {"standalone": "compiled program", "runtime": "runtime"}
 
 
 def _plain(i: int) -> str:
@@ -40,7 +45,9 @@ class PlasticityTab(ModelTab):
     forms = (Form("stdp", "STDP rule", rules.STDPParams),
              Form("pairing", "Pairing protocol", rules.PairingParams),
              Form("competition", "Competition (Song, Miller, Abbott)", rules.CompetitionParams),
-             Form("hebb", "Hebb with decay, homeostasis", rules.HebbParams))
+             Form("hebb", "Hebb with decay, homeostasis", rules.HebbParams),
+             Form("combined", "STDP + STP + homeostasis (SynapticPlasticity)",
+                  combined_model.CombinedParams))
     presets = {
         "Bi and Poo: 60 pairs at 1 Hz, pair rule": {
             "stdp": rules.STDPParams(), "pairing": rules.PairingParams()},
@@ -76,11 +83,20 @@ correlation of 0.2: which inputs win?</li>
 Hebb grows without bound. Homeostatic scaling holds the output rate near the target: how
 far from it, and why (target × (1 + η τ (Σr² − α)))? For Hebb with normalisation see the
 Oja tab.</li>
+<li><b>All at once</b> (page <i>Combined</i>, the note's <code>SynapticPlasticity</code>).
+Poisson inputs drive an LIF neuron through synapses with STDP (the STDP form's window),
+short-term plasticity and homeostatic scaling. Switch homeostasis off: where does the output
+rate go? Switch STP off: why must the weights then end lower for the same rate?</li>
 </ol>
 """
     simulate_path = f"{MODELS}:simulate"
     auto_run = False
     animated = True
+
+    def __init__(self, runner=None, parent=None):
+        super().__init__(runner, parent)
+        if runner is not None:  # build the compiled STDP window in the background
+            runner.submit(f"{self.tab_id}:prepare", f"{MODELS}:prepare", {})
 
     # -- building ------------------------------------------------------------------------------
 
@@ -133,10 +149,26 @@ Oja tab.</li>
         self.hebb.add_curve("rate", "without scaling", pen=pg.mkPen("#d62728", width=1.5,
                                                                    style=2))
         self.hebb.add_curve("rate", "target", pen=pg.mkPen("#888", width=1, style=3))
+        self.combined = PlotPanel()
+        self.combined.add_plot("w", "weight w", "mV", x_unit="s", legend=True)
+        self.combined.add_curve("w", "mean of all", pen=pg.mkPen("#9467bd", width=3))
+        for i in range(combined_model.SHOWN_SYNAPSES):
+            self.combined.add_curve("w", f"synapse {i + 1}", pen=pg.mkPen(PALETTE[i], width=1))
+        self.combined.add_plot("rate", "output rate", "Hz", x_unit="s", link_x="w",
+                               legend=True)
+        self.combined.add_curve("rate", "rate estimate", pen=pg.mkPen("#2ca02c", width=2))
+        self.combined.add_curve("rate", "target", pen=pg.mkPen("#888", width=1, style=3))
+        self.combined.add_plot("syn", "per synapse", "", x_label="synapse", x_unit="",
+                               legend=True)
+        self.combined.add_curve("syn", "Δw / w₀ over the run", pen=None, symbol="o",
+                                symbolSize=6, symbolBrush="#1f77b4", symbolPen=None)
+        self.combined.add_curve("syn", "STP mean efficacy u·x", pen=None, symbol="t",
+                                symbolSize=7, symbolBrush="#d62728", symbolPen=None)
 
     def build_pages(self) -> list[Page]:
         return [Page("Pairing", self.traces), Page("Frequency", self.frequency),
-                Page("Competition", self.competition), Page("Hebb", self.hebb)]
+                Page("Competition", self.competition), Page("Hebb", self.hebb),
+                Page("Combined", self.combined)]
 
     def side_sections(self) -> list[Section]:
         box = QWidget()
@@ -212,6 +244,9 @@ Oja tab.</li>
         elif experiment == "frequency":
             self.frequency.clear_curves()
             self.readout.setText("pairing at every frequency…")
+        elif experiment == "combined":
+            self.combined.clear_curves()
+            self.readout.setText("simulating…")
         else:
             self.hebb.clear_curves()
 
@@ -238,7 +273,8 @@ Oja tab.</li>
         stdp, pairing = self.param_forms["stdp"].params(), self.param_forms["pairing"].params()
         text = (f"{pairing.n_pairs} pairs at dt = {pairing.dt_ms:g} ms, "
                 f"{pairing.frequency_Hz:g} Hz ({stdp.rule} rule, {stdp.pairing}): "
-                f"Δw = {d['dw_chosen']:.5g} (brian2, clock {d['step_ms']:g} ms)")
+                f"Δw = {d['dw_chosen']:.5g} (brian2 {_PATHS.get(d.get('path'), '')}, clock "
+                f"{d['step_ms']:g} ms)")
         if d["closed_form"] is not None:
             text += f"; sum over the pairs by hand: {d['closed_form']:.5g}"
         if stdp.rule == "pair":
@@ -301,6 +337,39 @@ Oja tab.</li>
             f"{scaling['rate'][-1]:.3g} Hz (target {scaling['target_Hz']:g} Hz); without "
             f"it {plain[-1]:.3g} Hz.")
 
+    def show_combined(self, d: dict) -> None:
+        t, weights = d["t_s"], d["weights"]
+        self.combined.curve("w", "mean of all").set(t, weights.mean(axis=1))
+        for i in range(combined_model.SHOWN_SYNAPSES):
+            curve = self.combined.curve("w", f"synapse {i + 1}")
+            curve.set(t, weights[:, i]) if i < weights.shape[1] else curve.clear()
+        self.combined.curve("rate", "rate estimate").set(t, d["rate_Hz"])
+        home = d["homeostasis"]
+        target = self.combined.curve("rate", "target")
+        target.set(t[[0, -1]], [home["target_rate"]] * 2) if home else target.clear()
+        index = np.arange(1, weights.shape[1] + 1, dtype=float)
+        start = np.where(weights[0] != 0, weights[0], 1.0)
+        self.combined.curve("syn", "Δw / w₀ over the run").set(
+            index, (weights[-1] - weights[0]) / start)
+        stp = self.combined.curve("syn", "STP mean efficacy u·x")
+        stp.set(index, d["stp"]["mean_efficacy"]) if d["stp"] else stp.clear()
+        self.combined.flush()
+        parts = [f"{len(d['post_spikes'])} output spikes; rate over the last half "
+                 f"{d['rate_last_half_Hz']:.3g} Hz; mean weight {weights[0].mean():.3g} → "
+                 f"{weights[-1].mean():.3g} mV."]
+        if d["stdp"]:
+            s = d["stdp"]
+            parts.append(f"STDP: potentiation {s['potentiation']:+.4g}, depression "
+                         f"{s['depression']:+.4g} mV (summed over synapses; {s['n_pre']} "
+                         f"presynaptic, {s['n_post']} postsynaptic spikes).")
+        if d["stp"]:
+            parts.append(f"STP: mean efficacy u·x {np.mean(d['stp']['mean_efficacy']):.3g}.")
+        if home:
+            parts.append(f"Homeostasis: target {home['target_rate']:g} Hz, weights scaled by "
+                         f"{home['total_scaling']:+.3g} in all (sum of dt (target − rate) / "
+                         "(target τ)).")
+        self.readout.setText(" ".join(parts))
+
     def advance_to(self, frame: int) -> bool:
         """Competition: show frame ``frame`` (the newest while the run is behind)."""
         if not self.frames:
@@ -347,7 +416,7 @@ Oja tab.</li>
 
     def other_panels(self) -> dict[str, PlotPanel]:
         return {"frequency": self.frequency, "competition": self.competition,
-                "hebb": self.hebb}
+                "hebb": self.hebb, "combined": self.combined}
 
     def result_arrays(self) -> dict:
         """Every page's curves (the base saves the pairing page's)."""
