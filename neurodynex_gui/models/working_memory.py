@@ -161,22 +161,26 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     kernel = weight_profile(N_excitatory, sigma_weight_profile, Jpos_excit2excit)
     kernel_f = np.fft.rfft(kernel)
 
+    # the group's own arrays (runtime device), read and written in place at every step
+    s_exc = exc.variables["s_NMDA"].get_value()
+    total_exc = exc.variables["s_NMDA_total"].get_value()
+    total_inh = inh.variables["s_NMDA_total"].get_value()
+    current = exc.variables["I_stim"].get_value()
+
     def nmda_sum():  # circular convolution of s_NMDA with the ring profile, and E -> I
-        s = np.asarray(exc.s_NMDA_)
-        exc.s_NMDA_total_ = np.fft.irfft(kernel_f * np.fft.rfft(s), N_excitatory)
-        inh.s_NMDA_total_ = s.sum()
+        total_exc[:] = np.fft.irfft(kernel_f * np.fft.rfft(s_exc), N_excitatory)
+        total_inh[:] = s_exc.sum()
 
     cue = _ring_indices(N_excitatory, stimulus_center_deg, stimulus_width_deg)
     distractor = _ring_indices(N_excitatory, distractor_center_deg, distractor_width_deg)
 
     def stimulate(t):
         now = float(t / ms)
-        current = np.zeros(N_excitatory)
+        current[:] = 0.0
         if t_stimulus_start <= now < t_stimulus_start + t_stimulus_duration:
-            current[cue] = stimulus_strength
+            current[cue] = stimulus_strength * 1e-9
         if t_distractor_start <= now < t_distractor_start + t_distractor_duration:
-            current[distractor] = distractor_strength
-        exc.I_stim_ = current * 1e-9
+            current[distractor] = distractor_strength * 1e-9
 
     spikes = b2.SpikeMonitor(exc, name="wm_spikes")
     rate_e = b2.PopulationRateMonitor(exc, name="wm_rate_e")
