@@ -143,8 +143,17 @@ def brunel_run(count=None):
     return float(np.mean(rate_monitor.rate / b2.Hz))
 
 
+def wm_run(count=None):
+    """neurodynex3's working-memory ring with its defaults (its module sets dt 0.05 ms on
+    import) for ``count`` ms (default 800); the number of excitatory spikes."""
+    from neurodynex3.working_memory_network import wm_model
+
+    _, spikes, *_ = wm_model.simulate_wm(sim_time=(count or 800) * b2.ms)
+    return {"spikes": int(spikes.num_spikes), "dt_ms": float(b2.defaultclock.dt / b2.ms)}
+
+
 _NEURONS = {}
-WORKLOADS = {"brunel_run": brunel_run, "adex_run": adex_run, "cable_default": cable_default, "cable_long": cable_long, "lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
+WORKLOADS = {"brunel_run": brunel_run, "wm_run": wm_run, "adex_run": adex_run, "cable_default": cable_default, "cable_long": cable_long, "lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
              "hh_threshold": hh_threshold, "type1_step": lambda: ntype_step(1),
              "type2_step": lambda: ntype_step(2), "ntype_fi": ntype_fi}
 
