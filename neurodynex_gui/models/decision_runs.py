@@ -67,12 +67,14 @@ def simulate(params: DecisionParams = DecisionParams(), *, on_chunk=None, should
                                        should_stop=should_stop)
 
 
-@checked()
+@checked(scheduler=None)
 def psychometric_curve(params: DecisionParams = DecisionParams(), *, c_max=0.5, c_n=5,
-                       trials=4, workers=2, on_chunk=None, should_stop=None) -> dict:
+                       trials=4, workers=2, scheduler: str = "", on_chunk=None,
+                       should_stop=None) -> dict:
     """``trials`` runs at each of ``c_n`` coherences from -c_max to c_max (one sweep point
-    each, on ``workers`` processes): coherence, fraction choosing A, mean decision time
-    (ms after the stimulus start), trials decided. ``on_chunk`` gets the sweep's progress."""
+    each, on ``workers`` processes, or on the dask.distributed ``scheduler`` at
+    "tcp://HOST:PORT"): coherence, fraction choosing A, mean decision time (ms after the
+    stimulus start), trials decided. ``on_chunk`` gets the sweep's progress."""
     from .. import sweeps
     from .decision_making import psychometric
 
@@ -90,8 +92,9 @@ def psychometric_curve(params: DecisionParams = DecisionParams(), *, c_max=0.5, 
             on_chunk({"fraction": done / total, "eta_s": eta})
 
     result = sweeps.run_sweep("neurodynex_gui.models.decision_making:decision_trial", grid,
-                              None, base=base, workers=workers, on_point=point,
-                              should_stop=should_stop, use_cache=params.seed != 0)
+                              scheduler.strip() or None, base=base, workers=workers,
+                              on_point=point, should_stop=should_stop,
+                              use_cache=params.seed != 0)
     frac, mean_t, decided = psychometric(result.columns["choice_A"],
                                          result.columns["decision_time_ms"])
     return {"coherence": levels, "fraction_A": frac, "decision_time_ms": mean_t,
