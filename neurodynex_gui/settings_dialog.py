@@ -74,7 +74,11 @@ class SettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c0392b")
         self.error.hide()
+        note = QLabel("Sweeps (Brunel's phase diagram, the psychometric curve, --sweep) run "
+                      "on this dask.distributed cluster; empty: on local worker processes.")
+        note.setWordWrap(True)
         form = QFormLayout()
+        form.addRow(note)
         form.addRow("dask scheduler", self.scheduler)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
@@ -91,6 +95,7 @@ class SettingsDialog(QDialog):
         except ValueError as error:
             self.error.setText(str(error))
             self.error.show()
+            self.adjustSize()  # room for the message
             self.scheduler.setFocus()
             return  # stays open; the saved address is unchanged
         settings = QSettings()
