@@ -169,10 +169,11 @@ if __name__ == "__main__":
         _NEURONS.update({1: _neuron(1), 2: _neuron(2)})
     call = WORKLOADS[args.workload]
     kwargs = {"count": args.count} if args.count else {}
-    times, result = [], None
+    times, cpus, result = [], [], None
     for _ in range(args.repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = call(**kwargs)
         times.append(time.perf_counter() - start)
-    print(json.dumps({"times_s": times, "result": result,
+        cpus.append(time.process_time() - cpu)
+    print(json.dumps({"times_s": times, "cpu_s": cpus, "result": result,
                       "target": b2.prefs.codegen.target, "brian2": b2.__version__}))

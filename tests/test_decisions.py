@@ -128,18 +128,24 @@ def test_weight_profile_is_normalised():
 
 
 def test_cued_bump_stays_at_the_cue_during_the_delay():
-    # neurodynex3's default ring; a 0.3 nA cue at 120 deg from 100 to 300 ms, no distractor
-    result = wm.simulate_wm(stimulus_center_deg=120, t_stimulus_start=100.0,
-                            t_stimulus_duration=200.0, stimulus_strength=0.3, seed=2)
-    centres, pos, count = result.bump(50.0)
+    # the tab's working-memory defaults (MemoryInputs): neurodynex3's default ring, a 0.3 nA
+    # cue at 120 deg from 100 to 300 ms, no distractor, 800 ms
+    from neurodynex_gui.models import decision_runs
+
+    out = decision_runs.memory_run(seed=2)
+    assert out["cue_deg"] == 120.0
+    n = decision_runs.MemoryInputs().N_excitatory
+    centres, pos, count = wm.bump_position(out["spike_t_ms"],
+                                           np.round(out["spike_deg"] * n / 360.0), n, 800.0,
+                                           50.0)
     delay = (centres > 300) & (centres < 800)
     assert np.all(count[delay] > 50)  # the bump persists: activity without the cue
     error = (pos[delay] - 120 + 180) % 360 - 180
     assert np.all(np.abs(error) < 20)
     # and it is a bump: the neurons within 30 deg of the cue (1/6 of the ring) fire most of
     # the delay's spikes
-    late = (result.spike_t_ms > 300)
-    away = np.abs((result.preferred_deg[late] - 120 + 180) % 360 - 180)
+    late = out["spike_t_ms"] > 300
+    away = np.abs((out["spike_deg"][late] - 120 + 180) % 360 - 180)
     assert np.mean(away < 30) > 0.6
 
 
