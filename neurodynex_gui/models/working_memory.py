@@ -123,28 +123,33 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
           "tau_AMPA": 1.8 * ms, "tau_GABA": 10.0 * ms, "tau_NMDA_s": 65.0 * ms,
           "tau_NMDA_x": 1.88 * ms, "alpha_NMDA": 0.5 / ms, "theta": -50 * mV,
           "v_reset": -60 * mV}
-    # the same equation for both populations; the NMDA Mg block with v in mV
-    eqs = """
+    # the NMDA Mg block with v in mV, as neurodynex3; the constants are shared (scalars: one
+    # number per group, cheaper per step than arrays), and the inhibitory neurons integrate
+    # only what they use (no NMDA gating, no cue), as in neurodynex3
+    common = """
     dv/dt = (-G_L*(v-E_L) - g_ext*s_AMPA*(v-E_AMPA) - g_gaba*s_GABA*(v-E_GABA)
-             - g_nmda*s_NMDA_total*(v-E_NMDA)/(1.0 + exp(-0.062*v/mV)/3.57) + I_stim) / C_m
+             - g_nmda*s_NMDA_total*(v-E_NMDA)/(1.0 + exp(-0.062*v/mV)/3.57){cue}) / C_m
            : volt (unless refractory)
     ds_AMPA/dt = -s_AMPA/tau_AMPA : 1
     ds_GABA/dt = -s_GABA/tau_GABA : 1
+    s_NMDA_total : 1
+    G_L : siemens (constant, shared)
+    C_m : farad (constant, shared)
+    g_ext : siemens (constant, shared)
+    g_gaba : siemens (constant, shared)
+    g_nmda : siemens (constant, shared)
+    """
+    eqs_exc = common.format(cue=" + I_stim") + """
     ds_NMDA/dt = -s_NMDA/tau_NMDA_s + alpha_NMDA*x*(1 - s_NMDA) : 1
     dx/dt = -x/tau_NMDA_x : 1
-    s_NMDA_total : 1
     I_stim : amp
-    G_L : siemens (constant)
-    C_m : farad (constant)
-    g_ext : siemens (constant)
-    g_gaba : siemens (constant)
-    g_nmda : siemens (constant)
     """
+    eqs_inh = common.format(cue="")
     dt_q = dt * ms
-    exc = b2.NeuronGroup(N_excitatory, eqs, threshold="v > theta",
+    exc = b2.NeuronGroup(N_excitatory, eqs_exc, threshold="v > theta",
                          reset="v = v_reset; x += 1.0", refractory=2 * ms, method="rk2",
                          dt=dt_q, namespace=ns, name="wm_exc")
-    inh = b2.NeuronGroup(N_inhibitory, eqs, threshold="v > theta", reset="v = v_reset",
+    inh = b2.NeuronGroup(N_inhibitory, eqs_inh, threshold="v > theta", reset="v = v_reset",
                          refractory=1 * ms, method="rk2", dt=dt_q, namespace=ns, name="wm_inh")
     exc.G_L, exc.C_m, exc.g_ext = 25 * nS, 0.5 * nF, 3.1 * nS
     exc.g_gaba, exc.g_nmda = ws * G_inhib2excit * nS, ws * G_excit2excit * nS
