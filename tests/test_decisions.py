@@ -200,14 +200,16 @@ def test_tab_shows_a_run_and_round_trips(qtbot, runner):
 # and stops at the 100 ms batch in which A or B crossed the threshold: at |c| = 0.5 decisions
 # come 100-470 ms after the stimulus (measured over 50 trials, seed 1), so runs end at
 # 300-600 ms. max_sim_time = 600 ms bounds an undecided trial (it counts as no decision, left
-# out of the fractions) instead of 800 ms. 34 trials (10 at c = +0.5, 6 at each of the other
+# out of the fractions) instead of 800 ms. 26 trials (10 at c = +0.5, 4 at each of the other
 # four levels) run on 2 local worker processes: about 30 s on a quiet 2-core machine.
 #
 # Robustness: decision_trial seeds trial k the same way at every coherence (common random
-# numbers: the same initial voltages, Poisson input and stimulus noise draws), so that the
-# levels differ only by the coherence and a trial's choice moves towards A as c grows; the
-# fractions of A choices are then non-decreasing for other seeds as well (checked by hand for
-# seeds 1-3 with 10 trials per level: 0/.3/.6/.9/1, ...), not by the luck of one draw.
+# numbers: the same initial voltages, Poisson input and stimulus noise draws), so the levels
+# differ only by the coherence. Measured with 6 trials per level at seeds 2 and 3: every one
+# of the 12 trials chose B up to some coherence and A above it (its choice never went back
+# from A to B as c grew), and the fractions of A choices were 0/0/.4/.67/1 and 0/.17/.17/.67/1
+# (seed 1, 10 trials: 0/.3/.6/.9/1); a monotonic curve is the model's property, not the luck
+# of one draw, and 4 trials per level keep it.
 PSYCHOMETRIC_LEVELS = np.linspace(-0.5, 0.5, 5)
 PSYCHOMETRIC_BASE = dict(FAST, max_sim_time=600.0, seed=7)
 
@@ -220,9 +222,9 @@ def psychometric_trials(tmp_path_factory):
     path = "neurodynex_gui.models.decision_making:decision_trial"
     strong = sweeps.run_sweep(path, {"coherence_level": [0.5], "trial": np.arange(10)},
                               base=PSYCHOMETRIC_BASE, workers=2, cache_dir=cache)
-    # the same cache: the six trials at +0.5 with the same seeds are read back, not re-run
+    # the same cache: the four trials at +0.5 with the same seeds are read back, not re-run
     curve = sweeps.run_sweep(path, {"coherence_level": PSYCHOMETRIC_LEVELS,
-                                    "trial": np.arange(6)},
+                                    "trial": np.arange(4)},
                              base=PSYCHOMETRIC_BASE, workers=2, cache_dir=cache)
     return strong, curve
 
@@ -239,10 +241,10 @@ def test_psychometric_curve_is_monotonic(psychometric_trials):
     from neurodynex_gui.models.decision_making import psychometric
 
     _, curve = psychometric_trials
-    assert curve.completed and curve.cached == 6 and curve.computed == 24
+    assert curve.completed and curve.cached == 4 and curve.computed == 16
     fraction, mean_time, decided = psychometric(curve.columns["choice_A"],
                                                 curve.columns["decision_time_ms"])
-    assert np.all(decided >= 4)  # most trials decide within 500 ms of the stimulus
+    assert np.all(decided >= 3)  # most trials decide within 500 ms of the stimulus
     assert np.all(np.diff(fraction) >= 0), fraction
     # and it spans the range: strong evidence for B gives B, strong evidence for A gives A
-    assert fraction[0] <= 0.2 and fraction[-1] >= 0.8
+    assert fraction[0] <= 0.25 and fraction[-1] >= 0.75
