@@ -242,8 +242,8 @@ def test_psychometric_curve_is_monotonic(psychometric_trials):
 
     _, curve = psychometric_trials
     assert curve.completed and curve.cached == 4 and curve.computed == 16
-    fraction, mean_time, decided = psychometric(curve.columns["choice_A"],
-                                                curve.columns["decision_time_ms"])
+    fraction, _, decided = psychometric(curve.columns["choice_A"],
+                                        curve.columns["decision_time_ms"])
     assert np.all(decided >= 3)  # most trials decide within 500 ms of the stimulus
     assert np.all(np.diff(fraction) >= 0), fraction
     # and it spans the range: strong evidence for B gives B, strong evidence for A gives A

@@ -112,7 +112,7 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     if not (isinstance(sim_time, (int, float)) and sim_time >= dt > 0):
         raise ParamError("sim_time", "must be at least one time step dt")
     import brian2 as b2
-    from brian2 import Hz, mV, ms, nA, nF, nS
+    from brian2 import Hz, mV, ms, nF, nS
 
     from . import brian_support  # noqa: F401  (numpy target)
 
