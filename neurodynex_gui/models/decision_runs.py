@@ -107,8 +107,9 @@ class MemoryInputs(Params):
     0.3 nA. neurodynex3's default cue, 0.07 nA (for 0 ms), starts no bump in neurodynex3 1.0.4
     itself either: measured there (its default dt 0.05 ms, a 200 ms cue at 120 deg, seeds
     1-3) the cue raises the ring to 0.3-0.7 Hz and the activity fades after it, as here; both
-    hold a bump at 6-8 Hz from 0.15 nA on (ours loses it at 0.1 nA). Its 0.07 nA dates from
-    versions whose NMDA magnesium block read v in volt (almost no block)."""
+    hold a bump at 6-8 Hz from 0.15 nA on (ours loses it at 0.1 nA). (Older copies of the
+    exercise read v in volt in the NMDA magnesium block, i.e. almost no block; with that, 0.07
+    nA drives our ring to ~150 Hz around the cue: no bump of the book's kind either.)"""
 
     stimulus_center_deg: float = param(120.0, "cue direction", "deg", min=0.0, max=360.0,
                                        step=5.0)
