@@ -143,8 +143,17 @@ def brunel_run(count=None):
     return float(np.mean(rate_monitor.rate / b2.Hz))
 
 
+def wm_run(count=None):
+    """neurodynex3's working-memory ring with its defaults (its module sets dt 0.05 ms on
+    import) for ``count`` ms (default 800); the number of excitatory spikes."""
+    from neurodynex3.working_memory_network import wm_model
+
+    _, spikes, *_ = wm_model.simulate_wm(sim_time=(count or 800) * b2.ms)
+    return {"spikes": int(spikes.num_spikes), "dt_ms": float(b2.defaultclock.dt / b2.ms)}
+
+
 _NEURONS = {}
-WORKLOADS = {"brunel_run": brunel_run, "adex_run": adex_run, "cable_default": cable_default, "cable_long": cable_long, "lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
+WORKLOADS = {"brunel_run": brunel_run, "wm_run": wm_run, "adex_run": adex_run, "cable_default": cable_default, "cable_long": cable_long, "lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
              "hh_threshold": hh_threshold, "type1_step": lambda: ntype_step(1),
              "type2_step": lambda: ntype_step(2), "ntype_fi": ntype_fi}
 
@@ -160,10 +169,11 @@ if __name__ == "__main__":
         _NEURONS.update({1: _neuron(1), 2: _neuron(2)})
     call = WORKLOADS[args.workload]
     kwargs = {"count": args.count} if args.count else {}
-    times, result = [], None
+    times, cpus, result = [], [], None
     for _ in range(args.repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = call(**kwargs)
         times.append(time.perf_counter() - start)
-    print(json.dumps({"times_s": times, "result": result,
+        cpus.append(time.process_time() - cpu)
+    print(json.dumps({"times_s": times, "cpu_s": cpus, "result": result,
                       "target": b2.prefs.codegen.target, "brian2": b2.__version__}))

@@ -73,8 +73,8 @@ def parse_args(argv):
                              "a grid of values instead of one run (repeat for more "
                              "dimensions; NAME=V1,V2,... lists values)")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", default="",
-                        help="a dask.distributed scheduler that runs --sweep (default: local "
-                             "worker processes)")
+                        help="a dask.distributed scheduler that runs --sweep (default: the one "
+                             "saved in Settings, else local worker processes)")
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--install-desktop", action="store_true",
                         help="add a menu entry, a desktop shortcut and icons for this user")
@@ -294,7 +294,10 @@ def _sweep(tab, args, fail) -> int:
     def progress(index, values, done, total, eta):
         print(f"point {done}/{total}", file=sys.stderr, flush=True)
 
-    result = sweeps.run_sweep(path, grid, args.scheduler or None, base=base,
+    from .settings_dialog import sweep_scheduler
+
+    # --scheduler, else the address saved in Settings, else local worker processes
+    result = sweeps.run_sweep(path, grid, sweep_scheduler(args.scheduler) or None, base=base,
                               on_point=progress)
     (result.to_npz if suffix == ".npz" else result.to_csv)(args.export)
     for index, error in list(result.failed.items())[:3]:

@@ -160,6 +160,10 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
 
         edit_menu = bar.addMenu("&Edit")
         self._action(edit_menu, "&Copy figure", QKeySequence("Ctrl+Shift+C"), self.copy_figure)
+        edit_menu.addSeparator()
+        self.settings_action = self._action(
+            edit_menu, "Se&ttings…", QKeySequence("Ctrl+,"), self.settings_dialog,
+            tip="Where sweeps run: a dask.distributed scheduler address")
 
         sim_menu = bar.addMenu("&Simulation")
         self._action(sim_menu, "&Run", QKeySequence("Ctrl+R"), lambda: self.current_tab.run())
@@ -440,6 +444,18 @@ class MainWindow(SessionActions, ExportActions, QMainWindow):
             self._normal_geometry = self.saveGeometry()
         if on or self.look().theme != "light":
             presentation.apply(self, self.look())
+
+    def settings_dialog(self):
+        """Open the Settings dialog (modal); returns it (tests drive it)."""
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self)
+        dialog.setModal(True)
+        dialog.finished.connect(lambda result: self.show_message(
+            "Settings saved" if result else "Settings unchanged"))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.show()
+        return dialog
 
     def _about(self) -> None:
         QMessageBox.about(self, "About neurodynex-gui",

@@ -128,18 +128,24 @@ def test_weight_profile_is_normalised():
 
 
 def test_cued_bump_stays_at_the_cue_during_the_delay():
-    # neurodynex3's default ring; a 0.3 nA cue at 120 deg from 100 to 300 ms, no distractor
-    result = wm.simulate_wm(stimulus_center_deg=120, t_stimulus_start=100.0,
-                            t_stimulus_duration=200.0, stimulus_strength=0.3, seed=2)
-    centres, pos, count = result.bump(50.0)
+    # the tab's working-memory defaults (MemoryInputs): neurodynex3's default ring, a 0.3 nA
+    # cue at 120 deg from 100 to 300 ms, no distractor, 800 ms
+    from neurodynex_gui.models import decision_runs
+
+    out = decision_runs.memory_run(seed=2)
+    assert out["cue_deg"] == 120.0
+    n = decision_runs.MemoryInputs().N_excitatory
+    centres, pos, count = wm.bump_position(out["spike_t_ms"],
+                                           np.round(out["spike_deg"] * n / 360.0), n, 800.0,
+                                           50.0)
     delay = (centres > 300) & (centres < 800)
     assert np.all(count[delay] > 50)  # the bump persists: activity without the cue
     error = (pos[delay] - 120 + 180) % 360 - 180
     assert np.all(np.abs(error) < 20)
     # and it is a bump: the neurons within 30 deg of the cue (1/6 of the ring) fire most of
     # the delay's spikes
-    late = (result.spike_t_ms > 300)
-    away = np.abs((result.preferred_deg[late] - 120 + 180) % 360 - 180)
+    late = out["spike_t_ms"] > 300
+    away = np.abs((out["spike_deg"][late] - 120 + 180) % 360 - 180)
     assert np.mean(away < 30) > 0.6
 
 
@@ -186,3 +192,59 @@ def test_tab_shows_a_run_and_round_trips(qtbot, runner):
     other.restore(tab.state())
     assert other.param_forms["params"].params() == params
     tab.stop()
+
+
+# -- the psychometric curve (issue 18): repeated trials on the sweep engine's worker pool ------
+#
+# Cost: a trial of the FAST network costs about 4 ms of CPU per simulated ms (numpy target)
+# and stops at the 100 ms batch in which A or B crossed the threshold: at |c| = 0.5 decisions
+# come 100-470 ms after the stimulus (measured over 50 trials, seed 1), so runs end at
+# 300-600 ms. max_sim_time = 600 ms bounds an undecided trial (it counts as no decision, left
+# out of the fractions) instead of 800 ms. 26 trials (10 at c = +0.5, 4 at each of the other
+# four levels) run on 2 local worker processes: about 30 s on a quiet 2-core machine.
+#
+# Robustness: decision_trial seeds trial k the same way at every coherence (common random
+# numbers: the same initial voltages, Poisson input and stimulus noise draws), so the levels
+# differ only by the coherence. Measured with 6 trials per level at seeds 2 and 3: every one
+# of the 12 trials chose B up to some coherence and A above it (its choice never went back
+# from A to B as c grew), and the fractions of A choices were 0/0/.4/.67/1 and 0/.17/.17/.67/1
+# (seed 1, 10 trials: 0/.3/.6/.9/1); a monotonic curve is the model's property, not the luck
+# of one draw, and 4 trials per level keep it.
+PSYCHOMETRIC_LEVELS = np.linspace(-0.5, 0.5, 5)
+PSYCHOMETRIC_BASE = dict(FAST, max_sim_time=600.0, seed=7)
+
+
+@pytest.fixture(scope="module")
+def psychometric_trials(tmp_path_factory):
+    from neurodynex_gui import sweeps
+
+    cache = tmp_path_factory.mktemp("decision_sweep")
+    path = "neurodynex_gui.models.decision_making:decision_trial"
+    strong = sweeps.run_sweep(path, {"coherence_level": [0.5], "trial": np.arange(10)},
+                              base=PSYCHOMETRIC_BASE, workers=2, cache_dir=cache)
+    # the same cache: the four trials at +0.5 with the same seeds are read back, not re-run
+    curve = sweeps.run_sweep(path, {"coherence_level": PSYCHOMETRIC_LEVELS,
+                                    "trial": np.arange(4)},
+                             base=PSYCHOMETRIC_BASE, workers=2, cache_dir=cache)
+    return strong, curve
+
+
+def test_coherence_half_decides_for_a_in_most_of_ten_trials(psychometric_trials):
+    strong, _ = psychometric_trials
+    assert strong.completed and strong.computed == 10
+    choices = strong.columns["choice_A"][0]
+    assert np.sum(choices == 1.0) >= 6  # most of the 10 trials: A
+    assert np.sum(choices == 0.0) <= 2  # and B hardly ever
+
+
+def test_psychometric_curve_is_monotonic(psychometric_trials):
+    from neurodynex_gui.models.decision_making import psychometric
+
+    _, curve = psychometric_trials
+    assert curve.completed and curve.cached == 4 and curve.computed == 16
+    fraction, _, decided = psychometric(curve.columns["choice_A"],
+                                        curve.columns["decision_time_ms"])
+    assert np.all(decided >= 3)  # most trials decide within 500 ms of the stimulus
+    assert np.all(np.diff(fraction) >= 0), fraction
+    # and it spans the range: strong evidence for B gives B, strong evidence for A gives A
+    assert fraction[0] <= 0.25 and fraction[-1] >= 0.75

@@ -29,6 +29,7 @@ from neurodynex_gui.models import plasticity, plasticity_class, plasticity_rules
 from neurodynex_gui.models import plasticity_standalone
 from neurodynex_gui.models import brunel, spiking_stats
 from neurodynex_gui.models import decision_making, working_memory
+from neurodynex_gui.models import brian_device
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
 
@@ -42,9 +43,11 @@ MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network,
            synapses, receptors, tsodyks_markram, presynaptic,
            plasticity, plasticity_class, plasticity_rules, plasticity_standalone,
            brunel, spiking_stats, custom, custom_planar, custom_spec,
-           decision_making, working_memory)
+           decision_making, working_memory, brian_device)
 
 NOT_CHECKED = {
+    # the brian2 device seam: check_device is the check (a ParamError naming "device")
+    "check_device", "streams", "use_device",
     # arrays in, arrays out: any values are the caller's data
     "get_spiketimes", "rates", "steady_states", "time_constants", "principal_axis",
     "angle_error_deg", "weight_norm", "plot_oja_trace", "text_to_grid", "grid_to_text",

@@ -217,16 +217,27 @@ def _take(monitor, name, start):
     return np.asarray(monitor.variables[name].get_value()[start:], dtype=float)
 
 
-@checked(diverges=False)
-def simulate(params: BrunelParams = BrunelParams(), *, on_chunk=None,
+@checked(diverges=False, device=None)
+def simulate(params: BrunelParams = BrunelParams(), *, device: str = "runtime", on_chunk=None,
              should_stop=None) -> BrunelResult:
     """Simulate the network; ``on_chunk`` receives about 30 dicts a second of new samples:
     ``t_ms``/``rate_Hz`` (population activity binned at 1 ms), ``spike_t_ms``/``spike_i``
-    (monitored subset) and ``fraction`` of the run done."""
+    (monitored subset) and ``fraction`` of the run done. ``device``: the brian2 device
+    (:mod:`.brian_device`: "runtime", "cpp_standalone" compiles the network as C++ and sends
+    one chunk at the end, "cuda_standalone" needs brian2cuda)."""
+    from .brian_device import check_device, use_device
+
+    check_device(device)
+    with use_device(device):
+        return _simulate(params, device, on_chunk, should_stop)
+
+
+def _simulate(params, device, on_chunk, should_stop) -> BrunelResult:
     import brian2 as b2
     from brian2 import ms
 
     from . import brian_support  # noqa: F401  (the numpy target: no compile in front of a user)
+    from .brian_device import streams
 
     started = time.perf_counter()
     _seeded(params)
@@ -260,8 +271,9 @@ def simulate(params: BrunelParams = BrunelParams(), *, on_chunk=None,
         sent["spikes"] = n_spk
         on_chunk(chunk)
 
-    objects.append(b2.NetworkOperation(stream, dt=max(params.dt, 2.0) * ms, when="end",
-                                       name="brunel_stream"))
+    if streams(device):  # a standalone device runs no Python during the run
+        objects.append(b2.NetworkOperation(stream, dt=max(params.dt, 2.0) * ms, when="end",
+                                           name="brunel_stream"))
     net = b2.Network(*objects, name="brunel_network")
     built = time.perf_counter()
     net.run(params.sim_time * ms, namespace={})
@@ -354,12 +366,12 @@ def _sweep_params(nu_ratio, kwargs) -> BrunelParams:
     return params
 
 
-def sweep_point(nu_ratio: float | None = None, **kwargs) -> dict:
+def sweep_point(nu_ratio: float | None = None, device: str = "runtime", **kwargs) -> dict:
     """One point of a phase diagram (for :func:`neurodynex_gui.sweeps.run_sweep`): simulate
     with the fields of BrunelParams in ``kwargs`` (and the external rate as ``nu_ratio`` times
-    nu_thr) and return the readouts."""
+    nu_thr) on the brian2 ``device`` and return the readouts."""
     params = _sweep_params(nu_ratio, kwargs)
-    result = simulate(params)
+    result = simulate(params, device=device)
     stats = result.stats
     return {"rate_Hz": stats.mean_rate_Hz, "cv_isi": stats.cv_isi,
             "fano_factor": stats.fano_factor, "synchrony": stats.synchrony,

@@ -67,12 +67,14 @@ def simulate(params: DecisionParams = DecisionParams(), *, on_chunk=None, should
                                        should_stop=should_stop)
 
 
-@checked()
+@checked(scheduler=None)
 def psychometric_curve(params: DecisionParams = DecisionParams(), *, c_max=0.5, c_n=5,
-                       trials=4, workers=2, on_chunk=None, should_stop=None) -> dict:
+                       trials=4, workers=2, scheduler: str = "", on_chunk=None,
+                       should_stop=None) -> dict:
     """``trials`` runs at each of ``c_n`` coherences from -c_max to c_max (one sweep point
-    each, on ``workers`` processes): coherence, fraction choosing A, mean decision time
-    (ms after the stimulus start), trials decided. ``on_chunk`` gets the sweep's progress."""
+    each, on ``workers`` processes, or on the dask.distributed ``scheduler`` at
+    "tcp://HOST:PORT"): coherence, fraction choosing A, mean decision time (ms after the
+    stimulus start), trials decided. ``on_chunk`` gets the sweep's progress."""
     from .. import sweeps
     from .decision_making import psychometric
 
@@ -90,8 +92,9 @@ def psychometric_curve(params: DecisionParams = DecisionParams(), *, c_max=0.5, 
             on_chunk({"fraction": done / total, "eta_s": eta})
 
     result = sweeps.run_sweep("neurodynex_gui.models.decision_making:decision_trial", grid,
-                              None, base=base, workers=workers, on_point=point,
-                              should_stop=should_stop, use_cache=params.seed != 0)
+                              scheduler.strip() or None, base=base, workers=workers,
+                              on_point=point, should_stop=should_stop,
+                              use_cache=params.seed != 0)
     frac, mean_t, decided = psychometric(result.columns["choice_A"],
                                          result.columns["decision_time_ms"])
     return {"coherence": levels, "fraction_A": frac, "decision_time_ms": mean_t,
@@ -101,7 +104,12 @@ def psychometric_curve(params: DecisionParams = DecisionParams(), *, c_max=0.5, 
 @dataclasses.dataclass(frozen=True)
 class MemoryInputs(Params):
     """The tab's working-memory run: neurodynex3's ring (1024 + 256 neurons) with a cue of
-    0.3 nA (neurodynex3's default 0.07 nA, of 0 ms, does not start a bump here)."""
+    0.3 nA. neurodynex3's default cue, 0.07 nA (for 0 ms), starts no bump in neurodynex3 1.0.4
+    itself either: measured there (its default dt 0.05 ms, a 200 ms cue at 120 deg, seeds
+    1-3) the cue raises the ring to 0.3-0.7 Hz and the activity fades after it, as here; both
+    hold a bump at 6-8 Hz from 0.15 nA on (ours loses it at 0.1 nA). (Older copies of the
+    exercise read v in volt in the NMDA magnesium block, i.e. almost no block; with that, 0.07
+    nA drives our ring to ~150 Hz around the cue: no bump of the book's kind either.)"""
 
     stimulus_center_deg: float = param(120.0, "cue direction", "deg", min=0.0, max=360.0,
                                        step=5.0)

@@ -112,7 +112,7 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     if not (isinstance(sim_time, (int, float)) and sim_time >= dt > 0):
         raise ParamError("sim_time", "must be at least one time step dt")
     import brian2 as b2
-    from brian2 import Hz, mV, ms, nA, nF, nS
+    from brian2 import Hz, mV, ms, nF, nS
 
     from . import brian_support  # noqa: F401  (numpy target)
 
@@ -123,28 +123,33 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
           "tau_AMPA": 1.8 * ms, "tau_GABA": 10.0 * ms, "tau_NMDA_s": 65.0 * ms,
           "tau_NMDA_x": 1.88 * ms, "alpha_NMDA": 0.5 / ms, "theta": -50 * mV,
           "v_reset": -60 * mV}
-    # the same equation for both populations; the NMDA Mg block with v in mV
-    eqs = """
+    # the NMDA Mg block with v in mV, as neurodynex3; the constants are shared (scalars: one
+    # number per group, cheaper per step than arrays), and the inhibitory neurons integrate
+    # only what they use (no NMDA gating, no cue), as in neurodynex3
+    common = """
     dv/dt = (-G_L*(v-E_L) - g_ext*s_AMPA*(v-E_AMPA) - g_gaba*s_GABA*(v-E_GABA)
-             - g_nmda*s_NMDA_total*(v-E_NMDA)/(1.0 + exp(-0.062*v/mV)/3.57) + I_stim) / C_m
+             - g_nmda*s_NMDA_total*(v-E_NMDA)/(1.0 + exp(-0.062*v/mV)/3.57){cue}) / C_m
            : volt (unless refractory)
     ds_AMPA/dt = -s_AMPA/tau_AMPA : 1
     ds_GABA/dt = -s_GABA/tau_GABA : 1
+    s_NMDA_total : 1
+    G_L : siemens (constant, shared)
+    C_m : farad (constant, shared)
+    g_ext : siemens (constant, shared)
+    g_gaba : siemens (constant, shared)
+    g_nmda : siemens (constant, shared)
+    """
+    eqs_exc = common.format(cue=" + I_stim") + """
     ds_NMDA/dt = -s_NMDA/tau_NMDA_s + alpha_NMDA*x*(1 - s_NMDA) : 1
     dx/dt = -x/tau_NMDA_x : 1
-    s_NMDA_total : 1
     I_stim : amp
-    G_L : siemens (constant)
-    C_m : farad (constant)
-    g_ext : siemens (constant)
-    g_gaba : siemens (constant)
-    g_nmda : siemens (constant)
     """
+    eqs_inh = common.format(cue="")
     dt_q = dt * ms
-    exc = b2.NeuronGroup(N_excitatory, eqs, threshold="v > theta",
+    exc = b2.NeuronGroup(N_excitatory, eqs_exc, threshold="v > theta",
                          reset="v = v_reset; x += 1.0", refractory=2 * ms, method="rk2",
                          dt=dt_q, namespace=ns, name="wm_exc")
-    inh = b2.NeuronGroup(N_inhibitory, eqs, threshold="v > theta", reset="v = v_reset",
+    inh = b2.NeuronGroup(N_inhibitory, eqs_inh, threshold="v > theta", reset="v = v_reset",
                          refractory=1 * ms, method="rk2", dt=dt_q, namespace=ns, name="wm_inh")
     exc.G_L, exc.C_m, exc.g_ext = 25 * nS, 0.5 * nF, 3.1 * nS
     exc.g_gaba, exc.g_nmda = ws * G_inhib2excit * nS, ws * G_excit2excit * nS
@@ -161,22 +166,26 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     kernel = weight_profile(N_excitatory, sigma_weight_profile, Jpos_excit2excit)
     kernel_f = np.fft.rfft(kernel)
 
+    # the group's own arrays (runtime device), read and written in place at every step
+    s_exc = exc.variables["s_NMDA"].get_value()
+    total_exc = exc.variables["s_NMDA_total"].get_value()
+    total_inh = inh.variables["s_NMDA_total"].get_value()
+    current = exc.variables["I_stim"].get_value()
+
     def nmda_sum():  # circular convolution of s_NMDA with the ring profile, and E -> I
-        s = np.asarray(exc.s_NMDA_)
-        exc.s_NMDA_total_ = np.fft.irfft(kernel_f * np.fft.rfft(s), N_excitatory)
-        inh.s_NMDA_total_ = s.sum()
+        total_exc[:] = np.fft.irfft(kernel_f * np.fft.rfft(s_exc), N_excitatory)
+        total_inh[:] = s_exc.sum()
 
     cue = _ring_indices(N_excitatory, stimulus_center_deg, stimulus_width_deg)
     distractor = _ring_indices(N_excitatory, distractor_center_deg, distractor_width_deg)
 
     def stimulate(t):
         now = float(t / ms)
-        current = np.zeros(N_excitatory)
+        current[:] = 0.0
         if t_stimulus_start <= now < t_stimulus_start + t_stimulus_duration:
-            current[cue] = stimulus_strength
+            current[cue] = stimulus_strength * 1e-9
         if t_distractor_start <= now < t_distractor_start + t_distractor_duration:
-            current[distractor] = distractor_strength
-        exc.I_stim_ = current * 1e-9
+            current[distractor] = distractor_strength * 1e-9
 
     spikes = b2.SpikeMonitor(exc, name="wm_spikes")
     rate_e = b2.PopulationRateMonitor(exc, name="wm_rate_e")

@@ -120,10 +120,10 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         self.readout_box.currentIndexChanged.connect(lambda _: self._draw_diagram())
         rows.addRow("colour by", self.readout_box)
         self.scheduler = QLineEdit()
-        self.scheduler.setPlaceholderText("local processes")
+        self.scheduler.setPlaceholderText("as in Settings (Ctrl+,)")
         self.scheduler.setToolTip("A dask.distributed scheduler address (tcp://HOST:PORT) "
-                                  "runs the phase diagram on its workers; empty: local "
-                                  "worker processes")
+                                  "runs the phase diagram on its workers; empty: the "
+                                  "one in Settings, else local worker processes")
         rows.addRow("dask scheduler", self.scheduler)
         return [Section("Theory", box, "top"), Section("Phase diagram", engine, "controls")]
 
@@ -140,7 +140,10 @@ the population oscillation in the spectrum; how does it relate to the synaptic d
         return "neurodynex_gui.models.brunel:sweep_point", base
 
     def tool_arguments(self, key: str) -> dict:
-        return {"scheduler": self.scheduler.text().strip()}
+        from ..settings_dialog import sweep_scheduler
+
+        # this tab's field, else the address saved in Settings, else local processes
+        return {"scheduler": sweep_scheduler(self.scheduler.text())}
 
     def run_tool(self, key: str) -> None:
         inputs = self.tool_forms[key].params()

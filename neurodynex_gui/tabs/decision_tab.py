@@ -102,6 +102,13 @@ Are weak-evidence decisions slower (chronometric curve)?</li>
             self.decision_line.show()
             self.readout.setText(f"decision {choice} at {t_decision:.0f} ms")
 
+    def tool_arguments(self, key: str) -> dict:
+        if key != "psychometric":
+            return {}
+        from ..settings_dialog import sweep_scheduler
+
+        return {"scheduler": sweep_scheduler()}  # Settings' dask scheduler, "" local
+
     def tool_progress(self, key: str, chunk) -> None:
         eta = chunk.get("eta_s")
         left = f", about {eta:.0f} s left" if eta is not None and math.isfinite(eta) else ""
