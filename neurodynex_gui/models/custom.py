@@ -76,6 +76,10 @@ class CustomResult:
     vary_values: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
     completed: bool = True
     message: str = ""
+    path: str = "numpy"
+    """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
+    path_note: str = ""
+    """Why it was not the fast path ("" if it was)."""
 
     @property
     def spike_counts(self) -> list[int]:
@@ -237,6 +241,13 @@ def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
     problems = _screen(model)
     if problems:
         raise ParamError("equations", f"line {problems[0].line}: {problems[0].message}")
+    from . import custom_fast
+
+    note = "recording chosen variables: brian2's runtime" if record else ""
+    if not record:
+        fast, note = custom_fast.run(model, values, stimulus, should_stop=should_stop)
+        if fast is not None:
+            return fast
     import brian2 as b2
 
     from . import brian_support  # noqa: F401 - the numpy target
@@ -312,7 +323,8 @@ def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
     return CustomResult(np.asarray(monitor.t / b2.ms),
                         {name: np.asarray(getattr(monitor, name)) / scales[name]
                          for name in recorded},
-                        units, trains, vary, vary_values, completed, message)
+                        units, trains, vary, vary_values, completed, message,
+                        path_note=note)
 
 
 def _unshared(line: str, name: str) -> str:
