@@ -33,6 +33,8 @@ class FastBuild:
     ready: bool
     message: str = ""
     seconds: float = 0.0
+    permanent: bool = False
+    """Nothing can be built in this session (no compiler, or the fast path switched off)."""
 
 
 def fast_model(model: ModelText, values: dict, stimulus: dict | None
@@ -92,7 +94,7 @@ def build(model: ModelText, values: dict, stimulus: dict | None = None, *, on_ch
     process) and wait for it, sending ``{"elapsed_s", "expected_s"}`` chunks meanwhile; stopped,
     the build is ended. Without a compiler (or with the fast path switched off) it says why."""
     if fast_path.switched_off():
-        return FastBuild(False, fast_path.switched_off())
+        return FastBuild(False, fast_path.switched_off(), permanent=True)
     problems = _screen(model)
     if problems:
         raise ParamError("equations", f"line {problems[0].line}: {problems[0].message}")
@@ -101,7 +103,7 @@ def build(model: ModelText, values: dict, stimulus: dict | None = None, *, on_ch
     try:
         process, folders, log = fast_path.start_builds([(compiled, setup)])
     except RuntimeError as error:  # no compiler
-        return FastBuild(False, str(error))
+        return FastBuild(False, str(error), permanent=True)
     while process is not None and process.poll() is None:
         if should_stop is not None and should_stop():
             process.terminate()

@@ -31,6 +31,8 @@ class Compiler(QObject):
         super().__init__(parent)
         self.runner, self.owner = runner, owner
         self.ready_key = self.building = self.job = None
+        self.failed_keys: set = set()
+        self.unavailable = ""  # why nothing can be compiled in this session ("" if it can)
         self.bar = QProgressBar()
         self.bar.setObjectName("compile_progress")
         self.bar.setToolTip("brian2 compiles the checked equations into a program that "
@@ -43,10 +45,10 @@ class Compiler(QObject):
 
     def prepare(self, arguments: dict) -> None:
         """Build for a run with ``arguments`` unless it is built or being built."""
-        if self.runner is None:
+        if self.runner is None or self.unavailable:
             return
         key = fast_key(arguments)
-        if key in (self.ready_key, self.building):
+        if key in (self.ready_key, self.building) or key in self.failed_keys:
             return
         self.building = key
         job = self.job = self.runner.submit(f"{self.owner}.build", BUILD_PATH, arguments, long=True,
@@ -69,12 +71,18 @@ class Compiler(QObject):
         if result.ready:
             self.ready_key = key
             self.ready.emit(result.seconds)
+            return
+        if result.permanent:
+            self.unavailable = result.message
         elif result.message != "stopped":
+            self.failed_keys.add(key)
+        if result.message != "stopped":
             self.message.emit(result.message)
 
     def failed(self, text: str) -> None:
         if self.sender() is not self.job:
             return
+        self.failed_keys.add(self.building)
         self.building = None
         self.bar.hide()
         self.message.emit(f"the compilation failed ({text.splitlines()[0]}); runs use "
