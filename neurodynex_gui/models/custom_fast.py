@@ -10,7 +10,9 @@ waits for one: until it is built, :func:`.custom.simulate` runs brian2's runtime
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import time
 
 import numpy as np
@@ -104,6 +106,9 @@ def build(model: ModelText, values: dict, stimulus: dict | None = None, *, on_ch
         process, folders, log = fast_path.start_builds([(compiled, setup)])
     except RuntimeError as error:  # no compiler
         return FastBuild(False, str(error), permanent=True)
+    if process is not None and hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):  # yield to the checks and runs of the user
+            os.setpriority(os.PRIO_PROCESS, process.pid, 10)
     while process is not None and process.poll() is None:
         if should_stop is not None and should_stop():
             process.terminate()

@@ -85,7 +85,15 @@ class EquationEditor(QWidget):
         column.addWidget(self.editor, 1)
         column.addLayout(rows)
         column.addWidget(self.problem_list)
-        self.editor.textChanged.connect(self.edited)
+        self.shown_text = ""
+        self.editor.textChanged.connect(self.text_changed)
+
+    def text_changed(self) -> None:
+        """``edited`` when the text changed (a new highlighting emits textChanged too)."""
+        text = self.editor.toPlainText()
+        if text != self.shown_text:
+            self.shown_text = text
+            self.edited.emit()
 
     def model_text(self) -> cs.ModelText:
         return cs.ModelText(self.editor.toPlainText(),
@@ -96,6 +104,7 @@ class EquationEditor(QWidget):
         """Show ``model`` (no ``edited`` signal)."""
         self.editor.blockSignals(True)
         self.editor.setPlainText(model.equations)
+        self.shown_text = model.equations
         self.editor.blockSignals(False)
         for key in self.fields:
             self.fields[key].setText(getattr(model, key))
@@ -103,7 +112,9 @@ class EquationEditor(QWidget):
     def mark(self, problems: list) -> None:
         """Underline and tint the lines of ``problems``; tint the fields they name."""
         self.highlighter.bad_lines = {p.line for p in problems if p.line}
+        self.editor.blockSignals(True)  # formats change, not the text
         self.highlighter.rehighlight()
+        self.editor.blockSignals(False)
         marks = []
         for p in problems:
             if p.line:

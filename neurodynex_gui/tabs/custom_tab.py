@@ -30,6 +30,10 @@ from .custom_plane import BifurcationBox, PlanePage, limits
 from .declarations import Page, ParsedState, Section
 
 CHECK_PATH = "neurodynex_gui.models.custom:check"
+CHECK_PAUSE_MS = 80
+"""brian2 checks the text this long after the last keystroke (the check takes about 10 ms in
+the simulation process: bench/bench_custom.py)."""
+CACHED_CHECKS = 64
 COLORS = ("#1f4e9c", "#c0392b", "#2a7d2a", "#8e44ad", "#d35400", "#16a085", "#7f8c8d")
 
 
@@ -44,6 +48,13 @@ def _preset_classes(name: str):
     params_cls = cs.params_class(text, values)
     stim_cls = _stimulus_class(cs.display_unit_of(text.unit_of(text.current))[0], **stimulus)
     return text, params_cls, stim_cls()
+
+
+def check_key(model: cs.ModelText) -> tuple:
+    """What brian2's check depends on: the equations without their comments (line by line,
+    so that the lines of the problems stay right) and the other fields."""
+    return (tuple(cs.strip_comment(line) for line in model.equations.splitlines()),
+            model.threshold, model.reset, model.refractory, model.current)
 
 
 _DEFAULT = "leaky integrate-and-fire"
@@ -87,7 +98,8 @@ becomes.</li>
         self.compiler.message.connect(lambda text: self.message.emit(f"{self.title}: {text}"))
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
-        self.check_timer.setInterval(100)
+        self.check_timer.setInterval(CHECK_PAUSE_MS)
+        self.check_cache: dict = {}  # check_key -> brian2's verdict
         self.check_timer.timeout.connect(self.check_now)
         self.fast_timer = QTimer(self)  # a changed value: re-run on the compiled program
         self.fast_timer.setSingleShot(True)
@@ -220,7 +232,12 @@ becomes.</li>
             self.update_plot_choices()
             if hasattr(self, "bifurcation"):
                 self.update_bifurcation_choices()
-        self.check_timer.start()
+        known = self.check_cache.get(check_key(model))
+        if known is not None:  # the same equations up to comments: brian2's verdict stands
+            self.check_timer.stop()
+            self.show_check(model, known)
+        else:
+            self.check_timer.start()
 
     def rebuild_forms(self, params_cls=None, stim_cls=None) -> None:
         params_cls = params_cls or cs.params_class(self.model, self.param_forms["params"]
@@ -259,6 +276,9 @@ becomes.</li>
         job.failed.connect(self.check_failed)
 
     def check_finished(self, result) -> None:
+        self.check_cache[check_key(self.check_model)] = result
+        while len(self.check_cache) > CACHED_CHECKS:
+            self.check_cache.pop(next(iter(self.check_cache)))
         self.show_check(self.check_model, result)
 
     def check_failed(self, text: str) -> None:
