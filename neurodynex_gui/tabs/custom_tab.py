@@ -466,6 +466,7 @@ becomes.</li>
         self.replace_form("params", params_cls).set_params(params)
         self.replace_form("stimulus", stim_cls).set_params(stim)
         self.pages.setCurrentIndex(0)
+        QTimer.singleShot(0, self.fit_side_panel)  # once shown (sent from another tab)
         self.check_now()
 
     def model_file_text(self) -> str:
