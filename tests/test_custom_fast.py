@@ -10,7 +10,8 @@ from neurodynex_gui.models import custom, custom_fast, custom_spec as cs
 from neurodynex_gui.models import fast_path
 from neurodynex_gui.tabs.custom_tab import CustomTab, _stimulus_class
 
-pytestmark = pytest.mark.skipif(bool(fast_path.missing_compiler()), reason="no C++ compiler")
+needs_compiler = pytest.mark.skipif(bool(fast_path.missing_compiler()),
+                                    reason="no C++ compiler")
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +27,11 @@ def lif(**changes):
     """The LIF preset as three copies with tau 4, 10 and 16 ms (a per-copy value)."""
     text, values, stimulus = cs.PRESETS["leaky integrate-and-fire"]
     form = cs.params_class(text, values)().to_dict()
-    form.update(n_copies=3, vary="tau", vary_from=4.0, vary_to=16.0, **changes)
+    form.update({"n_copies": 3, "vary": "tau", "vary_from": 4.0, "vary_to": 16.0, **changes})
     return text, form, _stimulus_class("nA", **stimulus)().to_dict()
 
 
+@needs_compiler
 def test_a_custom_lif_on_the_fast_path_equals_the_runtime(cache, monkeypatch):
     text, values, stimulus = lif()
     no_build, note = custom_fast.run(text, values, stimulus)
@@ -65,6 +67,7 @@ def fast_runner(cache):
     runner.shutdown(timeout=2.0)
 
 
+@needs_compiler
 def test_the_tab_reruns_a_changed_value_compiled_and_compiles_a_changed_equation(
         qtbot, fast_runner, run_and_wait):
     tab = CustomTab(fast_runner)
@@ -91,3 +94,22 @@ def test_the_tab_reruns_a_changed_value_compiled_and_compiles_a_changed_equation
     assert blocker.args[0].path == fast_path.PATH
     assert tab.compiler.bar.isHidden()
     tab.stop()
+
+
+def test_without_a_compiler_runs_use_the_runtime_and_say_why(tmp_path, monkeypatch, qtbot):
+    monkeypatch.setenv("NEURODYNEX_GUI_CACHE", str(tmp_path))
+    monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
+    monkeypatch.setattr(fast_path, "missing_compiler", lambda: "no C++ compiler (test)")
+    text, values, stimulus = lif(n_copies=1, tend=30.0)
+    built = custom_fast.build(text, values, stimulus)
+    assert not built.ready and built.permanent and "no C++ compiler" in built.message
+    result = custom.simulate(text, values, stimulus)
+    assert result.path == "numpy" and "no C++ compiler" in result.path_note
+    tab = CustomTab()
+    qtbot.addWidget(tab)
+    messages = []
+    tab.message.connect(messages.append)
+    tab.compiler.finished(built)  # as the build job would report it
+    assert tab.compiler.unavailable and "no C++ compiler" in messages[-1]
+    tab.finish_run(result)
+    assert "no C++ compiler" in tab.readout.text()
