@@ -124,3 +124,41 @@ def test_any_typed_text_gives_problems_or_a_model_never_a_crash(text):
     result = custom.check(cs.ModelText(text))
     assert all(isinstance(p.line, int) and p.message for p in result.problems)
     assert all(0 <= p.line <= len(text.splitlines()) for p in result.problems)
+
+
+@pytest.mark.parametrize("threshold, reset, refractory, field", [
+    ("v > v_th", "v = v_reset", "t_ref", None),
+    ("v > v_th", "v = v_reset; v += 1*mV", "v > v_th", None),
+    ("v > v_th", "v = v_reset\nv *= 0.5", "2*ms", None),
+    ("v", "v = v_reset", "t_ref", "threshold"),
+    ("v > v_th +", "v = v_reset", "t_ref", "threshold"),
+    ("v > 3", "v = v_reset", "t_ref", "threshold"),
+    ("v > v_th", "v = 3", "t_ref", "reset"),
+    ("v > v_th", "x = 1*mV; v = v_reset + x", "t_ref", None),
+    ("v > v_th", "v = v_reset; x += 1", "t_ref", "reset"),
+    ("v > v_th", "v = v_reset + y", "t_ref", "reset"),
+    ("v > v_th", "tau = 3*ms", "t_ref", None),
+    ("v > v_th", "v *= 2*mV", "t_ref", "reset"),
+    ("v > v_th", "v == v_reset", "t_ref", "reset"),
+    ("v > v_th", "v = v_reset", "3*mV", "refractory"),
+    ("v > v_th", "v = v_reset", "t_ref + ", "refractory"),
+])
+def test_threshold_reset_and_refractory_are_judged_as_brian2_judges_a_group(
+        threshold, reset, refractory, field):
+    """The check parses the three fields without building a group (fast); brian2 building
+    and running one (the slow way) must agree on whether they are fine."""
+    import brian2 as b2
+
+    text = cs.PRESETS["leaky integrate-and-fire"][0]
+    model = cs.ModelText(text.equations, threshold, reset, refractory)
+    problems = custom.check(model).problems
+    assert [p.field for p in problems] == ([field] if field else [])
+    try:
+        group = b2.NeuronGroup(1, custom._equations_text(model, False), threshold=threshold,
+                               reset=reset, refractory=refractory, namespace={},
+                               name="events_reference")
+        b2.Network(group).run(0 * b2.ms, namespace={})
+        built = True
+    except Exception:  # noqa: BLE001 - any refusal of brian2
+        built = False
+    assert built == (field is None)

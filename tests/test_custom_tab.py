@@ -30,9 +30,9 @@ def test_typing_a_unit_error_marks_its_line_and_refuses_the_run(qtbot, runner):
     cursor.insertText("dv/dt = (-(v - v_rest) + I) / tau : volt (unless refractory)")
     tab.editor.setTextCursor(cursor)
     qtbot.waitUntil(lambda: tab.checked_text == tab.model_text(), timeout=30000)
-    assert [p.line for p in tab.problems_found] == [2], tab.problem_list.text()
-    assert tab.highlighter.bad_lines == {2}
-    assert "line 2" in tab.problem_list.text()
+    assert [p.line for p in tab.problems_found] == [2], tab.equations.problem_list.text()
+    assert tab.equations.highlighter.bad_lines == {2}
+    assert "line 2" in tab.equations.problem_list.text()
     messages = []
     tab.message.connect(messages.append)
     tab.run()
@@ -111,14 +111,14 @@ def test_fitzhugh_nagumo_phase_plane_fixed_point_and_type(qtbot, runner):
     qtbot.addWidget(tab)
     tab.show()
     tab.apply_preset("FitzHugh-Nagumo")
-    qtbot.waitUntil(lambda: tab.plane is not None, timeout=30000)
+    qtbot.waitUntil(lambda: tab.plane_page.plane is not None, timeout=30000)
     for current, stable in ((0.0, True), (2.0, False)):
         tab.set_value("I_amp", str(current))
         tab.parameters_changed()
-        qtbot.waitUntil(lambda: tab.plane.params["I"] == current, timeout=5000)
+        qtbot.waitUntil(lambda: tab.plane_page.plane.params["I"] == current, timeout=5000)
         from neurodynex_gui.models import planar
 
-        points = planar.fixed_points(tab.plane.model, tab.plane.params, (-2.5, 2.5), (-2.5, 5.5))
+        points = planar.fixed_points(tab.plane_page.plane.model, tab.plane_page.plane.params, (-2.5, 2.5), (-2.5, 5.5))
         u = brentq(lambda u: u**3 + u + 2.0 - current, -10, 10, xtol=1e-13)
         assert len(points) == 1
         assert abs(points[0].x - u) < 1e-6 and abs(points[0].y - (2 * u + 2.0)) < 1e-6
@@ -126,7 +126,7 @@ def test_fitzhugh_nagumo_phase_plane_fixed_point_and_type(qtbot, runner):
         # time in units of tau = 1 ms: the eigenvalues are those of the dimensionless model
         trace = 1 - 3 * u * u - 0.05
         assert abs(np.trace(points[0].jacobian) - trace) < 1e-4
-    tab.pages.setCurrentWidget(tab.plane_stack)
+    tab.pages.setCurrentWidget(tab.plane_page)
     tab.resize(1200, 760)
     tab.grab().save("/tmp/custom_plane.png")
 
@@ -159,7 +159,7 @@ def test_bifurcation_view_finds_the_hopf_currents(qtbot, runner):
     tab = CustomTab(runner)
     qtbot.addWidget(tab)
     tab.apply_preset("FitzHugh-Nagumo")
-    assert tab.bif_param.currentText() == "I"
+    assert tab.bifurcation.param.currentText() == "I"
     tab.run_bifurcation()
     qtbot.waitUntil(lambda: "stability" in tab.readout.text() or "failed" in
                     tab.readout.text(), timeout=60000)

@@ -15,7 +15,7 @@ from neurodynex_gui.models import neuron_type as nt, neuron_type_models, oja
 from neurodynex_gui.models import neural_field, rate_network as rn, reaction_diffusion
 from neurodynex_gui.models import exercise, exercise_plots, neuron_type_exercise
 from neurodynex_gui.models import travelling_pulse
-from neurodynex_gui.models import custom, custom_planar, custom_spec
+from neurodynex_gui.models import custom, custom_from_tabs, custom_planar, custom_spec
 from neurodynex_gui.models.coding import analysis as coding_analysis
 from neurodynex_gui.models.coding import circuit as coding_circuit
 from neurodynex_gui.models.coding import information as coding_information
@@ -42,7 +42,7 @@ MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network,
            exp_if, adex, izhikevich, neural_dynamics, reset_neurons,
            synapses, receptors, tsodyks_markram, presynaptic,
            plasticity, plasticity_class, plasticity_rules, plasticity_standalone,
-           brunel, spiking_stats, custom, custom_planar, custom_spec,
+           brunel, spiking_stats, custom, custom_from_tabs, custom_planar, custom_spec,
            decision_making, working_memory, brian_device)
 
 NOT_CHECKED = {
@@ -78,6 +78,9 @@ NOT_CHECKED = {
     # custom model: equation text in, text or a form class out (brian2 checks the text)
     "parse_lines", "display_unit_of", "params_class", "stimulus_values", "strip_comment",
     "safe_unit", "model_file_text", "read_model_file", "planar_model", "plane_params",
+    # "Open as custom model": a tab's checked form values in, model file text out
+    "form_values", "scaled_stimulus", "hh_model_file", "neuron_type_model_file",
+    "adex_model_file", "exp_if_model_file", "izhikevich_model_file",
     # coding: spike data, samples, probability tables and graphs in (any values are data)
     "as_spike_data", "couple", "isis", "cv", "fano_factor", "fano_curve", "spike_phases",
     "angle_difference", "log_posterior", "population_vector", "von_mises_tuning", "entropy",

@@ -76,6 +76,10 @@ class CustomResult:
     vary_values: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
     completed: bool = True
     message: str = ""
+    path: str = "numpy"
+    """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
+    path_note: str = ""
+    """Why it was not the fast path ("" if it was)."""
 
     @property
     def spike_counts(self) -> list[int]:
@@ -172,41 +176,23 @@ def check(model: ModelText, *, on_chunk=None, should_stop=None) -> CheckResult:
             problems.append(Problem(number, f"unit mismatch: the right side is in "
                                             f"{get_unit(dim)!r}, {left} in {get_unit(wanted)!r}"))
     if not problems:
-        problems += _check_events(model, equations)
+        problems += _check_events(model, group)
     states = [eq.varname for eq in equations.ordered if eq.type == "differential equation"]
     parameters = [(eq.varname, str(eq.unit)) for eq in equations.ordered
                   if eq.type == "parameter"]
     return CheckResult(problems, states, parameters, (time.perf_counter() - started) * 1e3)
 
 
-def _check_events(model: ModelText, equations) -> list[Problem]:
-    """Threshold, reset and refractoriness: built into a group and run for no time; on an
-    error, the fields are tried one by one to say which one is wrong."""
-    import brian2 as b2
+def _check_events(model: ModelText, group) -> list[Problem]:
+    """Threshold, reset and refractoriness, by brian2's parsers against ``group`` (the
+    equations' group) without building another (see :mod:`.custom_events`)."""
+    from .custom_events import event_problems
 
     given = {f: getattr(model, f).strip() for f in ("threshold", "reset", "refractory")}
     for field in ("reset", "refractory"):
         if given[field] and not given["threshold"]:
             return [Problem(0, f"a {field} needs a threshold", field)]
-    if not given["threshold"]:
-        return []
-
-    def error_with(fields):
-        try:
-            group = b2.NeuronGroup(1, equations, namespace={}, name="custom_check_events",
-                                   **{f: given[f] for f in fields if given[f]})
-            b2.Network(group).run(0 * b2.ms, namespace={})
-        except Exception as error:
-            return _first_line(error)
-        return None
-
-    if error_with(("threshold", "reset", "refractory")) is None:
-        return []
-    for fields in (("threshold",), ("threshold", "reset"), ("threshold", "reset", "refractory")):
-        message = error_with(fields)
-        if message is not None:
-            return [Problem(0, message, fields[-1])]
-    return []
+    return [Problem(0, message, field) for field, message in event_problems(group, **given)]
 
 
 def _si_values(model: ModelText, values: dict) -> dict:
@@ -237,6 +223,13 @@ def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
     problems = _screen(model)
     if problems:
         raise ParamError("equations", f"line {problems[0].line}: {problems[0].message}")
+    from . import custom_fast
+
+    note = "recording chosen variables: brian2's runtime" if record else ""
+    if not record:
+        fast, note = custom_fast.run(model, values, stimulus, should_stop=should_stop)
+        if fast is not None:
+            return fast
     import brian2 as b2
 
     from . import brian_support  # noqa: F401 - the numpy target
@@ -312,7 +305,8 @@ def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
     return CustomResult(np.asarray(monitor.t / b2.ms),
                         {name: np.asarray(getattr(monitor, name)) / scales[name]
                          for name in recorded},
-                        units, trains, vary, vary_values, completed, message)
+                        units, trains, vary, vary_values, completed, message,
+                        path_note=note)
 
 
 def _unshared(line: str, name: str) -> str:

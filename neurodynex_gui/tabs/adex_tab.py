@@ -186,3 +186,10 @@ settings; find a current at which the bursting set fires tonically.</li>
     def apply_view(self, view: AdExView) -> None:
         self._params_changed()
         self.plane.apply_view(view.plane)
+
+    def custom_model(self) -> str:
+        """"Open as custom model": the AdEx equations with the form's values."""
+        from ..models.custom_from_tabs import adex_model_file
+
+        return adex_model_file(self.param_forms["params"].params(),
+                               self.param_forms["stimulus"].params().to_dict())

@@ -2,19 +2,18 @@
 
 The form of the parameters is generated from the equation text (custom_spec, no brian2 in this
 process); brian2 checks the text in the worker process (a debounced job) and reports problems
-at their line.
+at their line. Checked equations are compiled in the background (custom_fast, with progress;
+the last result stays shown meanwhile); from then on a changed value re-runs the compiled
+program in milliseconds. The editor (custom_editor), the library of the user's models
+(custom_library) and the phase plane (custom_plane) are widgets of their own.
 """
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pyqtgraph as pg
 from PyQt5.QtCore import QTimer
-from PyQt5.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextFormat
-from PyQt5.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                             QLineEdit, QPlainTextEdit, QPushButton, QStackedWidget, QTextEdit,
-                             QVBoxLayout, QWidget)
+from PyQt5.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QPushButton, QVBoxLayout,
+                             QWidget)
 
 from .. import worker_process
 from ..models import custom_planar
@@ -23,13 +22,19 @@ from ..models.params import ParamError
 from ..models.stimulus import stimulus_class
 from ..view_state import parse_value
 from ..widgets.bifurcation import show_bifurcation
-from ..widgets.phase_plane import PhasePlane
 from .base import ModelTab
+from .custom_compile import Compiler
+from .custom_editor import EquationEditor
+from .custom_library import ModelLibrary
+from .custom_plane import BifurcationBox, PlanePage, limits
 from .declarations import Page, ParsedState, Section
 
 CHECK_PATH = "neurodynex_gui.models.custom:check"
+CHECK_PAUSE_MS = 80
+"""brian2 checks the text this long after the last keystroke (the check takes about 10 ms in
+the simulation process: bench/bench_custom.py)."""
+CACHED_CHECKS = 64
 COLORS = ("#1f4e9c", "#c0392b", "#2a7d2a", "#8e44ad", "#d35400", "#16a085", "#7f8c8d")
-UNIT_WORDS = r"\b(volt|amp|ampere|second|ohm|siemens|farad|hertz|metre|meter|1)\b"
 
 
 def _stimulus_class(unit: str, **defaults):
@@ -45,40 +50,15 @@ def _preset_classes(name: str):
     return text, params_cls, stim_cls()
 
 
+def check_key(model: cs.ModelText) -> tuple:
+    """What brian2's check depends on: the equations without their comments (line by line,
+    so that the lines of the problems stay right) and the other fields."""
+    return (tuple(cs.strip_comment(line) for line in model.equations.splitlines()),
+            model.threshold, model.reset, model.refractory, model.current)
+
+
 _DEFAULT = "leaky integrate-and-fire"
 _DEFAULT_TEXT, _DEFAULT_PARAMS, _DEFAULT_STIMULUS = _preset_classes(_DEFAULT)
-
-
-class Highlighter(QSyntaxHighlighter):
-    """Derivatives, units and flags, numbers, comments; lines with a problem underlined."""
-
-    def __init__(self, document):
-        super().__init__(document)
-        self.bad_lines: set[int] = set()
-        self.rules = []
-        for pattern, color, bold in ((r"\bd[A-Za-z_]\w*\s*/\s*dt\b", "#1f4e9c", True),
-                                     (r"\b\d+(\.\d*)?([eE][-+]?\d+)?\b", "#8e44ad", False),
-                                     (r":[^#]*", "#2a7d2a", False),
-                                     (r"#.*", "#7f8c8d", False)):
-            fmt = QTextCharFormat()
-            fmt.setForeground(QColor(color))
-            if bold:
-                fmt.setFontWeight(QFont.Bold)
-            self.rules.append((re.compile(pattern), fmt))
-
-    def highlightBlock(self, text: str) -> None:
-        bad = self.currentBlock().blockNumber() + 1 in self.bad_lines
-        base = QTextCharFormat()
-        if bad:
-            base.setUnderlineStyle(QTextCharFormat.WaveUnderline)
-            base.setUnderlineColor(QColor("#b00020"))
-            self.setFormat(0, len(text), base)
-        for pattern, fmt in self.rules:
-            for match in pattern.finditer(text):
-                merged = QTextCharFormat(fmt)
-                if bad:
-                    merged.merge(base)
-                self.setFormat(match.start(), match.end() - match.start(), merged)
 
 
 class CustomTab(ModelTab):
@@ -89,7 +69,7 @@ class CustomTab(ModelTab):
              ("stimulus", "Input current (drives the current variable)", type(_DEFAULT_STIMULUS)))
     presets = {name: {} for name in cs.PRESETS}
     simulate_path = "neurodynex_gui.models.custom:simulate"
-    auto_run = False
+    auto_run = False  # a changed value re-runs once the equations are compiled (fast path)
     exercises = """
 <ol>
 <li><b>From a tab to equations.</b> Load the LIF preset and run it: compare the spike times
@@ -109,30 +89,22 @@ becomes.</li>
         self.plane_panel = type(panel)()
         self.plane_panel.add_plot("plane", "second variable", "", x_label="first variable",
                                   x_unit="")
-        self.editor = QPlainTextEdit()
-        self.editor.setObjectName("equations")
-        self.editor.setFont(QFont("monospace"))
-        self.editor.setLineWrapMode(QPlainTextEdit.NoWrap)
-        self.editor.setToolTip("brian2 model equations, one per line: 'dx/dt = ... : unit' "
-                               "(state variable), 'x = ... : unit' (subexpression), "
-                               "'p : unit' (parameter: a field of the form)")
-        self.highlighter = Highlighter(self.editor.document())
-        self.fields = {}
-        for key, tip in (("threshold", "spike condition, e.g. v > v_th (empty: no spikes)"),
-                         ("reset", "statements after a spike, e.g. v = v_reset"),
-                         ("refractory", "refractory period, e.g. t_ref or 2*ms"),
-                         ("current", "the parameter the input current drives (empty: none)")):
-            edit = self.fields[key] = QLineEdit()
-            edit.setObjectName(key)
-            edit.setToolTip(tip)
-            edit.textEdited.connect(self.text_changed)
-        self.problem_list = QLabel()
-        self.problem_list.setWordWrap(True)
-        self.problem_list.setObjectName("equation_problems")
+        self.equations = EquationEditor()
+        self.editor, self.fields = self.equations.editor, self.equations.fields
+        self.library = ModelLibrary(self.receive_model, self.model_file_text)
+        self.library.message.connect(lambda text: self.message.emit(f"{self.title}: {text}"))
+        self.compiler = Compiler(self.runner, self.tab_id, self)
+        self.compiler.ready.connect(self.compiled)
+        self.compiler.message.connect(lambda text: self.message.emit(f"{self.title}: {text}"))
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
-        self.check_timer.setInterval(100)
+        self.check_timer.setInterval(CHECK_PAUSE_MS)
+        self.check_cache: dict = {}  # check_key -> brian2's verdict
         self.check_timer.timeout.connect(self.check_now)
+        self.fast_timer = QTimer(self)  # a changed value: re-run on the compiled program
+        self.fast_timer.setSingleShot(True)
+        self.fast_timer.setInterval(30)
+        self.fast_timer.timeout.connect(self.rerun_fast)
         self.plot_choice = {key: QComboBox() for key in ("a", "b")}
         for combo in self.plot_choice.values():
             combo.setToolTip("the state variable shown in this plot")
@@ -142,149 +114,78 @@ becomes.</li>
         self.check_timer.stop()  # checked when first shown (show_default_run)
         for form in self.param_forms.values():
             form.changed.connect(self.parameters_changed)
-        self.editor.textChanged.connect(self.text_changed)
+        self.equations.edited.connect(self.text_changed)
 
     def build_pages(self) -> list[Page]:
         editor_page = QWidget()
         column = QVBoxLayout(editor_page)
-        column.addWidget(self.editor, 1)
-        rows = QFormLayout()
-        for key, label in (("threshold", "threshold"), ("reset", "reset"),
-                           ("refractory", "refractory"), ("current", "current variable")):
-            rows.addRow(label, self.fields[key])
-        column.addLayout(rows)
-        column.addWidget(self.problem_list)
+        column.addWidget(self.equations, 1)
+        column.addWidget(self.compiler.bar)
         export = QPushButton("Export as Python script…")
         export.setObjectName("export_script")
         export.setToolTip("A standalone brian2 script that reproduces the run and plots it")
         export.clicked.connect(self.export_script_dialog)
-        files = QWidget()
-        buttons = QHBoxLayout(files)
-        buttons.setContentsMargins(0, 0, 0, 0)
-        for label, slot, tip in (
-                ("Open model file…", self.open_model_dialog,
-                 "Load a custom model saved as a text file (equations and #! lines)"),
-                ("Save model file…", self.save_model_dialog,
-                 "Save the equations and the values as a plain text file to share or keep")):
-            button = QPushButton(label)
-            button.setToolTip(tip)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addWidget(export)
-        column.addWidget(files)
-        self.plane_stack = QStackedWidget()
-        self.plane_note = QLabel("The phase plane appears for a model with two state "
-                                 "variables (e.g. the FitzHugh-Nagumo preset) once brian2 has "
-                                 "checked it.")
-        self.plane_note.setWordWrap(True)
-        self.plane_stack.addWidget(self.plane_note)
-        self.plane = None
+        column.addWidget(export)
+        self.plane_page = PlanePage()
         return [Page("Equations", editor_page, self.traces), Page("Traces", self.traces),
                 Page("Trajectory (first vs second)", self.plane_panel, self.plane_panel),
-                Page("Phase plane", self.plane_stack, self.plane_panel_shown),
+                Page("Phase plane", self.plane_page, self.plane_panel_shown),
                 Page("Bifurcation", self.analysis)]
 
     def plane_panel_shown(self):
-        return self.plane.panel if self.plane is not None else self.plane_panel
+        plane = self.plane_page.plane
+        return plane.panel if plane is not None else self.plane_panel
 
     def update_plane(self) -> None:
-        """A checked two-variable model: nullclines, flow and fixed points on the shared
-        phase-plane widget (rebuilt when the equations change)."""
-        model = self.model_text()
-        try:
-            planar = custom_planar.planar_model(model)
-        except ParamError as error:
-            self.plane_note.setText(f"No phase plane: {error}")
-            self.plane_stack.setCurrentWidget(self.plane_note)
-            return
-        values = self.param_forms["params"].params().to_dict()
-        params = custom_planar.plane_params(model, values, self.plane_stimulus())
-        if self.plane is not None and self.plane.model_text == model:
-            self.plane.set_params(params, t_end=values["tend"])
-            return
-        x, y = planar.x_name, planar.y_name
-        limits = self.plane_limits(x, y, values)
-        old = self.plane
-        self.plane = PhasePlane(planar, params, *limits, t_end=values["tend"],
-                                dt_out=max(values["dt"], values["tend"] / 2000))
-        self.plane.model_text = model
-        self.plane_stack.addWidget(self.plane)
-        self.plane_stack.setCurrentWidget(self.plane)
-        if old is not None:
-            self.plane_stack.removeWidget(old)
-            old.deleteLater()
+        """A checked two-variable model on the shared phase-plane widget."""
+        self.plane_page.update(self.model_text(), self.param_forms["params"].params().to_dict(),
+                               self.plane_stimulus(), self.result)
 
     def replace_form(self, key, params_class):
-        """As the base; the phase plane follows the new form's values."""
+        """As the base; the phase plane and the fast path follow the new form's values."""
         form = super().replace_form(key, params_class)
         form.changed.connect(self.parameters_changed)
         return form
-
-    def plane_limits(self, x: str, y: str, values: dict) -> list:
-        """Plane ranges: the last run's trajectory with a margin, else 3 units around the
-        initial values."""
-        limits = []
-        for name in (x, y):
-            start = values[f"{name}_0"]
-            if self.result is not None and name in self.result.traces:
-                low, high = np.nanmin(self.result.traces[name]), np.nanmax(self.result.traces[name])
-            else:
-                low, high = start - 3.0, start + 3.0
-            pad = 0.25 * max(high - low, 1e-3)
-            limits.append((float(low - pad), float(high + pad)))
-        return limits
 
     def plane_stimulus(self):
         return self.param_forms["stimulus"].params().to_dict() if self.model.current else None
 
     def parameters_changed(self, _params=None) -> None:
-        if self.plane is not None and self.plane.model_text == self.model_text():
+        """A value changed: the phase plane follows; once compiled, the run follows too."""
+        if self.plane_page.shows(self.model_text()):
             self.update_plane()
+        if self.checked_text != self.model_text() or self.problems_found:
+            return
+        if self.compiler.is_ready(self.run_arguments()):
+            if self.auto_run_enabled and self.result is not None:
+                self.fast_timer.start()
+        else:
+            self.prepare_fast_path()
 
     def side_sections(self) -> list[Section]:
         box = QWidget()
         rows = QFormLayout(box)
         rows.addRow("upper plot", self.plot_choice["a"])
         rows.addRow("lower plot", self.plot_choice["b"])
-        bif = QWidget()
-        bif_rows = QFormLayout(bif)
-        self.bif_param = QComboBox()
-        self.bif_param.setToolTip("the parameter scanned by the bifurcation view")
-        self.bif_range = (QLineEdit("0"), QLineEdit("4"))
-        for edit, tip in zip(self.bif_range, ("first value (in the parameter's unit)",
-                                              "last value (in the parameter's unit)")):
-            edit.setToolTip(tip)
-        button = QPushButton("Bifurcation view")
-        button.setObjectName("custom_bifurcation")
-        button.setToolTip("Two-variable models: eigenvalues of the fixed point and the "
-                          "attractor's extent against the parameter; stability changes marked")
-        button.clicked.connect(self.run_bifurcation)
-        bif_rows.addRow("parameter", self.bif_param)
-        bif_rows.addRow("from", self.bif_range[0])
-        bif_rows.addRow("to", self.bif_range[1])
-        bif_rows.addRow(button)
+        self.bifurcation = BifurcationBox()
+        self.bifurcation.requested.connect(self.run_bifurcation)
         self.update_bifurcation_choices()
-        return [Section("Plotted variables", box, "controls"),
-                Section("Bifurcation (two variables)", bif, "controls")]
+        return [Section("Model library", self.library, "controls"),
+                Section("Plotted variables", box, "controls"),
+                Section("Bifurcation (two variables)", self.bifurcation, "controls")]
 
     def update_bifurcation_choices(self) -> None:
         names = [line.name for line in self.model.parameters()]
         if self.model.current:
             names.append(self.model.current)
-        current = self.bif_param.currentText()
-        self.bif_param.clear()
-        self.bif_param.addItems(names)
-        if current in names:
-            self.bif_param.setCurrentText(current)
-        elif self.model.current:
-            self.bif_param.setCurrentText(self.model.current)
+        self.bifurcation.set_names(names, self.model.current)
 
     def run_bifurcation(self) -> None:
         """The bifurcation view of the shared widget, computed in the worker process."""
         if self.refuse_if_invalid():
             return
         try:
-            low, high = (float(edit.text()) for edit in self.bif_range)
+            name, low, high = self.bifurcation.scan()
         except ValueError:
             self.message.emit(f"{self.title}: the bifurcation range needs two numbers")
             return
@@ -294,13 +195,14 @@ becomes.</li>
         except ParamError as error:
             self.message.emit(f"{self.title}: no bifurcation view: {error}")
             return
-        limits = self.plane.home if self.plane is not None and \
-            self.plane.model_text == model else self.plane_limits(
-                planar.x_name, planar.y_name, self.param_forms["params"].params().to_dict())
+        plane = self.plane_page.plane
+        box = plane.home if self.plane_page.shows(model) else limits(
+            planar.x_name, planar.y_name, self.param_forms["params"].params().to_dict(),
+            self.result)
         self.pages.setCurrentWidget(self.analysis)
         self.submit("neurodynex_gui.models.custom_planar:bifurcation",
-                    {**self.run_arguments(), "name": self.bif_param.currentText(),
-                     "low": low, "high": high, "xlim": limits[0], "ylim": limits[1]},
+                    {**self.run_arguments(), "name": name, "low": low, "high": high,
+                     "xlim": box[0], "ylim": box[1]},
                     "bifurcation view", long=True, on_done=self.show_bifurcation)
 
     def show_bifurcation(self, result) -> None:
@@ -310,17 +212,11 @@ becomes.</li>
     # -- the model text ----------------------------------------------------------------------
 
     def model_text(self) -> cs.ModelText:
-        return cs.ModelText(self.editor.toPlainText(),
-                            *(self.fields[k].text().strip()
-                              for k in ("threshold", "reset", "refractory", "current")))
+        return self.equations.model_text()
 
     def set_model(self, model: cs.ModelText, rebuild: bool = True) -> None:
         """Show ``model`` in the editor and build its forms."""
-        self.editor.blockSignals(True)
-        self.editor.setPlainText(model.equations)
-        self.editor.blockSignals(False)
-        for key in ("threshold", "reset", "refractory", "current"):
-            self.fields[key].setText(getattr(model, key))
+        self.equations.set_model(model)
         self.model = model
         if rebuild:
             self.rebuild_forms()
@@ -334,9 +230,14 @@ becomes.</li>
             self.model = model
             self.rebuild_forms()
             self.update_plot_choices()
-            if hasattr(self, "bif_param"):
+            if hasattr(self, "bifurcation"):
                 self.update_bifurcation_choices()
-        self.check_timer.start()
+        known = self.check_cache.get(check_key(model))
+        if known is not None:  # the same equations up to comments: brian2's verdict stands
+            self.check_timer.stop()
+            self.show_check(model, known)
+        else:
+            self.check_timer.start()
 
     def rebuild_forms(self, params_cls=None, stim_cls=None) -> None:
         params_cls = params_cls or cs.params_class(self.model, self.param_forms["params"]
@@ -364,7 +265,7 @@ becomes.</li>
                 combo.setCurrentIndex(index)
 
     def check_now(self) -> None:
-        """brian2's check of the text, in the worker process (synchronously without one)."""
+        """brian2's check of the text, in the worker process."""
         model = self.model_text()
         if self.runner is None:
             return
@@ -375,6 +276,9 @@ becomes.</li>
         job.failed.connect(self.check_failed)
 
     def check_finished(self, result) -> None:
+        self.check_cache[check_key(self.check_model)] = result
+        while len(self.check_cache) > CACHED_CHECKS:
+            self.check_cache.pop(next(iter(self.check_cache)))
         self.show_check(self.check_model, result)
 
     def check_failed(self, text: str) -> None:
@@ -398,35 +302,31 @@ becomes.</li>
         problems = result.problems if result is not None else []
         self.problems_found = problems
         self.checked_text = model
-        self.highlighter.bad_lines = {p.line for p in problems if p.line}
-        self.highlighter.rehighlight()
-        marks = []
-        for p in problems:
-            if p.line:
-                block = self.editor.document().findBlockByNumber(p.line - 1)
-                mark = QTextEdit.ExtraSelection()
-                mark.format.setBackground(QColor("#fde2e2"))
-                mark.format.setProperty(QTextFormat.FullWidthSelection, True)
-                mark.cursor = self.editor.textCursor()
-                mark.cursor.setPosition(block.position())
-                marks.append(mark)
-        self.editor.setExtraSelections(marks)
-        for key, edit in self.fields.items():
-            bad = [p.message for p in problems if p.field == key]
-            edit.setStyleSheet("background: #fde2e2;" if bad else "")
-            edit.setToolTip("; ".join(bad) if bad else edit.toolTip())
-        if failure:
-            text = f"<span style='color:#b00020'>check failed: {failure.splitlines()[0]}</span>"
-        elif problems:
-            text = "<br>".join(
-                f"<span style='color:#b00020'>{'line ' + str(p.line) if p.line else p.field}:"
-                f" {_escape(p.message)}</span>" for p in problems)
-        else:
+        summary = ""
+        if result is not None and not problems:
+            summary = (f"checked by brian2: {len(result.states)} state variable(s), "
+                       f"{len(result.parameters)} parameter(s), units consistent")
+        self.equations.show_problems(problems, failure, summary)
+        if summary:
             self.update_plane()
-            text = (f"<span style='color:#2a7d2a'>checked by brian2: "
-                    f"{len(result.states)} state variable(s), "
-                    f"{len(result.parameters)} parameter(s), units consistent</span>")
-        self.problem_list.setText(text)
+            self.prepare_fast_path()
+
+    # -- the compiled fast path --------------------------------------------------------------
+
+    def prepare_fast_path(self) -> None:
+        """Compile the checked equations in the background (progress under the editor)."""
+        if not self.refuse_if_invalid():
+            self.compiler.prepare(self.run_arguments())
+
+    def compiled(self, seconds: float) -> None:
+        self.message.emit(f"{self.title}: compiled in {seconds:.1f} s; a changed value now "
+                          f"re-runs in milliseconds")
+        if self.result is not None and not self.running():
+            self.run()  # the new equations' result replaces the one shown until now
+
+    def rerun_fast(self) -> None:
+        if not self.running() and self.compiler.is_ready(self.run_arguments()):
+            self.run()
 
     # -- running -----------------------------------------------------------------------------
 
@@ -500,8 +400,8 @@ becomes.</li>
         if result.message:
             text += f"<br><span style='color:#b00020'>{result.message}</span>"
         self.readout.setText(text)
-        if self.plane is not None:  # the plane's ranges follow the run's trajectory
-            self.plane.model_text = None
+        if self.plane_page.plane is not None:  # its ranges follow the run's trajectory
+            self.plane_page.forget()
             self.update_plane()
 
     def spike_trains(self, result):
@@ -547,15 +447,16 @@ becomes.</li>
         super().restore(state, results)
 
     def load_model_file(self, path) -> None:
-        """Load a model file (:func:`custom_spec.read_model_file`); raises ParamError or
-        OSError, and changes nothing then."""
-        with open(path, encoding="utf-8") as handle:
-            self.receive_model(handle.read())
+        """Load a model file (:func:`custom_spec.read_model_file`); raises ParamError,
+        OSError or ValueError, and changes nothing then."""
+        from .custom_library import read_text
+
+        self.receive_model(read_text(path))
         self.message.emit(f"{self.title}: model loaded from {path}")
 
     def receive_model(self, text: str) -> None:
-        """Show a model file's text (another tab's "Open as custom model", or a file);
-        raises ParamError and changes nothing if it is malformed."""
+        """Show a model file's text (another tab's "Open as custom model", the library, a
+        file); raises ParamError and changes nothing if it is malformed."""
         model, values, stimulus = cs.read_model_file(text)
         params_cls = cs.params_class(model)
         stim_cls = _stimulus_class(cs.display_unit_of(model.unit_of(model.current))[0])
@@ -565,29 +466,18 @@ becomes.</li>
         self.replace_form("params", params_cls).set_params(params)
         self.replace_form("stimulus", stim_cls).set_params(stim)
         self.pages.setCurrentIndex(0)
+        QTimer.singleShot(0, self.fit_side_panel)  # once shown (sent from another tab)
         self.check_now()
 
-    def save_model_file(self, path) -> None:
-        text = cs.model_file_text(self.model_text(), self.param_forms["params"].params()
+    def model_file_text(self) -> str:
+        """The model and the forms' values as a model file (library, files, sharing)."""
+        return cs.model_file_text(self.model_text(), self.param_forms["params"].params()
                                   .to_dict(), self.param_forms["stimulus"].params().to_dict())
+
+    def save_model_file(self, path) -> None:
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(self.model_file_text())
         self.message.emit(f"{self.title}: model saved to {path}")
-
-    def open_model_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a custom model", "",
-                                              "Custom models (*.txt *.eqs);;All files (*)")
-        if path:
-            try:
-                self.load_model_file(path)
-            except (ParamError, OSError, UnicodeDecodeError) as error:
-                self.message.emit(f"{self.title}: cannot load {path}: {error}")
-
-    def save_model_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the custom model", "model.txt",
-                                              "Custom models (*.txt *.eqs)")
-        if path:
-            self.save_model_file(path)
 
     def export_script_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export as Python script", "custom_model.py",
@@ -605,6 +495,3 @@ becomes.</li>
         self.message.emit(f"{self.title}: script written to {path}")
         return script
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -139,3 +139,10 @@ small the model approaches the leaky integrate-and-fire neuron with threshold θ
         isi = np.diff(result.spike_times)
         rate = f", rate {1000.0 / isi.mean():.1f} Hz from the mean ISI" if len(isi) else ""
         self.readout.setText(f"{result.spike_count} spikes{rate}")
+
+    def custom_model(self) -> str:
+        """"Open as custom model": the exponential IF equations with the form's values."""
+        from ..models.custom_from_tabs import exp_if_model_file
+
+        return exp_if_model_file(self.param_forms["params"].params(),
+                                 self.param_forms["stimulus"].params().to_dict())

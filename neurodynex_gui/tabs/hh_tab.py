@@ -302,3 +302,10 @@ class HHTab(ModelTab):
     def apply_view(self, view: HHView) -> None:
         for ion, check in self.current_boxes.items():
             check.setChecked(ion in view.currents)
+
+    def custom_model(self) -> str:
+        """"Open as custom model": the Hodgkin-Huxley equations with the form's values."""
+        from ..models.custom_from_tabs import hh_model_file
+
+        return hh_model_file(self.param_forms["params"].params(),
+                             self.param_forms["stimulus"].params())

@@ -99,3 +99,9 @@ spiking?</li>
     def apply_view(self, view: IzhikevichView) -> None:
         self._params_changed()
         self.plane.apply_view(view.plane)
+
+    def custom_model(self) -> str:
+        """"Open as custom model": Izhikevich's equations with the form's values."""
+        from ..models.custom_from_tabs import izhikevich_model_file
+
+        return izhikevich_model_file(self.param_forms["params"].params())

@@ -512,6 +512,17 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             self._show_thresholds(found)
 
 
+    def custom_model(self) -> str:
+        """"Open as custom model": the neuron shown on the phase-plane page (X or Y) with the
+        stimulus (its first amplitude) and the run's length and step."""
+        from ..models.custom_from_tabs import neuron_type_model_file
+
+        name = NAMES[max(self.neuron_box.currentIndex(), 0)]
+        run = self.param_forms["run"].params()
+        return neuron_type_model_file(self.assignment()[name], name,
+                                      self.param_forms["stimulus"].params().to_dict(),
+                                      run.t_end, run.dt)
+
 def _run_number(label: str) -> int:
     """The index in front of a trace curve's name ('2: 0.35 pA' -> 2)."""
     head = label.split(":", 1)[0]
