@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from neurodynex_gui.models import custom
+from neurodynex_gui.models import custom, custom_run
 from neurodynex_gui.models import custom_spec as cs
 
 
@@ -154,7 +154,7 @@ def test_threshold_reset_and_refractory_are_judged_as_brian2_judges_a_group(
     problems = custom.check(model).problems
     assert [p.field for p in problems] == ([field] if field else [])
     try:
-        group = b2.NeuronGroup(1, custom._equations_text(model, False), threshold=threshold,
+        group = b2.NeuronGroup(1, custom_run.equations_text(model, False), threshold=threshold,
                                reset=reset, refractory=refractory, namespace={},
                                name="events_reference")
         b2.Network(group).run(0 * b2.ms, namespace={})

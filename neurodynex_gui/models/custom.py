@@ -20,8 +20,10 @@ import time
 
 import numpy as np
 
-from .custom_spec import (ModelText, display_unit_of, params_class, parse_lines, safe_unit,
+from .custom_spec import (ModelText, display_unit_of, params_class, parse_lines,
                           stimulus_values, strip_comment)
+from .custom_run import (CustomResult, Problem, equations_text, screen, si_values, sweep,
+                         unshared)
 from .params import ParamError, checked
 
 __all__ = ["CustomModel", "CustomResult", "Problem", "check", "simulate", "to_script",
@@ -30,88 +32,12 @@ __all__ = ["CustomModel", "CustomResult", "Problem", "check", "simulate", "to_sc
 WALL_LIMIT_S = 60.0
 """A run that takes longer than this (wall clock) is stopped with a message."""
 
-STIM_EQUATIONS = """
-{current} = int(t >= stim_start) * int(t < stim_end) * (stim_offset + stim_amplitude * (stim_is_step + stim_is_sinusoid * sin(2 * pi * stim_frequency * (t - stim_start)) + stim_is_ramp * (t - stim_start) / (stim_end - stim_start) + stim_is_pulses * int((t - stim_start) % stim_period < stim_width))) : {unit}
-stim_amplitude : {unit} (shared)
-stim_offset : {unit} (shared)
-stim_start : second (shared)
-stim_end : second (shared)
-stim_frequency : hertz (shared)
-stim_period : second (shared)
-stim_width : second (shared)
-stim_is_step : 1 (shared)
-stim_is_sinusoid : 1 (shared)
-stim_is_ramp : 1 (shared)
-stim_is_pulses : 1 (shared)
-"""
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """A refusal: ``line`` of the equations (1-based), or 0 with ``field`` "threshold",
-    "reset", "refractory" or "current"."""
-
-    line: int
-    message: str
-    field: str = "equations"
-
-
 @dataclasses.dataclass
 class CheckResult:
     problems: list
     states: list
     parameters: list
     elapsed_ms: float = 0.0
-
-
-@dataclasses.dataclass
-class CustomResult:
-    """A run: ``traces[name]`` is (copies, samples) in the display unit ``units[name]``."""
-
-    t_ms: np.ndarray
-    traces: dict
-    units: dict
-    spikes_ms: list
-    vary: str = ""
-    vary_values: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
-    completed: bool = True
-    message: str = ""
-    path: str = "numpy"
-    """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
-    path_note: str = ""
-    """Why it was not the fast path ("" if it was)."""
-
-    @property
-    def spike_counts(self) -> list[int]:
-        return [len(s) for s in self.spikes_ms]
-
-
-def _screen(model: ModelText) -> list[Problem]:
-    """What never reaches brian2: double underscores anywhere, odd characters in units."""
-    problems = []
-    for number, raw in enumerate(model.equations.splitlines(), start=1):
-        if "__" in strip_comment(raw):
-            problems.append(Problem(number, "names with '__' are not allowed"))
-    for line in parse_lines(model.equations):
-        if not safe_unit(line.unit):
-            problems.append(Problem(line.number, f"'{line.unit}' is not a unit"))
-    for field in ("threshold", "reset", "refractory"):
-        if "__" in getattr(model, field):
-            problems.append(Problem(0, "names with '__' are not allowed", field))
-    return problems
-
-
-def _equations_text(model: ModelText, with_stimulus: bool) -> str:
-    """The equations as brian2 gets them: comments removed, the driven current replaced by
-    the stimulus expression."""
-    lines = [strip_comment(raw) for raw in model.equations.splitlines()]
-    if with_stimulus and model.current:
-        for line in parse_lines(model.equations):
-            if line.kind == "param" and line.name == model.current:
-                lines[line.number - 1] = ""
-        lines.append(STIM_EQUATIONS.format(current=model.current,
-                                           unit=model.unit_of(model.current)))
-    return "\n".join(lines)
 
 
 def _first_line(error: Exception) -> str:
@@ -124,7 +50,7 @@ def check(model: ModelText, *, on_chunk=None, should_stop=None) -> CheckResult:
     """brian2's verdict on ``model``: parse errors, undefined names and unit mismatches, each
     at its line; then the threshold, reset and refractoriness."""
     started = time.perf_counter()
-    problems = _screen(model)
+    problems = screen(model)
     if problems:
         return CheckResult(problems, [], [], (time.perf_counter() - started) * 1e3)
     import brian2 as b2
@@ -147,7 +73,7 @@ def check(model: ModelText, *, on_chunk=None, should_stop=None) -> CheckResult:
         problems.append(Problem(0, f"'{model.current}' is not a parameter of the equations "
                                    f"(declare it as '{model.current} : amp')", "current"))
     try:
-        equations = b2.Equations(_equations_text(model, False))
+        equations = b2.Equations(equations_text(model, False))
         group = b2.NeuronGroup(1, equations, namespace={}, name="custom_check")
     except Exception as error:
         problems.append(Problem(1, _first_line(error)))
@@ -195,24 +121,6 @@ def _check_events(model: ModelText, group) -> list[Problem]:
     return [Problem(0, message, field) for field, message in event_problems(group, **given)]
 
 
-def _si_values(model: ModelText, values: dict) -> dict:
-    """Parameters and initial states of the form in SI units."""
-    si = {}
-    for line in model.parameters():
-        si[line.name] = values[line.name] * display_unit_of(line.unit)[1]
-    for line in model.states():
-        si[line.name] = values[f"{line.name}_0"] * display_unit_of(line.unit)[1]
-    return si
-
-
-def _sweep(model: ModelText, values: dict) -> tuple[str, np.ndarray]:
-    n = int(values.get("n_copies", 1))
-    name = values.get("vary", "")
-    if n <= 1 or name not in {line.name for line in model.parameters()}:
-        return "", np.zeros(0)
-    return name, np.linspace(values["vary_from"], values["vary_to"], n)
-
-
 @checked()
 def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
              record: tuple[str, ...] | None = None, on_chunk=None,
@@ -220,7 +128,7 @@ def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
     """Run ``model`` with the form ``values`` (see :func:`.custom_spec.params_class`) and the
     ``stimulus`` form values; the copies of a sweep differ in ``values["vary"]``. A run that
     produces non-finite values or takes longer than WALL_LIMIT_S is stopped with a message."""
-    problems = _screen(model)
+    problems = screen(model)
     if problems:
         raise ParamError("equations", f"line {problems[0].line}: {problems[0].message}")
     from . import custom_fast
@@ -236,10 +144,10 @@ def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
 
     b2.start_scope()
     n = int(values.get("n_copies", 1))
-    vary, vary_values = _sweep(model, values)
-    text = _equations_text(model, bool(model.current and stimulus))
+    vary, vary_values = sweep(model, values)
+    text = equations_text(model, bool(model.current and stimulus))
     if vary:
-        text = "\n".join(_unshared(line, vary) for line in text.splitlines())
+        text = "\n".join(unshared(line, vary) for line in text.splitlines())
     equations = b2.Equations(text)
     method = values.get("method", "default")
     kwargs = {"threshold": model.threshold.strip() or None}
@@ -250,7 +158,7 @@ def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
         kwargs["method"] = method
     group = b2.NeuronGroup(n, equations, namespace={}, name="custom", dt=values["dt"] * b2.ms,
                            **{k: v for k, v in kwargs.items() if v is not None})
-    si = _si_values(model, values)
+    si = si_values(model, values)
     if model.current and stimulus:
         si.update(stimulus_values(stimulus, model.unit_of(model.current)))
     for name, value in si.items():
@@ -309,14 +217,6 @@ def simulate(model: ModelText, values: dict, stimulus: dict | None = None, *,
                         path_note=note)
 
 
-def _unshared(line: str, name: str) -> str:
-    """A parameter line made per-neuron (a sweep gives each copy its own value)."""
-    parsed = parse_lines(line)
-    if parsed and parsed[0].kind == "param" and parsed[0].name == name:
-        return f"{name} : {parsed[0].unit}"
-    return line
-
-
 def _unit_code(unit: str) -> tuple[str, float]:
     """(brian2 unit expression for the display unit, factor of the display value)."""
     shown, scale = display_unit_of(unit)
@@ -331,10 +231,10 @@ def _unit_code(unit: str) -> tuple[str, float]:
 @checked()
 def to_script(model: ModelText, values: dict, stimulus: dict | None = None) -> str:
     """A standalone brian2 script (and matplotlib plot) reproducing :func:`simulate`."""
-    vary, vary_values = _sweep(model, values)
-    text = _equations_text(model, bool(model.current and stimulus))
+    vary, vary_values = sweep(model, values)
+    text = equations_text(model, bool(model.current and stimulus))
     if vary:
-        text = "\n".join(_unshared(line, vary) for line in text.splitlines())
+        text = "\n".join(unshared(line, vary) for line in text.splitlines())
     text = "\n".join(line for line in text.splitlines() if line.strip())
     n = int(values.get("n_copies", 1))
     method = values.get("method", "default")

@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from . import fast_path
-from .custom import (CustomResult, _equations_text, _screen, _si_values, _sweep, _unshared)
+from .custom_run import CustomResult, equations_text, screen, si_values, sweep, unshared
 from .custom_spec import ModelText, display_unit_of, stimulus_values
 from .params import ParamError, checked
 
@@ -43,11 +43,11 @@ def fast_model(model: ModelText, values: dict, stimulus: dict | None
                ) -> tuple[fast_path.Model, fast_path.Setup, dict]:
     """(model, setup, values in SI units) of a run of ``model`` on the fast path."""
     n = int(values.get("n_copies", 1))
-    vary, vary_values = _sweep(model, values)
+    vary, vary_values = sweep(model, values)
     driven = bool(model.current and stimulus)
-    text = _equations_text(model, driven)
+    text = equations_text(model, driven)
     if vary:
-        text = "\n".join(_unshared(line, vary) for line in text.splitlines())
+        text = "\n".join(unshared(line, vary) for line in text.splitlines())
     text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
     threshold = model.threshold.strip() or None
     method = values.get("method", "default")
@@ -59,7 +59,7 @@ def fast_model(model: ModelText, values: dict, stimulus: dict | None
     recorded = [line.name for line in model.states()] + ([model.current] if driven else [])
     setup = fast_path.Setup(n, float(values["dt"]), float(values["tend"]),
                             record=tuple(recorded), spikes=bool(threshold))
-    si = _si_values(model, values)
+    si = si_values(model, values)
     if driven:
         si.update(stimulus_values(stimulus, model.unit_of(model.current)))
     if vary:
@@ -79,7 +79,7 @@ def run(model: ModelText, values: dict, stimulus: dict | None = None, *,
     output = found.run(setup, si, should_stop)
     units = {name: display_unit_of(model.unit_of(name)) for name in setup.record}
     traces = {name: output.state[name] / units[name][1] for name in setup.record}
-    vary, vary_values = _sweep(model, values)
+    vary, vary_values = sweep(model, values)
     message = ""
     if any(not np.all(np.isfinite(v)) for v in traces.values()):
         message = "the values diverged (not finite)"
@@ -97,7 +97,7 @@ def build(model: ModelText, values: dict, stimulus: dict | None = None, *, on_ch
     the build is ended. Without a compiler (or with the fast path switched off) it says why."""
     if fast_path.switched_off():
         return FastBuild(False, fast_path.switched_off(), permanent=True)
-    problems = _screen(model)
+    problems = screen(model)
     if problems:
         raise ParamError("equations", f"line {problems[0].line}: {problems[0].message}")
     compiled, setup, _ = fast_model(model, values, stimulus)

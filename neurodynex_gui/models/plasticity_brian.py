@@ -18,51 +18,11 @@ import brian2 as b2
 import numpy as np
 
 from . import brian_support as bs
+from .plasticity_code import (RULE_CODE, SONG_DT_MS, SONG_NEURON, SONG_SIGNATURE, SONG_STDP,
+                              poisson_trains, rule_code, shared_values)
 from .plasticity_rules import STDPParams
 
 CHECK_MS = 500.0  # simulated time between looks at should_stop (and progress chunks)
-
-_PAIR = """
-w : 1
-A_plus : 1 (shared)
-A_minus : 1 (shared)
-tau_plus : second (shared)
-tau_minus : second (shared)
-dapre/dt = -apre / tau_plus : 1 (event-driven)
-dapost/dt = -apost / tau_minus : 1 (event-driven)
-"""
-_TRIPLET = """
-w : 1
-A2_plus : 1 (shared)
-A3_plus : 1 (shared)
-A2_minus : 1 (shared)
-tau_plus : second (shared)
-tau_minus : second (shared)
-tau_y : second (shared)
-dr1/dt = -r1 / tau_plus : 1 (event-driven)
-do1/dt = -o1 / tau_minus : 1 (event-driven)
-do2/dt = -o2 / tau_y : 1 (event-driven)
-"""
-
-
-def _rule_code(rule: str, pairing: str) -> tuple[str, str, str]:
-    """(equations, on_pre, on_post): all-to-all traces add 1, nearest ones are reset to 1.
-    The weight is updated with the traces as they were just before the spike."""
-    add = "+= 1" if pairing == "all-to-all" else "= 1"
-    if rule == "pair":
-        return (_PAIR, f"w += A_minus * apost\napre {add}", f"w += A_plus * apre\napost {add}")
-    return (_TRIPLET, f"w -= A2_minus * o1\nr1 {add}",
-            f"w += r1 * (A2_plus + A3_plus * o2)\no1 {add}\no2 {add}")
-
-
-def _shared_values(stdp: STDPParams) -> dict:
-    if stdp.rule == "pair":
-        return {"A_plus": stdp.A_plus, "A_minus": stdp.A_minus,
-                "tau_plus": stdp.tau_plus * 1e-3, "tau_minus": stdp.tau_minus * 1e-3}
-    return {"A2_plus": stdp.A2_plus, "A3_plus": stdp.A3_plus, "A2_minus": stdp.A2_minus,
-            "tau_plus": stdp.tau_plus_triplet * 1e-3, "tau_minus": stdp.tau_minus_triplet * 1e-3,
-            "tau_y": stdp.tau_y * 1e-3}
-
 
 def grid_ms(times_ms: np.ndarray) -> float:
     """The coarsest clock step (ms) among 1, 0.5, 0.25, 0.2, 0.1, 0.05, 0.01 that holds every
@@ -96,7 +56,7 @@ def _pairing_network(rule: str, pairing: str, n: int, step_ms: float, record: bo
     dt = step_ms * b2.ms
     pre = b2.SpikeGeneratorGroup(n, [], [] * b2.ms, dt=dt, name=f"{name}_pre")
     post = b2.SpikeGeneratorGroup(n, [], [] * b2.ms, dt=dt, name=f"{name}_post")
-    equations, on_pre, on_post = _rule_code(rule, pairing)
+    equations, on_pre, on_post = rule_code(rule, pairing)
     syn = b2.Synapses(pre, post, equations, on_pre=on_pre, on_post=on_post, dt=dt,
                       name=f"{name}_syn", namespace={})
     syn.connect(j="i")
@@ -149,7 +109,7 @@ def run_trains(stdp: STDPParams, pre_trains, post_trains, *, record_first: bool 
     built["post"].set_spikes(indices_post, times_post * b2.ms)
     syn = built["syn"]
     syn.w = 0.0
-    for name, value in _shared_values(stdp).items():
+    for name, value in shared_values(stdp).items():
         syn.variables[name].set_value(value)
     hook = built["hook"]
     hook.update(on_chunk=on_chunk, should_stop=should_stop, stopped=False, duration=duration)
@@ -174,60 +134,8 @@ def protocol_trains(dt_values, n_pairs: int, frequency_Hz: float, start_ms: floa
 
 # ----------------------------------------------------------------- Song, Miller and Abbott
 
-_NEURON = """
-dv/dt = (g_e * (E_e - v) + E_l - v) / tau_m : volt (unless refractory)
-dg_e/dt = -g_e / tau_e : 1
-E_e : volt (shared, constant)
-E_l : volt (shared, constant)
-tau_m : second (shared, constant)
-tau_e : second (shared, constant)
-v_t : volt (shared, constant)
-v_r : volt (shared, constant)
-"""
-_STDP = """
-w : 1
-w_max : 1 (shared)
-d_apre : 1 (shared)
-d_apost : 1 (shared)
-tau_a : second (shared)
-tau_b : second (shared)
-dapre/dt = -apre / tau_a : 1 (event-driven)
-dapost/dt = -apost / tau_b : 1 (event-driven)
-"""
-RULE_CODE = {  # (on_pre, on_post); apre, apost are in units of w_max (d_apost < 0)
-    "additive": ("g_e_post += w\napre += d_apre\nw = clip(w + apost * w_max, 0, w_max)",
-                 "apost += d_apost\nw = clip(w + apre * w_max, 0, w_max)"),
-    "multiplicative": ("g_e_post += w\napre += d_apre\nw = clip(w + apost * w, 0, w_max)",
-                       "apost += d_apost\nw = clip(w + apre * (w_max - w), 0, w_max)"),
-}
-SONG_DT_MS = 0.5
-SONG_SIGNATURE = _NEURON + _STDP + repr(sorted(RULE_CODE.items())) + "v1"
 SONG_WARM_UP = "neurodynex_gui.models.plasticity_brian:warm_up"
 _song: dict = {}
-
-
-def poisson_trains(n: int, rate_Hz: float, t_end_s: float, rng, correlated: int = 0,
-                   c: float = 0.0, step_ms: float = SONG_DT_MS):
-    """(indices, times in ms on the clock grid) of ``n`` Poisson inputs; the first
-    ``correlated`` share the spikes of one common source, each keeping each of its spikes with
-    probability c and firing independently at (1 - c) rate (every rate stays ``rate_Hz``)."""
-    t_end_ms = t_end_s * 1e3
-    steps = int(round(t_end_ms / step_ms))
-    own_rate = np.full(n, rate_Hz)
-    own_rate[:correlated] *= 1.0 - c
-    counts = rng.poisson(own_rate * t_end_s)
-    indices = np.repeat(np.arange(n), counts)
-    bins = rng.integers(0, steps, size=len(indices))
-    if correlated and c > 0:
-        common = np.flatnonzero(rng.random(steps) < rate_Hz * step_ms * 1e-3)
-        keep = rng.random((correlated, len(common))) < c
-        rows, cols = np.nonzero(keep)
-        indices = np.concatenate([indices, rows])
-        bins = np.concatenate([bins, common[cols]])
-    code = np.sort(indices.astype(np.int64) * steps + bins)
-    code = code[np.concatenate([[True], np.diff(code) != 0])]  # one spike per step at most
-    # (np.unique's result; it took 2 s for the 1.5 million spikes of 1000 inputs x 100 s)
-    return (code // steps).astype(int), (code % steps) * step_ms
 
 
 def _song_network(n: int, rule: str, target: str, dt_ms: float = SONG_DT_MS):
@@ -246,11 +154,11 @@ def _song_network(n: int, rule: str, target: str, dt_ms: float = SONG_DT_MS):
     code = {"codeobj_class": bs._code_object_class(target)}
     dt = dt_ms * b2.ms
     inputs = b2.SpikeGeneratorGroup(n, [], [] * b2.ms, dt=dt, name=f"{name}_in", **code)
-    neuron = b2.NeuronGroup(1, _NEURON, threshold="v > v_t", reset="v = v_r", method="euler",
-                            refractory=0 * b2.ms, dt=dt, name=f"{name}_neuron", namespace={},
-                            **code)
+    neuron = b2.NeuronGroup(1, SONG_NEURON, threshold="v > v_t", reset="v = v_r",
+                            method="euler", refractory=0 * b2.ms, dt=dt,
+                            name=f"{name}_neuron", namespace={}, **code)
     on_pre, on_post = RULE_CODE[rule]
-    syn = b2.Synapses(inputs, neuron, _STDP, on_pre=on_pre, on_post=on_post, dt=dt,
+    syn = b2.Synapses(inputs, neuron, SONG_STDP, on_pre=on_pre, on_post=on_post, dt=dt,
                       name=f"{name}_syn", namespace={}, **code)
     syn.connect()
     spikes = b2.SpikeMonitor(neuron, name=f"{name}_spikes", **code)

@@ -39,6 +39,8 @@ from pathlib import Path
 import numpy as np
 
 from . import fast_path
+from . import plasticity_code as code
+from .plasticity_rules import STDPParams
 
 FORMAT = 1
 RUNTIME_US_PER_STEP = 85.0
@@ -84,10 +86,8 @@ def spec_for(rule: str, pairing: str, n: int, spikes: int, step_ms: float,
 
 
 def _code_digest() -> str:
-    from . import plasticity_brian as pb
-
     text = json.dumps([FORMAT, fast_path.COMPILE_ARGS,
-                       [pb._rule_code(r, p) for r in ("pair", "triplet")
+                       [code.rule_code(r, p) for r in ("pair", "triplet")
                         for p in ("all-to-all", "nearest")], _SOURCE_NEURON, _THRESHOLD,
                        _RESET])
     return hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -115,8 +115,6 @@ _RESET = "k += 1"
 def _build_here(spec: Spec, folder: Path) -> None:
     import brian2 as b2
 
-    from . import plasticity_brian as pb
-
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
@@ -131,7 +129,7 @@ def _build_here(spec: Spec, folder: Path) -> None:
                 spec.n, _SOURCE_NEURON, threshold=_THRESHOLD.format(table=f"{side}_times"),
                 reset=_RESET, dt=dt, name=side, namespace={f"{side}_times": table})
             groups[side + "_table"] = table
-        equations, on_pre, on_post = pb._rule_code(spec.rule, spec.pairing)
+        equations, on_pre, on_post = code.rule_code(spec.rule, spec.pairing)
         syn = b2.Synapses(groups["pre"], groups["post"], equations, on_pre=on_pre,
                           on_post=on_post, dt=dt, name="syn", namespace={})
         syn.connect(j="i")
@@ -152,7 +150,7 @@ def _build_here(spec: Spec, folder: Path) -> None:
                 inputs[f"{side}.{var}"] = {"arg": f"{side}.{var}", "dtype": np.dtype(v.dtype).str}
             inputs[f"{side}_times"] = {"arg": f"{side}_times.values", "dtype": "<f8"}
         shared = {name: {"arg": f"syn.{name}", "dtype": "<f8"}
-                  for name in pb._shared_values(pb.STDPParams(rule=spec.rule))}
+                  for name in code.shared_values(STDPParams(rule=spec.rule))}
         manifest = {"program": "main.exe" if os.name == "nt" else "main",
                     "inputs": {**inputs, **shared},
                     "outputs": {"w": output(syn.variables["w"]),
@@ -286,8 +284,6 @@ def run_compiled(stdp, pre_trains, post_trains, step_ms: float, duration_ms: flo
     """``plasticity_brian.run_trains``'s result from the compiled program (``dw``, ``t_ms``
     and ``w`` of synapse 0, ``step_ms``, ``path``), or None if its build is not ready (then it
     is started, and waited for if the runtime would take longer than a build)."""
-    from . import plasticity_brian as pb
-
     spikes = max(sum(len(t) for t in pre_trains), sum(len(t) for t in post_trains))
     spec = spec_for(stdp.rule, stdp.pairing, len(pre_trains), spikes, step_ms, duration_ms)
     steps = int(round(duration_ms / step_ms))
@@ -299,7 +295,7 @@ def run_compiled(stdp, pre_trains, post_trains, step_ms: float, duration_ms: flo
     for side, trains in (("pre", pre_trains), ("post", post_trains)):
         values[f"{side}.k"], values[f"{side}.k_end"], values[f"{side}_times"] = _table(trains,
                                                                                     spec)
-    values.update(pb._shared_values(stdp))
+    values.update(code.shared_values(stdp))
     with tempfile.TemporaryDirectory(prefix="neurodynex-stdp-", dir=memory()) as results:
         read = execute(folder, values, results, should_stop)
         dw, t, trace = read("w")[:len(pre_trains)], read("t")[:steps], read("trace")[:steps]

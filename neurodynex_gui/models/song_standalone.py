@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import fast_path
+from . import plasticity_code as code
 from . import plasticity_standalone as ps
 
 CHUNK_MS = 1000.0
@@ -45,9 +46,7 @@ class Spec:
         return f"song-{self.rule}-{self.n}"
 
     def code(self) -> str:
-        from . import plasticity_brian as pb
-
-        text = json.dumps([ps.FORMAT, fast_path.COMPILE_ARGS, pb.SONG_SIGNATURE, CHUNK_MS,
+        text = json.dumps([ps.FORMAT, fast_path.COMPILE_ARGS, code.SONG_SIGNATURE, CHUNK_MS,
                            ps._SOURCE_NEURON, ps._THRESHOLD, ps._RESET])
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
@@ -61,8 +60,6 @@ _STATE = ("w", "apre", "apost", "lastupdate")
 def _build_here(spec: Spec, folder: Path) -> None:
     import brian2 as b2
 
-    from . import plasticity_brian as pb
-
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
@@ -74,13 +71,13 @@ def _build_here(spec: Spec, folder: Path) -> None:
                                 threshold=ps._THRESHOLD.format(table="in_times"),
                                 reset=ps._RESET, dt=dt, name="inputs",
                                 namespace={"in_times": table})
-        neuron = b2.NeuronGroup(1, pb._NEURON, threshold="v > v_t", reset="v = v_r",
+        neuron = b2.NeuronGroup(1, code.SONG_NEURON, threshold="v > v_t", reset="v = v_r",
                                 method="euler", refractory=0 * b2.ms, dt=dt, name="neuron",
                                 namespace={})
         for name, (value, unit) in _NEURON_VALUES.items():
             setattr(neuron, name, value * getattr(b2, unit))
-        on_pre, on_post = pb.RULE_CODE[spec.rule]
-        syn = b2.Synapses(inputs, neuron, pb._STDP, on_pre=on_pre, on_post=on_post, dt=dt,
+        on_pre, on_post = code.RULE_CODE[spec.rule]
+        syn = b2.Synapses(inputs, neuron, code.SONG_STDP, on_pre=on_pre, on_post=on_post, dt=dt,
                           name="syn", namespace={})
         syn.connect()
         b2.get_device().apply_run_args()  # after the synapses exist: their state is an input
@@ -139,13 +136,11 @@ def run_song(n_inputs, rate_Hz, t_end_s, rule, A_plus, ratio, w_max, correlated,
     """``plasticity_brian.run_song``'s result from the compiled program (target
     "standalone"), or None if its build is not ready (it is then started in the background,
     or waited for with ``wait``) or ``t_end_s`` is not a whole number of seconds."""
-    from . import plasticity_brian as pb
-
     if abs(t_end_s - round(t_end_s)) > 1e-9 or round(t_end_s) < 1:
         return None
     t_end = int(round(t_end_s))
     rng = np.random.default_rng(seed)
-    indices, times = pb.poisson_trains(n_inputs, rate_Hz, t_end_s, rng, correlated, c, dt_ms)
+    indices, times = code.poisson_trains(n_inputs, rate_Hz, t_end_s, rng, correlated, c, dt_ms)
     w = rng.uniform(0, w_max, n_inputs)  # the runtime's draws, in the same order
     chunks = _chunks(indices, times, t_end, dt_ms)
     spec = spec_for(rule, n_inputs, max(len(i) for i, _ in chunks), dt_ms)
