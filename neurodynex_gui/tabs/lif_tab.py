@@ -57,8 +57,8 @@ each one changes in the trace.</li>
     def build_plots(self, panel) -> None:
         panel.add_plot("v", "potential v", "mV")
         panel.add_plot("I", "current I", "nA", link_x="v")
-        panel.add_curve("v", "v", pen=VOLTAGE_PEN)
-        panel.add_curve("I", "I", pen=CURRENT_PEN)
+        panel.add_curve("v", "v", pen=VOLTAGE_PEN, peaks=True)
+        panel.add_curve("I", "I", pen=CURRENT_PEN, peaks=True)
         self.spike_marks = panel.add_curve("v", "spikes", pen=None, symbol="t1", symbolSize=11,
                                            symbolBrush="#c0392b", symbolPen=None)
         self.threshold_line = pg.InfiniteLine(angle=0, pen=THRESHOLD_PEN, label="threshold",
@@ -96,7 +96,7 @@ each one changes in the trace.</li>
         self.threshold_line.setValue(params.firing_threshold)
 
     def start_run(self) -> None:
-        super().start_run()
+        self.traces.replace_on_next_data()  # shown until this run's data arrives: one paint
         params = self.param_forms["params"].params()
         self._show_threshold(params)
         self.traces.plots["v"].setXRange(0, params.tend, padding=0.02)

@@ -140,7 +140,9 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         self._rng = np.random.default_rng()
         self.planes: dict[str, RunPhasePlane] = {}
         self._assignment_shown: dict[str, str] = {}
+        self._planes_behind = False  # the phase planes wait for their page to be shown
         super().__init__(runner, parent)
+        self.pages.currentChanged.connect(self._page_changed)
         self._set_mystery(self._draw())
 
     # -- building ------------------------------------------------------------------------------
@@ -315,24 +317,28 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         labels = [f"{k + 1}: {a:.4g} pA" for k, a in enumerate(self._amplitudes())]
         for name in NAMES:
             for var, *_ in TRACE_PLOTS:
-                self._make_trace_curves(f"{var}_{name}", labels)
+                self._make_trace_curves(f"{var}_{name}", labels, clear=False)
+        self.traces.replace_on_next_data()  # the last run is shown until this one's arrives
         self.traces.plots["v_X"].setXRange(0, self.param_forms["run"].params().t_end,
                                            padding=0.02)
         self.readout.setText("running…")
 
-    def _make_trace_curves(self, plot: str, labels: list[str]) -> None:
+    def _make_trace_curves(self, plot: str, labels: list[str], clear: bool = True) -> None:
         """One empty curve per label in a trace plot, coloured in order (the curves of the
-        last run, emptied and renamed, when there are as many: rebuilding them costs 40 ms)."""
+        last run, renamed and emptied unless not ``clear``, when there are as many:
+        rebuilding them costs 40 ms)."""
         curves = self._trace_curves(plot)
         if len(curves) == len(labels):
             for curve, label in zip(curves, labels):
-                curve.clear()
+                if clear:
+                    curve.clear()
                 self.traces.rename_curve(curve, label)
             return
         self.traces.remove_curves(plot)
         for label, x in zip(labels, np.linspace(0.0, 0.85, len(labels))):
             self.traces.add_curve(plot, label, pen=pg.mkPen(AMPLITUDE_MAP.map(x, mode="qcolor"),
-                                                            width=1), antialias=False)
+                                                            width=1), antialias=False,
+                                  peaks=True)
         legend = self.traces.plots[plot].legend
         if legend is not None:
             legend.setColumnCount(min(len(labels), 3))
@@ -415,9 +421,20 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
 
     def _phase_current_changed(self, _params=None) -> None:
         self.phase_slider.sync()
+        pages = getattr(self, "pages", None)  # None while the tab is being built
+        if pages is not None and pages.currentWidget() is not self.phase_page:
+            # drawn when the page is shown: redrawing both planes cost 9 ms of every re-run
+            # while a slider of the traces was dragged
+            self._planes_behind = True
+            return
+        self._planes_behind = False
         for plane in self.planes.values():
             plane.set_current(self.phase_form.params().I)
         self._show_plane()
+
+    def _page_changed(self, _index: int) -> None:
+        if self._planes_behind:
+            self._phase_current_changed()
 
     # -- tools ---------------------------------------------------------------------------------
 
