@@ -176,8 +176,7 @@ def test_neuron_type_traces_fast_path_equal_runtime(cache, monkeypatch, neuron_t
                                                     amplitudes):
     stimulus = nt.NeuronTypeStimulus(I_tstart=20.0, I_tend=270.0)
     slug = nt.SPECS[neuron_type].slug
-    fast_path.build(nt.MODELS[slug], fast_path.Setup(len(amplitudes), nt.DT_MS, 300.0,
-                                                     ("v", "w", "I_stim")))
+    fast_path.build(nt.MODELS[slug], nt._trace_setup(len(amplitudes), nt.DT_MS, 300.0))
     fast = nt.traces(neuron_type, stimulus, amplitudes, 300.0)
     slow = _runtime(monkeypatch, nt.traces, neuron_type, stimulus, amplitudes, 300.0)
     assert (fast.path, slow.path) == ("standalone", "numpy")
@@ -186,6 +185,11 @@ def test_neuron_type_traces_fast_path_equal_runtime(cache, monkeypatch, neuron_t
     np.testing.assert_allclose(fast.v_mV, slow.v_mV, atol=1e-6)
     np.testing.assert_allclose(fast.w_mV, slow.w_mV, atol=1e-6)
     np.testing.assert_allclose(fast.I_pA, slow.I_pA, atol=1e-9)
+    inside = (fast.t_ms > 20.0 + 1e-6) & (fast.t_ms < 270.0 - 1e-6)  # the step, from its times
+    outside = (fast.t_ms < 20.0 - 1e-6) | (fast.t_ms > 270.0 + 1e-6)
+    np.testing.assert_allclose(fast.I_pA[:, inside], np.repeat(amplitudes[:, None],
+                                                                 inside.sum(), axis=1))
+    assert not fast.I_pA[:, outside].any()
     for fast_v, slow_v in zip(fast.v_mV, slow.v_mV):
         _same_spikes(nt.get_spiketimes(fast.t_ms, fast_v), nt.get_spiketimes(slow.t_ms, slow_v),
                      nt.DT_MS)
@@ -207,8 +211,7 @@ def test_both_mystery_neurons_at_once_equal_their_runs_one_by_one(cache, monkeyp
     stimulus = nt.NeuronTypeStimulus(I_amp=0.5, I_tstart=20.0, I_tend=270.0)
     run = nt.TraceParams(n_amplitudes=4, amplitude_step=0.1, t_end=300.0)
     for spec in nt.SPECS.values():
-        fast_path.build(nt.MODELS[spec.slug], fast_path.Setup(4, nt.DT_MS, 300.0,
-                                                              ("v", "w", "I_stim")))
+        fast_path.build(nt.MODELS[spec.slug], nt._trace_setup(4, nt.DT_MS, 300.0))
     pair = nt.simulate(stimulus, run)
     assert pair.completed
     for name, neuron_type in pair.assignment.items():
