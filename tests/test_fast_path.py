@@ -212,7 +212,8 @@ def test_both_mystery_neurons_at_once_equal_their_runs_one_by_one(cache, monkeyp
     run = nt.TraceParams(n_amplitudes=4, amplitude_step=0.1, t_end=300.0)
     for spec in nt.SPECS.values():
         fast_path.build(nt.MODELS[spec.slug], nt._trace_setup(4, nt.DT_MS, 300.0))
-    pair = nt.simulate(stimulus, run)
+    pair = nt.simulate(stimulus, run, samples=0)
+    shown = nt.simulate(stimulus, run, samples=1000)  # as the tab: every 3rd of 3000 steps
     assert pair.completed
     for name, neuron_type in pair.assignment.items():
         alone = _runtime(monkeypatch, nt.traces, neuron_type, stimulus,
@@ -220,6 +221,11 @@ def test_both_mystery_neurons_at_once_equal_their_runs_one_by_one(cache, monkeyp
         assert pair.traces[name].path == "standalone"
         assert pair.traces[name].spike_counts() == alone.spike_counts()
         np.testing.assert_allclose(pair.traces[name].v_mV, alone.v_mV, atol=1e-6)
+        assert shown.traces[name].spike_counts() == alone.spike_counts()
+        np.testing.assert_allclose(shown.traces[name].t_ms, alone.t_ms[::3])
+        np.testing.assert_allclose(shown.traces[name].v_mV, alone.v_mV[:, ::3], atol=1e-6)
+        for train, v in zip(shown.traces[name].spikes_ms, alone.v_mV):
+            _same_spikes(train, nt.get_spiketimes(alone.t_ms, v), 0.0)
     assert max(pair.traces["X"].spike_counts()) > 1 or max(pair.traces["Y"].spike_counts()) > 1
 
 

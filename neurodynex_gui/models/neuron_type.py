@@ -371,12 +371,28 @@ def onset_curve(neuron_type: str, width: float = 0.05, n: int = 100, t_end: floa
 
 # ---------------------------------------------------------------- jobs of the tab
 
-@checked()
+SHOWN_SAMPLES = 2400
+"""The tab's runs keep about this many samples per trace (every k-th step): a plot some 500 to
+1000 pixels wide shows no more, and drawing, sending and keeping 12,000 samples of 30 traces
+cost a third of a re-run while a slider is dragged. Spike counts are found at every step."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownSamples(Params):
+    """How many samples per trace the tab's run keeps."""
+
+    samples: int = param(SHOWN_SAMPLES, "samples per trace", min=0, max=10**8, step=100,
+                         help="at most about this many samples of each trace (every k-th "
+                              "step); 0 keeps every step")
+
+
+@checked(ShownSamples)
 def simulate(stimulus=NeuronTypeStimulus(), run: TraceParams = TraceParams(),
-             mystery: MysteryParams = MysteryParams(), *, on_chunk=None,
-             should_stop=None) -> PairResult:
+             mystery: MysteryParams = MysteryParams(), *, samples: int = SHOWN_SAMPLES,
+             on_chunk=None, should_stop=None) -> PairResult:
     """Both mystery neurons, X then Y, with the same stimulus and amplitudes; chunks carry
-    ``"neuron": "X"`` or ``"Y"``."""
+    ``"neuron": "X"`` or ``"Y"``. The traces keep about ``samples`` samples each (every k-th
+    step, all if 0; chunks keep every step), spike counts come from every step."""
     amplitudes = run.amplitudes(stimulus.I_amp)
     assignment = mystery.assignment()
     result = PairResult(assignment)
@@ -393,7 +409,7 @@ def simulate(stimulus=NeuronTypeStimulus(), run: TraceParams = TraceParams(),
         done = _traces(output, stimulus, amplitudes, run.dt) if output is not None else \
             _runtime_traces(neuron_type, stimulus, runs[name][2], amplitudes, run.t_end, run.dt,
                             note, forward, should_stop)
-        result.traces[name] = done
+        result.traces[name] = done.shown(samples)
         if not done.completed:
             result.completed = False
             break

@@ -141,6 +141,7 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         self.planes: dict[str, RunPhasePlane] = {}
         self._assignment_shown: dict[str, str] = {}
         self._planes_behind = False  # the phase planes wait for their page to be shown
+        self._names_behind = None  # amplitudes of a started run whose curves show the last
         super().__init__(runner, parent)
         self.pages.currentChanged.connect(self._page_changed)
         self._set_mystery(self._draw())
@@ -314,11 +315,15 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             self.param_forms["stimulus"].params().I_amp)
 
     def start_run(self) -> None:
-        labels = [f"{k + 1}: {a:.4g} pA" for k, a in enumerate(self._amplitudes())]
+        # the last run stays on screen, as it is named, until this one's data arrives (whole,
+        # from the fast path: one paint per run); only a new number of curves is made now
+        self._names_behind = self._amplitudes()
+        labels = _labels(self._names_behind)
         for name in NAMES:
             for var, *_ in TRACE_PLOTS:
-                self._make_trace_curves(f"{var}_{name}", labels, clear=False)
-        self.traces.replace_on_next_data()  # the last run is shown until this one's arrives
+                if len(self._trace_curves(f"{var}_{name}")) != len(labels):
+                    self._make_trace_curves(f"{var}_{name}", labels)
+        self.traces.replace_on_next_data()
         self.traces.plots["v_X"].setXRange(0, self.param_forms["run"].params().t_end,
                                            padding=0.02)
         self.readout.setText("running…")
@@ -347,7 +352,17 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
     def _trace_curves(self, plot: str) -> list:
         return [curve for (p, _), curve in self.traces.curves.items() if p == plot]
 
+    def _name_curves(self, amplitudes) -> None:
+        """Name the trace curves after the amplitudes of the run they show."""
+        labels = _labels(amplitudes)
+        for name in NAMES:
+            for var, *_ in TRACE_PLOTS:
+                self._make_trace_curves(f"{var}_{name}", labels, clear=False)
+
     def on_chunk(self, chunk) -> None:
+        if self._names_behind is not None:
+            self._name_curves(self._names_behind)
+            self._names_behind = None
         name = chunk["neuron"]
         for var, _, _, key in TRACE_PLOTS:
             for curve, values in zip(self._trace_curves(f"{var}_{name}"), chunk[key]):
@@ -363,8 +378,9 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         to n-1, one per amplitude), then neuron Y's."""
         times, ids, t_end = [], [], 0.0
         for traces in result.traces.values():
-            for v in traces.v_mV:
-                train = nt.get_spiketimes(traces.t_ms, v)
+            trains = traces.spikes_ms if traces.spikes_ms is not None else \
+                [nt.get_spiketimes(traces.t_ms, v) for v in traces.v_mV]  # found at every step
+            for train in trains:
                 times.append(train)
                 ids.append(np.full(len(train), len(ids)))
             t_end = max(t_end, float(traces.t_ms[-1]) if len(traces.t_ms) else 0.0)
@@ -373,6 +389,8 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         return np.concatenate(times), np.concatenate(ids), t_end
 
     def show_result(self, result: nt.PairResult) -> None:
+        self._names_behind = None
+        self._name_curves(next(iter(result.traces.values())).amplitudes_pA)
         lines = []
         for name, traces in result.traces.items():
             for var, _, _, key in TRACE_PLOTS:
@@ -524,6 +542,11 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             found = nt.ThresholdResult(self.assignment(), brackets, "")
             self.tool_results["threshold"] = found
             self._show_thresholds(found)
+
+
+def _labels(amplitudes) -> list[str]:
+    """Names of the trace curves of runs at ``amplitudes`` (pA)."""
+    return [f"{k + 1}: {a:.4g} pA" for k, a in enumerate(amplitudes)]
 
 
 def _run_number(label: str) -> int:

@@ -145,6 +145,8 @@ class PlotPanel(pg.GraphicsLayoutWidget):
     def rename_curve(self, curve: LiveCurve, name: str) -> None:
         """Give ``curve`` a new name (its key here, in exports and in the legend)."""
         key = next(k for k, c in self.curves.items() if c is curve)
+        if key[1] == name:
+            return
         if self.curves.get((key[0], name), curve) is not curve:
             raise ValueError(f"name: plot '{key[0]}' has a curve '{name}' already")
         self.curves = {((key[0], name) if k == key else k): c for k, c in self.curves.items()}
