@@ -96,7 +96,7 @@ each one changes in the trace.</li>
         self.threshold_line.setValue(params.firing_threshold)
 
     def start_run(self) -> None:
-        self.traces.replace_on_next_data()  # shown until this run's data arrives: one paint
+        super().start_run()
         params = self.param_forms["params"].params()
         self._show_threshold(params)
         self.traces.plots["v"].setXRange(0, params.tend, padding=0.02)
