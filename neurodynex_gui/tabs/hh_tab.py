@@ -226,7 +226,9 @@ class HHTab(ModelTab):
     def start_run(self) -> None:
         # the last run stays on screen until this one's data arrives (whole, from the fast
         # path: drawn once); the kinetics panel does not change
-        self.traces.replace_on_next_data(TIME_PLOTS)
+        for (plot, _), curve in self.traces.curves.items():
+            if plot in TIME_PLOTS:
+                curve.clear()
         self._run_params = params = self.param_forms["params"].params()
         self._show_params(params)
         self.traces.plots["v"].setXRange(0, params.tend, padding=0.02)
