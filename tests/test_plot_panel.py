@@ -42,29 +42,6 @@ def test_a_subclass_that_marks_itself_dirty_is_flushed_once(qtbot):
     assert Counting.flushes == 1 and not ticking(panel)
 
 
-def test_a_new_run_replaces_the_last_one_when_its_data_arrives(qtbot):
-    panel = PlotPanel()
-    qtbot.addWidget(panel)
-    for plot in ("v", "kinetics"):
-        panel.add_plot(plot, plot, "")
-    v, spikes = panel.add_curve("v", "v"), panel.add_curve("v", "spikes")
-    kinetics = panel.add_curve("kinetics", "m")
-    for curve in (v, spikes, kinetics):
-        curve.set([0.0, 1.0], [1.0, 2.0])
-    panel.flush()
-    panel.replace_on_next_data(["v"])
-    panel.flush()
-    assert len(v.item.xData) == len(spikes.item.xData) == 2  # still shown
-    v.set([0.0, 1.0, 2.0], [5.0, 6.0, 7.0])  # a whole result: v replaced, spikes kept
-    panel.flush()
-    assert list(v.item.yData) == [5.0, 6.0, 7.0] and len(spikes.item.xData) == 2
-    panel.replace_on_next_data(["v"])
-    v.append([0.0], [9.0])  # a streamed run starts: the last run's v curves go
-    panel.flush()
-    assert list(v.item.yData) == [9.0] and len(spikes.item.xData or []) == 0
-    assert len(kinetics.item.xData) == 2  # not a curve of the run
-
-
 def test_a_peaks_curve_keeps_every_sample_in_its_data(qtbot):
     import numpy as np
 

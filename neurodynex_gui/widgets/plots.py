@@ -2,9 +2,7 @@
 
 Chunks are appended to a curve's buffer at any rate; a single-shot timer, started when data
 arrives, redraws dirty curves at most about 30 times a second, never once per sample, and does
-not tick while nothing changes. A new run can keep the last one's curves on screen until its
-own data arrives (``PlotPanel.replace_on_next_data``): a run whose result arrives whole is then
-drawn once, without an empty frame before it.
+not tick while nothing changes.
 """
 from __future__ import annotations
 
@@ -21,24 +19,19 @@ LEFT_AXIS_WIDTH = 80  # the same for every plot, so stacked plots line up
 class LiveCurve:
     """A plot curve fed in pieces; ``flush`` draws what arrived since the last frame."""
 
-    def __init__(self, item: pg.PlotDataItem, on_data=None, before_change=None):
+    def __init__(self, item: pg.PlotDataItem, on_data=None):
         self.item = item
         self._on_data = on_data  # called when new data waits to be drawn
-        self._before_change = before_change  # (curve, appending) before new data is taken
         self._xs: list[np.ndarray] = []
         self._ys: list[np.ndarray] = []
         self.dirty = False
 
     def append(self, x, y) -> None:
-        if self._before_change is not None:
-            self._before_change(self, True)
         self._xs.append(np.asarray(x, dtype=float))
         self._ys.append(np.asarray(y, dtype=float))
         self._changed()
 
     def set(self, x, y) -> None:
-        if self._before_change is not None:
-            self._before_change(self, False)
         self._xs, self._ys = [np.asarray(x, dtype=float)], [np.asarray(y, dtype=float)]
         self._changed()
 
@@ -75,7 +68,6 @@ class PlotPanel(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[tuple[str, str], LiveCurve] = {}
-        self._stale: set[int] = set()  # ids of the curves the next new data replaces
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -119,8 +111,7 @@ class PlotPanel(pg.GraphicsLayoutWidget):
         """A named curve of ``plot`` (in its data and exports); ``listed=False`` keeps it out
         of the plot's legend. ``peaks=True`` draws a long trace as pyqtgraph's peak
         downsampling does (the lowest and highest value per pixel column, so that no spike is
-        lost) and only the part in view: a 20,000-point trace costs the same to paint as one
-        of the plot's width. Its data (``data()``, exports) keep every sample."""
+        lost) and only the part in view. Its data (``data()``, exports) keep every sample."""
         item = self.plots[plot].plot([], [], name=name if listed else None, **style)
         if peaks:
             item.setDownsampling(auto=True, method="peak")
@@ -130,7 +121,7 @@ class PlotPanel(pg.GraphicsLayoutWidget):
             # times slower (41 instead of 9 ms for a 5000-point limit cycle and its time
             # plot; a drag that re-runs the LIF drew 15 runs a second, not 35)
             item.curve.setSegmentedLineMode("on")
-        curve = LiveCurve(item, on_data=self._data_arrived, before_change=self._changing)
+        curve = LiveCurve(item, on_data=self._data_arrived)
         self.curves[(plot, name)] = curve
         return curve
 
@@ -138,7 +129,6 @@ class PlotPanel(pg.GraphicsLayoutWidget):
         return self.curves[(plot, name)]
 
     def remove_curve(self, curve: LiveCurve) -> None:
-        self._stale.discard(id(curve))
         key = next(k for k, c in self.curves.items() if c is curve)
         self.plots[key[0]].removeItem(self.curves.pop(key).item)
 
@@ -164,30 +154,12 @@ class PlotPanel(pg.GraphicsLayoutWidget):
     def _data_arrived(self) -> None:
         self.dirty = True
 
-    def replace_on_next_data(self, plots=None) -> None:
-        """Keep the curves (of ``plots``, default all) on screen until new data arrives:
-        the first ``append`` to any of them clears them all (a streamed run starts), and
-        a ``set`` replaces its own curve. Instead of ``clear_curves`` at the start of a run
-        whose result may arrive whole: no frame without curves, and one paint less."""
-        self._stale = {id(curve) for (plot, _), curve in self.curves.items()
-                       if plots is None or plot in plots}
-
-    def _changing(self, curve: LiveCurve, appending: bool) -> None:
-        if not appending:
-            self._stale.discard(id(curve))
-        elif self._stale:
-            stale, self._stale = self._stale, set()
-            for curve in self.curves.values():
-                if id(curve) in stale:
-                    curve.clear()
-
     def flush(self) -> None:
         for curve in self.curves.values():
             curve.flush()
         self._dirty = False
 
     def clear_curves(self) -> None:
-        self._stale = set()
         for curve in self.curves.values():
             curve.clear()
 
