@@ -22,7 +22,7 @@ def model_figures(nd3_amplitudes: int) -> None:
     for number, neuron in ((1, nt.NeuronTypeOne()), (2, nt.NeuronTypeTwo())):
         model = nt.MODELS[nt.SPECS[neuron.neuron_type].slug]
         fast_path.build(model, nt._trace_setup(1, nt.DT_MS, 300.0))
-        ours = warm(neuron.step)
+        ours = warm(neuron.step, do_plot=False)  # neurodynex3's workload draws nothing
         compare(f"type {'I' * number} 300 ms step, model call (median of 7, warm)", ours,
                 nd3_warm(f"type{number}_step"), "ms", "<= 10 ms")
         report("  ours, fastest of 7", 1e3 * warm.fastest, "ms")
@@ -37,7 +37,7 @@ def model_figures(nd3_amplitudes: int) -> None:
             theirs, "ms", "<= 300 ms")
 
     code = ("from neurodynex_gui.models import neuron_type as nt, fast_path; "
-            "t, v, w, i = nt.NeuronTypeOne().step(); print(nt.SPECS['Type I'].slug, "
+            "t, v, w, i = nt.NeuronTypeOne().step(do_plot=False); print(nt.SPECS['Type I'].slug, "
             "round(float(v.max()), 1), flush=True); p = fast_path._building['process']; "
             "p and p.wait()")
     first, line = first_run_seconds(code)

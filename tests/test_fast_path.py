@@ -176,8 +176,7 @@ def test_neuron_type_traces_fast_path_equal_runtime(cache, monkeypatch, neuron_t
                                                     amplitudes):
     stimulus = nt.NeuronTypeStimulus(I_tstart=20.0, I_tend=270.0)
     slug = nt.SPECS[neuron_type].slug
-    fast_path.build(nt.MODELS[slug], fast_path.Setup(len(amplitudes), nt.DT_MS, 300.0,
-                                                     ("v", "w", "I_stim")))
+    fast_path.build(nt.MODELS[slug], nt._trace_setup(len(amplitudes), nt.DT_MS, 300.0))
     fast = nt.traces(neuron_type, stimulus, amplitudes, 300.0)
     slow = _runtime(monkeypatch, nt.traces, neuron_type, stimulus, amplitudes, 300.0)
     assert (fast.path, slow.path) == ("standalone", "numpy")
@@ -186,6 +185,11 @@ def test_neuron_type_traces_fast_path_equal_runtime(cache, monkeypatch, neuron_t
     np.testing.assert_allclose(fast.v_mV, slow.v_mV, atol=1e-6)
     np.testing.assert_allclose(fast.w_mV, slow.w_mV, atol=1e-6)
     np.testing.assert_allclose(fast.I_pA, slow.I_pA, atol=1e-9)
+    inside = (fast.t_ms > 20.0 + 1e-6) & (fast.t_ms < 270.0 - 1e-6)  # the step, from its times
+    outside = (fast.t_ms < 20.0 - 1e-6) | (fast.t_ms > 270.0 + 1e-6)
+    np.testing.assert_allclose(fast.I_pA[:, inside], np.repeat(amplitudes[:, None],
+                                                                 inside.sum(), axis=1))
+    assert not fast.I_pA[:, outside].any()
     for fast_v, slow_v in zip(fast.v_mV, slow.v_mV):
         _same_spikes(nt.get_spiketimes(fast.t_ms, fast_v), nt.get_spiketimes(slow.t_ms, slow_v),
                      nt.DT_MS)
@@ -207,9 +211,9 @@ def test_both_mystery_neurons_at_once_equal_their_runs_one_by_one(cache, monkeyp
     stimulus = nt.NeuronTypeStimulus(I_amp=0.5, I_tstart=20.0, I_tend=270.0)
     run = nt.TraceParams(n_amplitudes=4, amplitude_step=0.1, t_end=300.0)
     for spec in nt.SPECS.values():
-        fast_path.build(nt.MODELS[spec.slug], fast_path.Setup(4, nt.DT_MS, 300.0,
-                                                              ("v", "w", "I_stim")))
-    pair = nt.simulate(stimulus, run)
+        fast_path.build(nt.MODELS[spec.slug], nt._trace_setup(4, nt.DT_MS, 300.0))
+    pair = nt.simulate(stimulus, run, samples=0)
+    shown = nt.simulate(stimulus, run, samples=1000)  # as the tab: every 3rd of 3000 steps
     assert pair.completed
     for name, neuron_type in pair.assignment.items():
         alone = _runtime(monkeypatch, nt.traces, neuron_type, stimulus,
@@ -217,6 +221,11 @@ def test_both_mystery_neurons_at_once_equal_their_runs_one_by_one(cache, monkeyp
         assert pair.traces[name].path == "standalone"
         assert pair.traces[name].spike_counts() == alone.spike_counts()
         np.testing.assert_allclose(pair.traces[name].v_mV, alone.v_mV, atol=1e-6)
+        assert shown.traces[name].spike_counts() == alone.spike_counts()
+        np.testing.assert_allclose(shown.traces[name].t_ms, alone.t_ms[::3])
+        np.testing.assert_allclose(shown.traces[name].v_mV, alone.v_mV[:, ::3], atol=1e-6)
+        for train, v in zip(shown.traces[name].spikes_ms, alone.v_mV):
+            _same_spikes(train, nt.get_spiketimes(alone.t_ms, v), 0.0)
     assert max(pair.traces["X"].spike_counts()) > 1 or max(pair.traces["Y"].spike_counts()) > 1
 
 

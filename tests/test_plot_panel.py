@@ -40,3 +40,14 @@ def test_a_subclass_that_marks_itself_dirty_is_flushed_once(qtbot):
     qtbot.waitUntil(lambda: not ticking(panel), timeout=2000)
     qtbot.wait(100)
     assert Counting.flushes == 1 and not ticking(panel)
+
+
+def test_a_peaks_curve_keeps_every_sample_in_its_data(qtbot):
+    import numpy as np
+
+    panel = PlotPanel()
+    qtbot.addWidget(panel)
+    panel.add_plot("v", "vm", "mV")
+    t = np.arange(20000) * 0.01
+    panel.add_curve("v", "vm", peaks=True).set(t, np.sin(t))
+    assert len(panel.data()["v/vm"][0]) == 20000

@@ -201,8 +201,20 @@ NEURONS_PER_ROUND = 41
 """Amplitudes simulated together per round of a threshold search."""
 
 
+RECORDED = ("v", "w")
+"""What a traced run records; the current is known from the stimulus (``_currents``): recording
+it too cost a third of a compiled run."""
+
+
 def _trace_setup(n: int, dt: float, t_end: float) -> fast_path.Setup:
-    return fast_path.Setup(n, dt, t_end, record=("v", "w", "I_stim"))
+    return fast_path.Setup(n, dt, t_end, record=RECORDED)
+
+
+def _currents(stimulus, amplitudes: np.ndarray, first: int, samples: int, dt: float
+              ) -> np.ndarray:
+    """The input current (pA), one row per amplitude, at samples ``first`` to ``first +
+    samples`` (every ``dt`` ms): what brian2's I_stim is at those steps."""
+    return stimulus.current((first + np.arange(samples)) * dt, amplitudes)
 
 
 def _rate_setup(n: int, t_end: float) -> fast_path.Setup:
@@ -227,7 +239,7 @@ def _network(spec: NeuronSpec, n: int, dt_ms: float, record: bool, values: dict)
     built = bs.network(("ntype", spec.slug, n, dt_ms, record),
                        spec.equations + COMMON_EQUATIONS, n, dt_ms=dt_ms,
                        threshold=SPIKE, refractory=SPIKE, method="euler",
-                       record=("v", "w", "I_stim") if record else (), spikes=not record)
+                       record=RECORDED if record else (), spikes=not record)
     bs.write(built, values)
     return built
 
@@ -268,8 +280,9 @@ def traces(neuron_type: str, stimulus=NeuronTypeStimulus(), amplitudes=(0.3,),
     amplitudes = np.atleast_1d(np.asarray(amplitudes, float))
     run = _fast_run(neuron_type, stimulus, amplitudes, t_end, dt)
     fast, note = fast_path.run(*run, on_chunk=on_chunk, should_stop=should_stop)
-    return _traces(fast, amplitudes) if fast is not None else \
-        _runtime_traces(neuron_type, run[2], amplitudes, t_end, dt, note, on_chunk, should_stop)
+    return _traces(fast, stimulus, amplitudes, dt) if fast is not None else \
+        _runtime_traces(neuron_type, stimulus, run[2], amplitudes, t_end, dt, note, on_chunk,
+                        should_stop)
 
 
 def _fast_run(neuron_type: str, stimulus, amplitudes: np.ndarray, t_end: float, dt: float):
@@ -279,27 +292,30 @@ def _fast_run(neuron_type: str, stimulus, amplitudes: np.ndarray, t_end: float, 
             _values(spec, stimulus, amplitudes))
 
 
-def _traces(fast: fast_path.Output, amplitudes: np.ndarray) -> Traces:
+def _traces(fast: fast_path.Output, stimulus, amplitudes: np.ndarray, dt: float) -> Traces:
     return Traces(t_ms=fast.t_ms, v_mV=fast.state["v"] * 1e3, w_mV=fast.state["w"] * 1e3,
-                  I_pA=fast.state["I_stim"] * 1e12, amplitudes_pA=amplitudes,
-                  completed=fast.completed, path=fast_path.PATH)
+                  I_pA=_currents(stimulus, amplitudes, 0, len(fast.t_ms), dt),
+                  amplitudes_pA=amplitudes, completed=fast.completed, path=fast_path.PATH)
 
 
-def _runtime_traces(neuron_type, values, amplitudes, t_end, dt, note, on_chunk,
+def _runtime_traces(neuron_type, stimulus, values, amplitudes, t_end, dt, note, on_chunk,
                     should_stop) -> Traces:
-    from brian2 import mV, pA
+    from brian2 import mV
 
     from . import brian_support as bs
 
     built = _network(spec_of(neuron_type), len(amplitudes), dt, True, values)
-    forward = None if on_chunk is None else _all_neurons(built, on_chunk)
+    forward = None if on_chunk is None else _all_neurons(built, stimulus, amplitudes, dt,
+                                                         on_chunk)
     completed = bs.run(built, t_end, forward, should_stop)
-    return Traces(t_ms=bs.recorded_times_ms(built), v_mV=bs.recorded(built, "v", mV),
-                  w_mV=bs.recorded(built, "w", mV), I_pA=bs.recorded(built, "I_stim", pA),
+    t_ms = bs.recorded_times_ms(built)
+    return Traces(t_ms=t_ms, v_mV=bs.recorded(built, "v", mV),
+                  w_mV=bs.recorded(built, "w", mV),
+                  I_pA=_currents(stimulus, amplitudes, 0, len(t_ms), dt),
                   amplitudes_pA=amplitudes, completed=completed, path_note=note)
 
 
-def _all_neurons(built, on_chunk):
+def _all_neurons(built, stimulus, amplitudes, dt, on_chunk):
     """A chunk callback for brian_support (which sends neuron 0) that sends every neuron."""
     state, sent = built.state, [0]
 
@@ -311,7 +327,7 @@ def _all_neurons(built, on_chunk):
             return np.asarray(state.variables[name].get_value()[start:end].T * scale, float)
 
         on_chunk({"t_ms": chunk["t_ms"], "v_mV": new("v", 1e3), "w_mV": new("w", 1e3),
-                  "I_pA": new("I_stim", 1e12)})
+                  "I_pA": _currents(stimulus, amplitudes, start, end - start, dt)})
 
     return forward
 
@@ -355,12 +371,28 @@ def onset_curve(neuron_type: str, width: float = 0.05, n: int = 100, t_end: floa
 
 # ---------------------------------------------------------------- jobs of the tab
 
-@checked()
+SHOWN_SAMPLES = 2400
+"""The tab's runs keep about this many samples per trace (every k-th step): a plot some 500 to
+1000 pixels wide shows no more, and drawing, sending and keeping 12,000 samples of 30 traces
+cost a third of a re-run while a slider is dragged. Spike counts are found at every step."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ShownSamples(Params):
+    """How many samples per trace the tab's run keeps."""
+
+    samples: int = param(SHOWN_SAMPLES, "samples per trace", min=0, max=10**8, step=100,
+                         help="at most about this many samples of each trace (every k-th "
+                              "step); 0 keeps every step")
+
+
+@checked(ShownSamples)
 def simulate(stimulus=NeuronTypeStimulus(), run: TraceParams = TraceParams(),
-             mystery: MysteryParams = MysteryParams(), *, on_chunk=None,
-             should_stop=None) -> PairResult:
+             mystery: MysteryParams = MysteryParams(), *, samples: int = SHOWN_SAMPLES,
+             on_chunk=None, should_stop=None) -> PairResult:
     """Both mystery neurons, X then Y, with the same stimulus and amplitudes; chunks carry
-    ``"neuron": "X"`` or ``"Y"``."""
+    ``"neuron": "X"`` or ``"Y"``. The traces keep about ``samples`` samples each (every k-th
+    step, all if 0; chunks keep every step), spike counts come from every step."""
     amplitudes = run.amplitudes(stimulus.I_amp)
     assignment = mystery.assignment()
     result = PairResult(assignment)
@@ -374,10 +406,10 @@ def simulate(stimulus=NeuronTypeStimulus(), run: TraceParams = TraceParams(),
         if on_chunk is not None:
             def forward(chunk, name=name):
                 on_chunk({"neuron": name, **chunk})
-        done = _traces(output, amplitudes) if output is not None else _runtime_traces(
-            neuron_type, runs[name][2], amplitudes, run.t_end, run.dt, note, forward,
-            should_stop)
-        result.traces[name] = done
+        done = _traces(output, stimulus, amplitudes, run.dt) if output is not None else \
+            _runtime_traces(neuron_type, stimulus, runs[name][2], amplitudes, run.t_end, run.dt,
+                            note, forward, should_stop)
+        result.traces[name] = done.shown(samples)
         if not done.completed:
             result.completed = False
             break

@@ -254,6 +254,9 @@ class Traces:
     """Which simulator ran: "standalone" (the compiled fast path) or brian2's "numpy"."""
     path_note: str = ""
     """Why it was not the fast path ("" if it was)."""
+    spikes_ms: list | None = None
+    """Spike times (ms) per amplitude, found at every step, where the traces keep fewer
+    samples (the tab's runs); None: ``spike_counts`` finds them in the traces."""
 
     t = property(lambda self: self.t_ms, doc="time (ms), as the seed's rec.t")
     v = property(lambda self: self.v_mV, doc="v (mV), one row per neuron, as rec.v")
@@ -261,4 +264,17 @@ class Traces:
     I = property(lambda self: self.I_pA, doc="current (pA), one row per neuron, as rec.I")  # noqa: E741
 
     def spike_counts(self) -> list[int]:
+        if self.spikes_ms is not None:
+            return [len(train) for train in self.spikes_ms]
         return [len(spikes.get_spiketimes(self.t_ms, v, V_TH_MV)) for v in self.v_mV]
+
+    def shown(self, samples: int) -> "Traces":
+        """These traces with at most about ``samples`` samples each (every k-th step; all if
+        0), their spike times found at every step first (``spikes_ms``)."""
+        every = -(-len(self.t_ms) // samples) if samples else 1
+        if every <= 1:
+            return self
+        return dataclasses.replace(
+            self, t_ms=self.t_ms[::every].copy(), v_mV=self.v_mV[:, ::every].copy(),
+            w_mV=self.w_mV[:, ::every].copy(), I_pA=self.I_pA[:, ::every].copy(),
+            spikes_ms=[spikes.get_spiketimes(self.t_ms, v, V_TH_MV) for v in self.v_mV])

@@ -21,14 +21,17 @@ MODULES = {"lif": "neurodynex_gui.models.lif", "hh": "neurodynex_gui.models.hh",
 def builds(models=None) -> list[tuple[fast_path.Model, fast_path.Setup]]:
     """(model, setup) of every fast-path build of ``models`` (names of MODULES; all if None)."""
     chosen = MODULES if not models else {name: MODULES[name] for name in models}
-    return [build for module in chosen.values()
-            for build in importlib.import_module(module).fast_builds()]
+    found = {}
+    for module in chosen.values():  # setups that differ in their run length only: one build
+        for model, setup in importlib.import_module(module).fast_builds():
+            found.setdefault(fast_path.build_dir(model, setup.built_as()), (model, setup))
+    return list(found.values())
 
 
 def describe(model: fast_path.Model, setup: fast_path.Setup) -> str:
     what = ", ".join(setup.record) if setup.record else "spikes"
     return (f"{model.name}: {setup.n} neuron{'s' if setup.n > 1 else ''}, "
-            f"{setup.built_as().duration_ms:g} ms at dt {setup.dt_ms:g} ms, {what}")
+            f"dt {setup.dt_ms:g} ms, {what}")
 
 
 def precompile(models=None, *, parallel: int = 2, on_chunk=None, should_stop=None) -> dict:

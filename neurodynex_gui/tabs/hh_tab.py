@@ -100,12 +100,12 @@ class HHTab(ModelTab):
         gates.setYRange(0.0, 1.0, padding=0.02)
         panel.add_plot("currents", "I_ion, outward +", "µA", link_x="v", legend=True)
         panel.add_plot("I", "injected I", "µA", link_x="v")
-        panel.add_curve("v", "vm", pen=VOLTAGE_PEN)
-        panel.add_curve("I", "I", pen=CURRENT_PEN)
+        panel.add_curve("v", "vm", pen=VOLTAGE_PEN, peaks=True)
+        panel.add_curve("I", "I", pen=CURRENT_PEN, peaks=True)
         for gate, colour in GATE_COLOURS.items():
-            panel.add_curve("gates", gate, pen=pg.mkPen(colour, width=1))
+            panel.add_curve("gates", gate, pen=pg.mkPen(colour, width=1), peaks=True)
         for ion, colour in ION_COLOURS.items():
-            panel.add_curve("currents", ion, pen=pg.mkPen(colour, width=1))
+            panel.add_curve("currents", ion, pen=pg.mkPen(colour, width=1), peaks=True)
         self.spike_marks = panel.add_curve("v", "spikes", pen=None, symbol="t1", symbolSize=11,
                                            symbolBrush="#c0392b", symbolPen=None)
         self.level_line = pg.InfiniteLine(angle=0, pen=LEVEL_PEN, label="spike level",
@@ -205,7 +205,8 @@ class HHTab(ModelTab):
 
     def _hovered(self, position) -> None:
         """Over a time plot: mark that moment and show vm then on the kinetics panel."""
-        x, v = self.traces.curve("v", "vm").item.getData()
+        item = self.traces.curve("v", "vm").item
+        x, v = item.xData, item.yData  # every sample, not the drawn (downsampled) ones
         for name in TIME_PLOTS:
             plot = self.traces.plots[name]
             if plot.isVisible() and plot.sceneBoundingRect().contains(position) \
@@ -223,8 +224,11 @@ class HHTab(ModelTab):
     # -- runs --------------------------------------------------------------------------------
 
     def start_run(self) -> None:
-        super().start_run()
-        self._draw_kinetics()  # cleared with the traces; they do not change
+        # the last run stays on screen until this one's data arrives (whole, from the fast
+        # path: drawn once); the kinetics panel does not change
+        for (plot, _), curve in self.traces.curves.items():
+            if plot in TIME_PLOTS:
+                curve.clear()
         self._run_params = params = self.param_forms["params"].params()
         self._show_params(params)
         self.traces.plots["v"].setXRange(0, params.tend, padding=0.02)
@@ -236,27 +240,24 @@ class HHTab(ModelTab):
         self.show_operating_point(self._last_v)
         self.readout.setText(f"running… t = {chunk['t_ms'][-1]:.0f} ms")
 
-    def _append(self, trace, params) -> None:
+    def _append(self, trace, params, whole: bool = False) -> None:
+        """Add a streamed piece, or draw a ``whole`` run in place of what is shown."""
         t = trace["t_ms"]
-        self.traces.curve("v", "vm").append(t, trace["vm_mV"])
-        self.traces.curve("I", "I").append(t, trace["I_e_uA"])
-        for gate in GATE_COLOURS:
-            self.traces.curve("gates", gate).append(t, trace[gate])
         currents = hh.ionic_currents(params, trace["vm_mV"], trace["m"], trace["n"],
                                      trace["h"])
-        for ion, values in currents.items():
-            self.traces.curve("currents", ion).append(t, values)
+        for plot, name, values in [("v", "vm", trace["vm_mV"]), ("I", "I", trace["I_e_uA"]),
+                                   *(("gates", gate, trace[gate]) for gate in GATE_COLOURS),
+                                   *(("currents", ion, currents[ion]) for ion in currents)]:
+            curve = self.traces.curve(plot, name)
+            (curve.set if whole else curve.append)(t, values)
 
     def spike_trains(self, result):
         """One unit: the spikes of the run ("Analyse spikes")."""
         return result.spikes_ms, np.zeros(len(result.spikes_ms), int), float(result.t_ms[-1])
 
     def show_result(self, result: hh.HHResult) -> None:
-        for (plot, _), curve in self.traces.curves.items():
-            if plot in TIME_PLOTS:
-                curve.clear()
         self._append({"t_ms": result.t_ms, "vm_mV": result.vm_mV, "I_e_uA": result.I_e_uA,
-                      "m": result.m, "n": result.n, "h": result.h}, result.params)
+                      "m": result.m, "n": result.n, "h": result.h}, result.params, whole=True)
         level = result.params.spike_level
         self.spike_marks.set(result.spikes_ms, np.full(len(result.spikes_ms), level))
         if len(result.vm_mV):

@@ -57,8 +57,8 @@ each one changes in the trace.</li>
     def build_plots(self, panel) -> None:
         panel.add_plot("v", "potential v", "mV")
         panel.add_plot("I", "current I", "nA", link_x="v")
-        panel.add_curve("v", "v", pen=VOLTAGE_PEN)
-        panel.add_curve("I", "I", pen=CURRENT_PEN)
+        panel.add_curve("v", "v", pen=VOLTAGE_PEN)  # 4000 samples: peaks=True measured
+        panel.add_curve("I", "I", pen=CURRENT_PEN)  # no faster here
         self.spike_marks = panel.add_curve("v", "spikes", pen=None, symbol="t1", symbolSize=11,
                                            symbolBrush="#c0392b", symbolPen=None)
         self.threshold_line = pg.InfiniteLine(angle=0, pen=THRESHOLD_PEN, label="threshold",

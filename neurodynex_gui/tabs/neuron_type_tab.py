@@ -140,7 +140,10 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         self._rng = np.random.default_rng()
         self.planes: dict[str, RunPhasePlane] = {}
         self._assignment_shown: dict[str, str] = {}
+        self._planes_behind = False  # the phase planes wait for their page to be shown
+        self._names_behind = None  # amplitudes of a started run whose curves show the last
         super().__init__(runner, parent)
+        self.pages.currentChanged.connect(self._page_changed)
         self._set_mystery(self._draw())
 
     # -- building ------------------------------------------------------------------------------
@@ -315,27 +318,35 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             self.param_forms["stimulus"].params().I_amp)
 
     def start_run(self) -> None:
-        labels = [f"{k + 1}: {a:.4g} pA" for k, a in enumerate(self._amplitudes())]
+        # the curves are emptied now (a drag repaints while the run is under way: kept traces
+        # measured 2-3 times fewer re-runs a second) and named when the data arrives
+        self._names_behind = self._amplitudes()
+        labels = _labels(self._names_behind)
         for name in NAMES:
             for var, *_ in TRACE_PLOTS:
-                self._make_trace_curves(f"{var}_{name}", labels)
+                if len(self._trace_curves(f"{var}_{name}")) != len(labels):
+                    self._make_trace_curves(f"{var}_{name}", labels)
+        self.traces.clear_curves()
         self.traces.plots["v_X"].setXRange(0, self.param_forms["run"].params().t_end,
                                            padding=0.02)
         self.readout.setText("running…")
 
-    def _make_trace_curves(self, plot: str, labels: list[str]) -> None:
+    def _make_trace_curves(self, plot: str, labels: list[str], clear: bool = True) -> None:
         """One empty curve per label in a trace plot, coloured in order (the curves of the
-        last run, emptied and renamed, when there are as many: rebuilding them costs 40 ms)."""
+        last run, renamed and emptied unless not ``clear``, when there are as many:
+        rebuilding them costs 40 ms)."""
         curves = self._trace_curves(plot)
         if len(curves) == len(labels):
             for curve, label in zip(curves, labels):
-                curve.clear()
+                if clear:
+                    curve.clear()
                 self.traces.rename_curve(curve, label)
             return
         self.traces.remove_curves(plot)
         for label, x in zip(labels, np.linspace(0.0, 0.85, len(labels))):
             self.traces.add_curve(plot, label, pen=pg.mkPen(AMPLITUDE_MAP.map(x, mode="qcolor"),
-                                                            width=1), antialias=False)
+                                                            width=1), antialias=False,
+                                  peaks=True)
         legend = self.traces.plots[plot].legend
         if legend is not None:
             legend.setColumnCount(min(len(labels), 3))
@@ -344,7 +355,17 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
     def _trace_curves(self, plot: str) -> list:
         return [curve for (p, _), curve in self.traces.curves.items() if p == plot]
 
+    def _name_curves(self, amplitudes) -> None:
+        """Name the trace curves after the amplitudes of the run they show."""
+        labels = _labels(amplitudes)
+        for name in NAMES:
+            for var, *_ in TRACE_PLOTS:
+                self._make_trace_curves(f"{var}_{name}", labels, clear=False)
+
     def on_chunk(self, chunk) -> None:
+        if self._names_behind is not None:
+            self._name_curves(self._names_behind)
+            self._names_behind = None
         name = chunk["neuron"]
         for var, _, _, key in TRACE_PLOTS:
             for curve, values in zip(self._trace_curves(f"{var}_{name}"), chunk[key]):
@@ -360,8 +381,9 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         to n-1, one per amplitude), then neuron Y's."""
         times, ids, t_end = [], [], 0.0
         for traces in result.traces.values():
-            for v in traces.v_mV:
-                train = nt.get_spiketimes(traces.t_ms, v)
+            trains = traces.spikes_ms if traces.spikes_ms is not None else \
+                [nt.get_spiketimes(traces.t_ms, v) for v in traces.v_mV]  # found at every step
+            for train in trains:
                 times.append(train)
                 ids.append(np.full(len(train), len(ids)))
             t_end = max(t_end, float(traces.t_ms[-1]) if len(traces.t_ms) else 0.0)
@@ -370,6 +392,8 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         return np.concatenate(times), np.concatenate(ids), t_end
 
     def show_result(self, result: nt.PairResult) -> None:
+        self._names_behind = None
+        self._name_curves(next(iter(result.traces.values())).amplitudes_pA)
         lines = []
         for name, traces in result.traces.items():
             for var, _, _, key in TRACE_PLOTS:
@@ -418,9 +442,20 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
 
     def _phase_current_changed(self, _params=None) -> None:
         self.phase_slider.sync()
+        pages = getattr(self, "pages", None)  # None while the tab is being built
+        if pages is not None and pages.currentWidget() is not self.phase_page:
+            # drawn when the page is shown: redrawing both planes cost 9 ms of every re-run
+            # while a slider of the traces was dragged
+            self._planes_behind = True
+            return
+        self._planes_behind = False
         for plane in self.planes.values():
             plane.set_current(self.phase_form.params().I)
         self._show_plane()
+
+    def _page_changed(self, _index: int) -> None:
+        if self._planes_behind:
+            self._phase_current_changed()
 
     # -- tools ---------------------------------------------------------------------------------
 
@@ -511,7 +546,6 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
             self.tool_results["threshold"] = found
             self._show_thresholds(found)
 
-
     def custom_model(self) -> str:
         """"Open as custom model": the neuron shown on the phase-plane page (X or Y) with the
         stimulus (its first amplitude) and the run's length and step."""
@@ -522,6 +556,12 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         return neuron_type_model_file(self.assignment()[name], name,
                                       self.param_forms["stimulus"].params().to_dict(),
                                       run.t_end, run.dt)
+
+
+def _labels(amplitudes) -> list[str]:
+    """Names of the trace curves of runs at ``amplitudes`` (pA)."""
+    return [f"{k + 1}: {a:.4g} pA" for k, a in enumerate(amplitudes)]
+
 
 def _run_number(label: str) -> int:
     """The index in front of a trace curve's name ('2: 0.35 pA' -> 2)."""
