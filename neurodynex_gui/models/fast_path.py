@@ -366,7 +366,7 @@ class Build:
                     path = os.path.join(results, f"in_{name}")
                     np.broadcast_to(array, (inputs[name]["size"],)).tofile(path)
                     args.append(f"{inputs[name]['arg']}={path}")
-            completed = _execute(args, self.folder, should_stop)
+            completed = run_program(args, self.folder, should_stop)
             return self._read(Path(results), setup, completed)
 
     def _read(self, results: Path, setup: Setup, completed: bool) -> Output:
@@ -416,9 +416,9 @@ def _results_dir():
             _results_free.append(folder)
 
 
-def _execute(args: list[str], folder: Path, should_stop) -> bool:
-    """Run the program; interrupt it (brian2 stops cleanly and writes its results) if asked.
-    True if it ran to the end."""
+def run_program(args: list[str], folder: Path, should_stop) -> bool:
+    """Run a compiled program (``args``, in ``folder``); interrupt it (brian2 stops cleanly and
+    writes its results) if asked. True if it ran to the end."""
     process = subprocess.Popen(args, cwd=folder, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stopped = False

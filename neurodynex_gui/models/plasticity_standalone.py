@@ -29,7 +29,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -319,7 +318,7 @@ def execute(folder: Path, values: dict, results: str, should_stop=None):
             path = os.path.join(results, f"in_{name}")
             array.tofile(path)
             args.append(f"{inputs[name]['arg']}={path}")
-    if not _execute(args, folder, should_stop):
+    if not fast_path.run_program(args, folder, should_stop):
         raise InterruptedError("stopped")
 
     def read(name):
@@ -332,25 +331,6 @@ def execute(folder: Path, values: dict, results: str, should_stop=None):
 def memory() -> str | None:
     """Where results go: in memory (/dev/shm) where there is one."""
     return "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-
-
-def _execute(args: list[str], folder: Path, should_stop) -> bool:
-    """Run the program, interrupted (brian2 stops cleanly) if asked; True if it ran to the end."""
-    process = subprocess.Popen(args, cwd=folder, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stopped = False
-    while True:
-        try:
-            _, err = process.communicate(timeout=0.05)
-            break
-        except subprocess.TimeoutExpired:
-            if not stopped and should_stop is not None and should_stop():
-                stopped = True
-                process.send_signal(signal.SIGINT if os.name != "nt" else signal.SIGTERM)
-    if process.returncode != 0 and not stopped:
-        raise RuntimeError(f"the compiled pairing program failed ({folder}): "
-                           f"{err.decode(errors='replace').strip()[-300:]}")
-    return not stopped
 
 
 def _main(arg: dict) -> int:
