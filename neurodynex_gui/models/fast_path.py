@@ -312,7 +312,8 @@ def _spawn(jobs: list, log: Path, quiet: bool) -> subprocess.Popen:
         {"model": dataclasses.asdict(model), "setup": dataclasses.asdict(setup),
          "folder": str(folder)} for model, setup, folder in jobs]})
     with open(log, "w", encoding="utf-8") as out:
-        return subprocess.Popen([sys.executable, "-m", f"{__package__}.fast_path_build", spec], cwd=root,
+        builder = f"{__package__}.fast_path_build"
+        return subprocess.Popen([sys.executable, "-m", builder, spec], cwd=root,
                                 env=dict(os.environ, PYTHONPATH=path),
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
 
