@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PyQt5.QtCore import Qt
 
-from neurodynex_gui.models import adex, custom, custom_from_tabs as cf, custom_spec as cs
+from neurodynex_gui.models import adex, custom, custom_from_tabs as cf, custom_planar
+from neurodynex_gui.models import custom_spec as cs
 from neurodynex_gui.models import exp_if, hh, hh_model, izhikevich as iz
 from neurodynex_gui.models import neuron_type as nt
 from neurodynex_gui.models.stimulus import stimulus_class
@@ -107,3 +108,21 @@ def test_open_as_custom_model_from_every_single_neuron_tab(make_window, qtbot):
     assert custom_tab.param_forms["params"].params().b == pytest.approx(0.012)  # nA
     assert custom_tab.param_forms["stimulus"].params().I_amp == pytest.approx(0.08)
     assert custom_tab.model_text().reset == "v = v_reset; w += b"
+
+
+@pytest.mark.parametrize("neuron_type", [nt.TYPE_ONE, nt.TYPE_TWO])
+def test_type_one_and_two_open_with_the_phase_plane_of_their_tab(neuron_type):
+    """Their equations write units (``12*mV``, ``1*ms``): the phase plane reads brian2's unit
+    names, and its flow equals the type I/II tab's own phase plane at every point."""
+    stimulus = nt.NeuronTypeStimulus(I_amp=0.3)
+    text = cf.neuron_type_model_file(neuron_type, "X", stimulus.to_dict(), 400.0, 0.1)
+    model, values, stimulus_values = cs.read_model_file(text)
+    planar = custom_planar.planar_model(model)
+    params = custom_planar.plane_params(model, values, stimulus_values)
+    spec = nt.SPECS[neuron_type]
+    theirs = spec.planar.rhs
+    v, w = np.meshgrid(np.linspace(-80, 40, 7), np.linspace(-10, 30, 5))
+    mine = planar.rhs(v, w, params)
+    expected = theirs(v, w, spec.params.replace(I=0.3))
+    assert np.allclose(mine[0], expected[0], rtol=1e-6, atol=1e-9)
+    assert np.allclose(mine[1], expected[1], rtol=1e-6, atol=1e-9)

@@ -27,6 +27,25 @@ FUNCTIONS = {"exp": np.exp, "log": np.log, "log10": np.log10, "sqrt": np.sqrt, "
              "arctan": np.arctan, "abs": np.abs, "floor": np.floor, "ceil": np.ceil,
              "sign": np.sign, "clip": np.clip}
 CONSTANTS = {"pi": np.pi, "e": np.e}
+UNITS = {"volt": 1.0, "amp": 1.0, "second": 1.0, "siemens": 1.0, "farad": 1.0, "ohm": 1.0,
+         "hertz": 1.0, "metre": 1.0, "meter": 1.0, "mole": 1.0, "molar": 1e3, "coulomb": 1.0,
+         "V": 1.0, "A": 1.0, "s": 1.0, "S": 1.0, "F": 1.0, "Hz": 1.0, "m": 1.0, "M": 1e3}
+"""brian2's unit names in SI, with a prefix below (``mV``, ``nA``, ``pF``, ``cm2``); a bare
+symbol (``V``, ``m``) only with a prefix, so that it never hides a variable's name."""
+PREFIXES = {"f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "c": 1e-2, "d": 1e-1,
+            "k": 1e3, "M": 1e6, "G": 1e9}
+
+
+def unit_value(name: str) -> float | None:
+    """The SI value of a brian2 unit name (``mV`` 1e-3, ``cm2`` 1e-4, ``ms`` 1e-3), or None."""
+    power = 1
+    if name[-1:] in "23" and len(name) > 1:
+        name, power = name[:-1], int(name[-1])
+    for prefix, factor in [("", 1.0), *PREFIXES.items()]:
+        base = name[len(prefix):]
+        if name.startswith(prefix) and base in UNITS and (prefix or len(base) > 1):
+            return (factor * UNITS[base]) ** power
+    return None
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
              ast.Div: operator.truediv, ast.Pow: operator.pow, ast.Mod: operator.mod}
 
@@ -50,10 +69,10 @@ def _compile(text: str, line: int):
             return lambda env: value
         if isinstance(node, ast.Name) and "__" not in node.id:
             name = node.id
-            if name in CONSTANTS:
-                value = CONSTANTS[name]
-                return lambda env: value
-            return lambda env: env[name]
+            value = CONSTANTS.get(name, unit_value(name))
+            if value is None:
+                return lambda env: env[name]
+            return lambda env: env.get(name, value)  # a variable's name wins over a unit's
         if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
             op, left, right = OPERATORS[type(node.op)], build(node.left), build(node.right)
             return lambda env: op(left(env), right(env))
@@ -122,7 +141,7 @@ def plane_params(model: ModelText, values: dict, stimulus: dict | None = None) -
     given = {line.name: float(values[line.name]) for line in model.parameters()}
     if model.current:
         given[model.current] = 0.0 if stimulus is None else \
-            stimulus["I_offset"] + stimulus["I_amp"]
+            float(stimulus["I_offset"]) + float(stimulus["I_amp"])
     return PlaneParams(**given)
 
 
