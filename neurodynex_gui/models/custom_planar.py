@@ -36,7 +36,7 @@ PREFIXES = {"f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "c": 1e-2, 
             "k": 1e3, "M": 1e6, "G": 1e9}
 
 
-def unit_value(name: str) -> float | None:
+def _unit_value(name: str) -> float | None:
     """The SI value of a brian2 unit name (``mV`` 1e-3, ``cm2`` 1e-4, ``ms`` 1e-3), or None."""
     power = 1
     if name[-1:] in "23" and len(name) > 1:
@@ -69,7 +69,7 @@ def _compile(text: str, line: int):
             return lambda env: value
         if isinstance(node, ast.Name) and "__" not in node.id:
             name = node.id
-            value = CONSTANTS.get(name, unit_value(name))
+            value = CONSTANTS.get(name, _unit_value(name))
             if value is None:
                 return lambda env: env[name]
             return lambda env: env.get(name, value)  # a variable's name wins over a unit's
