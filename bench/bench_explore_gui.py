@@ -72,6 +72,7 @@ def drag(app, tab, name: str, spin: bool = False) -> float:
     slider = sliders.sliders[name]
     drawn = []
     tab.result_ready.connect(drawn.append)
+    slider.setSliderDown(True)  # as a mouse press does
     start, position = time.perf_counter(), slider.value()
     while time.perf_counter() - start < DRAG_S:
         position = position + 1 if position < slider.maximum() else slider.minimum()
@@ -82,6 +83,7 @@ def drag(app, tab, name: str, spin: bool = False) -> float:
                 app.processEvents()
         else:
             idle(MOVE_MS)
+    slider.setSliderDown(False)
     wait_for(tab.result_ready) if tab.running() else None  # the last one, not counted
     tab.result_ready.disconnect(drawn.append)
     return len(drawn) / DRAG_S

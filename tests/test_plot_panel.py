@@ -51,3 +51,25 @@ def test_a_peaks_curve_keeps_every_sample_in_its_data(qtbot):
     t = np.arange(20000) * 0.01
     panel.add_curve("v", "vm", peaks=True).set(t, np.sin(t))
     assert len(panel.data()["v/vm"][0]) == 20000
+
+
+def test_a_quick_panel_draws_without_antialiasing_and_gives_each_curve_its_own_back(qtbot):
+    """While a slider is dragged lines are drawn without antialiasing (4-5 times faster for a
+    spiking trace); let go, each curve has its own setting again."""
+    import pyqtgraph as pg
+
+    panel = PlotPanel()
+    qtbot.addWidget(panel)
+    panel.add_plot("v", "v", "mV")
+    smooth = panel.add_curve("v", "smooth", pen=pg.mkPen("b", width=2), antialias=True)
+    rough = panel.add_curve("v", "rough", pen="r", antialias=False)
+    for curve in (smooth, rough):
+        curve.set([0, 1, 2], [1, 0, 1])
+        curve.flush()
+    assert smooth.item.curve.opts["antialias"] and not rough.item.curve.opts["antialias"]
+    panel.set_quick(True)
+    smooth.set([0, 1, 2], [0, 1, 0])  # a run's new data keeps it quick
+    smooth.flush()
+    assert not smooth.item.curve.opts["antialias"] and not rough.item.curve.opts["antialias"]
+    panel.set_quick(False)
+    assert smooth.item.curve.opts["antialias"] and not rough.item.curve.opts["antialias"]

@@ -94,6 +94,7 @@ class ModelTab(QWidget):
                                 for form, ranges in self._slider_ranges()]
         for sliders in self.explore_sliders:
             sliders.moved.connect(self.explore)
+            sliders.dragging.connect(self.traces.set_quick)
         self.build_plots(self.traces)
         self.pages = QTabWidget()
         self.page_list = self.build_pages()

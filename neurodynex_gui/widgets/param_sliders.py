@@ -14,9 +14,11 @@ from .param_form import ParamForm, display_unit, format_number
 class ParamSliders(QWidget):
     """One horizontal slider per field named in ``ranges`` (name -> (low, high) or (low, high,
     step)), moving in that step or the field's; the range may be narrower than the field's
-    bounds (typing goes further). ``moved`` fires when a slider put a valid value in."""
+    bounds (typing goes further). ``moved`` fires when a slider put a valid value in;
+    ``dragging`` when a slider is pressed (True) and let go (False)."""
 
     moved = pyqtSignal(str)
+    dragging = pyqtSignal(bool)
 
     def __init__(self, form: ParamForm, ranges: dict[str, tuple[float, ...]], parent=None):
         super().__init__(parent)
@@ -36,6 +38,8 @@ class ParamSliders(QWidget):
             slider.setToolTip(f"{meta.help or meta.label}\nslider range {low:g} to {high:g}; "
                               f"type in the form for other values")
             slider.valueChanged.connect(lambda position, n=name: self._moved(n, position))
+            slider.sliderPressed.connect(lambda: self.dragging.emit(True))
+            slider.sliderReleased.connect(lambda: self.dragging.emit(False))
             value = QLabel()
             value.setMinimumWidth(64)
             grid.addWidget(QLabel(meta.label), row, 0)
