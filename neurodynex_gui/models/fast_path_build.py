@@ -19,14 +19,32 @@ import numpy as np
 
 from .fast_path import COMPILE_ARGS, DURATION_ARG, Model, Setup
 
+
+def build_into(folder: Path, make) -> None:
+    """``make(work)`` builds a standalone project in a new folder beside ``folder`` and returns
+    its manifest (inputs and outputs); the manifest is written and the folder renamed into
+    place, atomically (a finished build of the same key by another app instance is kept)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        manifest = {"program": "main.exe" if os.name == "nt" else "main", **make(work)}
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        shutil.rmtree(work / "results", ignore_errors=True)
+        try:
+            os.rename(work, folder)
+        except OSError:
+            if not (folder / "manifest.json").exists():  # not another instance's build
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _build_here(model: Model, setup: Setup, folder: Path) -> None:
     """Build and compile the standalone project, then move it into ``folder`` atomically."""
     import brian2 as b2
     from brian2.devices.device import all_devices
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    def make(work: Path) -> dict:
         all_devices["neurodynex_standalone"] = _device_class()()
         b2.set_device("neurodynex_standalone", directory=str(work), build_on_run=False)
         b2.prefs.codegen.cpp.extra_compile_args_gcc = COMPILE_ARGS
@@ -54,17 +72,9 @@ def _build_here(model: Model, setup: Setup, folder: Path) -> None:
         outputs = _outputs(monitors)
         b2.get_device().kept_results = frozenset(spec["file"] for spec in outputs.values())
         b2.device.build(directory=str(work), compile=True, run=False, with_output=False)
-        manifest = {"program": "main.exe" if os.name == "nt" else "main",
-                    "inputs": {**_inputs(group), **_table_inputs(tables)}, "outputs": outputs}
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        shutil.rmtree(work / "results", ignore_errors=True)
-        try:
-            os.rename(work, folder)
-        except OSError:
-            if not (folder / "manifest.json").exists():  # not another instance's build
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return {"inputs": {**_inputs(group), **_table_inputs(tables)}, "outputs": outputs}
+
+    build_into(folder, make)
 
 
 _CLOCK_IN_LOOP = re.compile(r"(\n[ \t]*current = std::clock\(\);\n"

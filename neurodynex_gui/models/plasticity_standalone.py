@@ -28,7 +28,6 @@ import importlib.metadata
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from . import fast_path
+from .fast_path_build import build_into
 from . import plasticity_code as code
 from .plasticity_rules import STDPParams
 
@@ -114,9 +114,7 @@ _RESET = "k += 1"
 def _build_here(spec: Spec, folder: Path) -> None:
     import brian2 as b2
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    def make(work: Path) -> dict:
         b2.set_device("cpp_standalone", directory=str(work), build_on_run=False)
         b2.prefs.codegen.cpp.extra_compile_args_gcc = fast_path.COMPILE_ARGS
         dt = spec.step_ms * b2.ms
@@ -150,20 +148,12 @@ def _build_here(spec: Spec, folder: Path) -> None:
             inputs[f"{side}_times"] = {"arg": f"{side}_times.values", "dtype": "<f8"}
         shared = {name: {"arg": f"syn.{name}", "dtype": "<f8"}
                   for name in code.shared_values(STDPParams(rule=spec.rule))}
-        manifest = {"program": "main.exe" if os.name == "nt" else "main",
-                    "inputs": {**inputs, **shared},
-                    "outputs": {"w": output(syn.variables["w"]),
-                                "t": output(monitor.variables["t"]),
-                                "trace": output(monitor.variables["w"])}}
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        shutil.rmtree(work / "results", ignore_errors=True)
-        try:
-            os.rename(work, folder)
-        except OSError:
-            if not (folder / "manifest.json").exists():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return {"inputs": {**inputs, **shared},
+                "outputs": {"w": output(syn.variables["w"]),
+                            "t": output(monitor.variables["t"]),
+                            "trace": output(monitor.variables["w"])}}
+
+    build_into(folder, make)
 
 
 def _spawn(spec, folder: Path, quiet: bool) -> subprocess.Popen:

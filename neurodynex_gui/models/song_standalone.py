@@ -20,8 +20,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import fast_path
+from .fast_path_build import build_into
 from . import plasticity_code as code
 from . import plasticity_standalone as ps
 
@@ -60,9 +59,7 @@ _STATE = ("w", "apre", "apost", "lastupdate")
 def _build_here(spec: Spec, folder: Path) -> None:
     import brian2 as b2
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
-    try:
+    def make(work: Path) -> dict:
         b2.set_device("cpp_standalone", directory=str(work), build_on_run=False)
         b2.prefs.codegen.cpp.extra_compile_args_gcc = fast_path.COMPILE_ARGS
         dt = spec.dt_ms * b2.ms
@@ -101,17 +98,9 @@ def _build_here(spec: Spec, folder: Path) -> None:
                    for name, value in inputs_.items() if "file" in value}
         outputs["spikes.t"] = {"file": device.get_array_filename(spikes.variables["t"]),
                                "dtype": np.dtype(spikes.variables["t"].dtype).str}
-        manifest = {"program": "main.exe" if os.name == "nt" else "main",
-                    "inputs": inputs_, "outputs": outputs}
-        (work / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        shutil.rmtree(work / "results", ignore_errors=True)
-        try:
-            os.rename(work, folder)
-        except OSError:
-            if not (folder / "manifest.json").exists():
-                raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return {"inputs": inputs_, "outputs": outputs}
+
+    build_into(folder, make)
 
 
 def spec_for(rule: str, n: int, spikes_per_chunk: int, dt_ms: float) -> Spec:
