@@ -254,7 +254,8 @@ def _share_x_label(plot: pg.PlotItem) -> None:
     root = _x_root(plot)
     below = any(
         isinstance(other, pg.PlotItem) and other is not plot and not sip.isdeleted(other)
-        and other.isVisible() and other.getAxis("bottom").labelText == axis.labelText and _x_root(other) is root
+        and other.isVisible() and other.getAxis("bottom").labelText == axis.labelText
+        and _x_root(other) is root
         and abs(other.sceneBoundingRect().top() - mine.bottom()) < 20
         and other.sceneBoundingRect().intersected(mine.translated(0, 20)).width()
         > 0.5 * mine.width()
