@@ -153,7 +153,9 @@ def wm_run(count=None):
 
 
 _NEURONS = {}
-WORKLOADS = {"brunel_run": brunel_run, "wm_run": wm_run, "adex_run": adex_run, "cable_default": cable_default, "cable_long": cable_long, "lif_run": lif_run, "lif_fi": lif_fi, "hh_run": hh_run,
+WORKLOADS = {"brunel_run": brunel_run, "wm_run": wm_run, "adex_run": adex_run,
+             "cable_default": cable_default, "cable_long": cable_long, "lif_run": lif_run,
+             "lif_fi": lif_fi, "hh_run": hh_run,
              "hh_threshold": hh_threshold, "type1_step": lambda: ntype_step(1),
              "type2_step": lambda: ntype_step(2), "ntype_fi": ntype_fi}
 

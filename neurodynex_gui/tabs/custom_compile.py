@@ -51,8 +51,8 @@ class Compiler(QObject):
         if key in (self.ready_key, self.building) or key in self.failed_keys:
             return
         self.building = key
-        job = self.job = self.runner.submit(f"{self.owner}.build", BUILD_PATH, arguments, long=True,
-                                 label="the custom model's compilation")
+        job = self.job = self.runner.submit(f"{self.owner}.build", BUILD_PATH, arguments,
+                                            long=True, label="the custom model's compilation")
         job.chunk.connect(self.progress)  # bound methods: dropped with the object
         job.finished.connect(self.finished)
         job.failed.connect(self.failed)
