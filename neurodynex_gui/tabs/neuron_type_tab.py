@@ -235,7 +235,6 @@ a limit cycle of finite period appears (type II)? Compare with the run's traject
         controls.addWidget(QLabel("show:"))
         controls.addWidget(self.neuron_box)
         controls.addWidget(self.phase_slider, 1)
-        controls.addWidget(QLabel("pA"))
         run_row = QHBoxLayout()  # a row of its own: with presentation fonts one row was too wide
         run_row.addWidget(QLabel("trajectory of the run at:"))
         run_row.addWidget(self.run_box)
