@@ -259,3 +259,41 @@ def test_hh_prepare_builds_the_default_run_in_the_background(empty_cache):
     result = hh.HH_Step()  # waits for that build rather than starting its own
     assert result.target == "standalone" and result.spike_count > 0
     assert fast_path._building["process"].poll() == 0
+
+
+def test_a_build_marker_counts_while_its_process_lives(empty_cache):
+    folder = fast_path.build_dir(hh_model.RUN_MODEL,
+                                 hh_model.run_setup(hh.HHParams()).built_as())
+    folder.parent.mkdir(parents=True)
+    marker = fast_path.building_marker(folder)
+    marker.write_text(str(os.getpid()), encoding="ascii")  # a live process
+    assert fast_path.build_under_way(folder)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    marker.write_text(ended.stdout.strip(), encoding="ascii")  # its builder died
+    assert not fast_path.build_under_way(folder)
+    marker.write_text("not a process id", encoding="ascii")
+    assert not fast_path.build_under_way(folder)
+
+
+def test_a_run_waits_for_the_build_another_process_started(empty_cache):
+    """As the HH tab does: the GUI process starts the build, the simulation process's first
+    run waits for it instead of building the same program a second time."""
+    code = ("from neurodynex_gui.models import fast_path, hh_model; "
+            "hh_model.build_in_background(); print('started', flush=True); "
+            "fast_path._building['process'].wait()")
+    other = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                             text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    try:
+        assert other.stdout.readline().strip() == "started"
+        folder = fast_path.build_dir(hh_model.RUN_MODEL,
+                                     hh_model.run_setup(hh.HHParams()).built_as())
+        assert fast_path.build_under_way(folder)
+        result = hh.HH_Step(do_plot=False)
+        assert result.target == "standalone" and result.spike_count > 0
+        assert fast_path._building["process"] is None  # no build of its own
+        assert other.wait(timeout=300) == 0
+        assert not fast_path.building_marker(folder).exists()
+    finally:
+        other.kill()
+        other.wait()

@@ -61,7 +61,7 @@ NOT_CHECKED = {
     "kernel", "kernel_integral", "kernel_transform", "pattern_wavelength", "kernel_params_from",
     "f_params_from", "activation",
     # no numeric argument
-    "prepare", "shuffle",
+    "prepare", "build_in_background", "shuffle",
     # plumbing a model module shares with its tools (called with checked values)
     "brian_target", "tool_network", "integrate", "tool_setup", "run_setup", "run_values", "spec_of",
     "grid", "input_profiles", "integrate_field", "kernel_spectrum",

@@ -42,6 +42,7 @@ import sys
 import sysconfig
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,8 @@ BUILT_DURATION_MS = 100.0
 DURATION_ARG = "neurodynex_duration"
 """The command-line name (``name=seconds``) of a run's length."""
 
+STALE_MARKER_S = 120.0
+"""Where a builder's liveness cannot be probed (Windows), its marker counts this long."""
 BUILD_S = 5.0
 """About how long a build takes (3.5-6 s measured): a first run that brian2's runtime would
 take longer for waits for the build instead (Hodgkin-Huxley: 8 s on the numpy target)."""
@@ -183,14 +186,15 @@ _building: dict = {"process": None, "dir": None}
 _failed: dict[Path, str] = {}
 
 
-def lookup(model: Model, setup: Setup, *, start: bool = True,
-           should_stop=None) -> tuple["Build | None", str]:
+def lookup(model: Model, setup: Setup, *, start: bool = True, should_stop=None,
+           quiet: bool = True) -> tuple["Build | None", str]:
     """The compiled build for ``setup`` if it is ready, else (None, why not).
 
     Without a ready build this starts building it in a background process (unless ``start``
     is False, or another build is under way: one at a time, the next call asks again). A run
     that brian2's runtime would take longer for than a build (BUILD_S) waits for its build
-    (``should_stop`` is polled meanwhile; the build goes on if the run is stopped).
+    (``should_stop`` is polled meanwhile; the build goes on if the run is stopped). A build
+    started in the background runs at a lower priority if ``quiet``.
     """
     built = setup.built_as()
     folder = build_dir(model, built)
@@ -203,6 +207,11 @@ def lookup(model: Model, setup: Setup, *, start: bool = True,
     if reason:
         return None, reason
     if start and setup.steps * model.runtime_us_per_step * 1e-6 > BUILD_S:
+        while build_under_way(folder) and not (should_stop and should_stop()):
+            time.sleep(0.05)  # a build started before, maybe by another process
+        found = _load(folder)
+        if found is not None:
+            return found, ""
         process = _building["process"] if _building["dir"] == folder else None
         if process is None or process.poll() is not None:
             process = _spawn([(model, built, folder)], _log_path(folder), quiet=False)
@@ -214,18 +223,52 @@ def lookup(model: Model, setup: Setup, *, start: bool = True,
                 return found, ""
             _failed[folder] = _failure(_log_path(folder))
             return None, _failed[folder]
-    elif start:
-        _start_build(model, built, folder)
+    elif start and not build_under_way(folder):
+        _start_build(model, built, folder, quiet)
     return None, ("the compiled fast path is being built in the background (a few seconds): "
                   "this run used brian2's runtime")
 
 
 def prepare(model: Model, setup: Setup) -> bool:
     """Whether the build for ``setup`` is ready; if not, start it in the background (when no
-    other build is under way), without waiting."""
+    other build is under way), without waiting, at full priority: it is for the run the user
+    is about to make."""
     if switched_off():
         return False
-    return lookup(dataclasses.replace(model, runtime_us_per_step=0.0), setup)[0] is not None
+    return lookup(dataclasses.replace(model, runtime_us_per_step=0.0), setup,
+                  quiet=False)[0] is not None
+
+
+def being_built(model: Model, setup: Setup) -> bool:
+    """Whether the build for ``setup`` is under way (by this process or another)."""
+    return build_under_way(build_dir(model, setup.built_as()))
+
+
+def building_marker(folder: Path) -> Path:
+    """The file that says which process builds ``folder`` (its process id) while it does."""
+    return folder.with_name(folder.name + ".building")
+
+
+def build_under_way(folder: Path) -> bool:
+    """Whether a live process (a child of this one, of the GUI, of another app instance) is
+    building ``folder``: its marker names it."""
+    marker = building_marker(folder)
+    try:
+        pid = int(marker.read_text(encoding="ascii"))
+        age = time.time() - marker.stat().st_mtime
+    except (OSError, ValueError):
+        return False
+    if (folder / "manifest.json").exists():
+        return False
+    if os.name != "posix":  # no harmless liveness probe: trust a marker for a build's time
+        return age < STALE_MARKER_S
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def switched_off() -> str:
@@ -244,7 +287,7 @@ def _load(folder: Path) -> "Build | None":
     return found
 
 
-def _start_build(model: Model, setup: Setup, folder: Path) -> None:
+def _start_build(model: Model, setup: Setup, folder: Path, quiet: bool) -> None:
     process = _building["process"]
     if process is not None:
         if process.poll() is None:
@@ -255,7 +298,8 @@ def _start_build(model: Model, setup: Setup, folder: Path) -> None:
         _building["process"] = None
     if folder in _failed:
         return
-    _building["process"] = _spawn([(model, setup, folder)], _log_path(folder), quiet=True)
+    _building["process"] = _spawn([(model, setup, folder)], _log_path(folder), quiet)
+    threading.Thread(target=_building["process"].wait, name="build-reaper", daemon=True).start()
     _building["dir"] = folder
 
 
@@ -313,9 +357,14 @@ def _spawn(jobs: list, log: Path, quiet: bool) -> subprocess.Popen:
          "folder": str(folder)} for model, setup, folder in jobs]})
     with open(log, "w", encoding="utf-8") as out:
         builder = f"{__package__}.fast_path_build"
-        return subprocess.Popen([sys.executable, "-m", builder, spec], cwd=root,
-                                env=dict(os.environ, PYTHONPATH=path),
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", builder, spec], cwd=root,
+                                   env=dict(os.environ, PYTHONPATH=path),
+                                   stdin=subprocess.DEVNULL, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    for _, _, folder in jobs:  # the builder removes each when its job is over
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        building_marker(folder).write_text(str(process.pid), encoding="ascii")
+    return process
 
 
 def _poll(process: subprocess.Popen, should_stop) -> "int | bool | None":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .fast_path import COMPILE_ARGS, DURATION_ARG, Model, Setup
+from .fast_path import COMPILE_ARGS, DURATION_ARG, Model, Setup, building_marker
 
 
 def build_into(folder: Path, make) -> None:
@@ -143,8 +143,15 @@ recorded step and variable, which took half of a Hodgkin-Huxley run (9.3 -> 5.4 
 10,000 samples of 4 variables, results bit for bit the same)."""
 
 
+_CORE_SOURCES = ("main.cpp", "network.cpp", "objects.cpp", "run.cpp", "synapses_classes.cpp")
+"""brian2's files that every project has: compiled as one translation unit (``core.cpp``), they
+take 1.0 s of processor time instead of 1.9 s (the standard headers are read once), and a
+first build, waited for, is done sooner. The code objects stay separate (their helper
+functions share names)."""
+
+
 def _device_class():
-    """brian2's standalone device, with four changes to the program it writes:
+    """brian2's standalone device, with five changes to the program it writes:
 
     - the run length is read from the command line (``DURATION_ARG``): the build fails if
       brian2's run code does not read as expected (a program must never run a wrong length);
@@ -156,7 +163,8 @@ def _device_class():
       0.8 us a LIF step took;
     - at the end it writes only the result files in ``kept_results`` (the monitors'), not
       every variable: some 40 files, 3-4 ms per run where system calls are slow;
-    - recorded values are kept in one block of memory (``_ROWS_IN_ONE_BLOCK``).
+    - recorded values are kept in one block of memory (``_ROWS_IN_ONE_BLOCK``);
+    - its own files are compiled as one (``_CORE_SOURCES``).
     """
     from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
 
@@ -181,6 +189,12 @@ def _device_class():
             text = header.read_text(encoding="utf-8")
             header.write_text(_ROWS_2D.sub(lambda _: _ROWS_IN_ONE_BLOCK, text, count=1),
                               encoding="utf-8")
+
+        def generate_makefile(self, writer, *args, **kwargs):
+            core = sorted(writer.source_files & set(_CORE_SOURCES))
+            writer.write("core.cpp", "".join(f'#include "{name}"\n' for name in core))
+            writer.source_files -= set(core)
+            super().generate_makefile(writer, *args, **kwargs)
 
         def generate_network_source(self, writer, compiler):
             with _edited(writer, lambda cpp: _CLOCK_IN_LOOP.sub(r"\2\1", cpp)):
@@ -252,14 +266,21 @@ def _main(spec: dict) -> int:
     failed = 0
     for job in spec["jobs"]:
         setup = Setup(**{**job["setup"], "record": tuple(job["setup"]["record"])})
+        folder = Path(job["folder"])
         try:
-            _build_here(Model(**job["model"]), setup, Path(job["folder"]))
+            _build_here(Model(**job["model"]), setup, folder)
         except Exception as error:  # noqa: BLE001 - reported in the log, the next job goes on
             failed = 1
-            print(f"{Path(job['folder']).name}: {type(error).__name__}: {error}", flush=True)
-        gc.collect()  # the next build reuses the brian2 names of this one
+            print(f"{folder.name}: {type(error).__name__}: {error}", flush=True)
+        finally:
+            building_marker(folder).unlink(missing_ok=True)
+        if job is not spec["jobs"][-1]:
+            gc.collect()  # the next build reuses the brian2 names of this one
     return failed
 
 
 if __name__ == "__main__":
-    sys.exit(_main(json.loads(sys.argv[1])))
+    code = _main(json.loads(sys.argv[1]))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # without the interpreter's teardown of brian2's heap: 0.5 s a build sooner

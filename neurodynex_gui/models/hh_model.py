@@ -306,7 +306,9 @@ def prepare(*, wait: bool = False, on_chunk=None, should_stop=None) -> bool:
     runs shown live) are (being) built; True once the default run uses compiled code.
 
     Without ``wait`` this returns at once and background processes build (the GUI asks for it
-    when the tab opens); with ``wait`` it builds here first (tests, benchmarks).
+    when the tab opens), the cython code only once the fast path is ready: the first run
+    waits for the fast path's build, which must not share the processor with it. With
+    ``wait`` it builds here first (tests, benchmarks).
     """
     from . import brian_support as bs
 
@@ -314,7 +316,17 @@ def prepare(*, wait: bool = False, on_chunk=None, should_stop=None) -> bool:
     if wait and not (fast_path.missing_compiler() or fast_path.switched_off()):
         fast_path.build(RUN_MODEL, setup)
     fast = fast_path.prepare(RUN_MODEL, setup)
+    if not (fast or wait) and fast_path.being_built(RUN_MODEL, setup):
+        return False
     return bs.cython_ready(WARM_UP, SIGNATURE, wait=wait) or fast
+
+
+def build_in_background(*, on_chunk=None, should_stop=None) -> bool:
+    """Start building the default run's fast path now, in the background, without brian2:
+    the tab calls it in the GUI process as it opens, so that the build overlaps the start of
+    the simulation processes, whose first run then waits for it (``prepare`` does the rest);
+    whether it is built already."""
+    return fast_path.prepare(RUN_MODEL, run_setup(HHParams()))
 
 
 def brian_target(target: str | None) -> str:

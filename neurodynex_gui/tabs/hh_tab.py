@@ -89,7 +89,9 @@ class HHTab(ModelTab):
 
     def __init__(self, runner=None, parent=None):
         super().__init__(runner, parent)
-        if runner is not None:  # compile brian2's cython code early, in the background
+        if runner is not None:  # build the fast path and brian2's cython code early
+            runner.submit(f"{self.tab_id}:build", "neurodynex_gui.models.hh_model:"
+                          "build_in_background", {}, in_process=True)
             runner.submit(f"{self.tab_id}:prepare", "neurodynex_gui.models.hh:prepare", {})
 
     # -- plots -------------------------------------------------------------------------------
