@@ -297,3 +297,22 @@ def test_a_run_waits_for_the_build_another_process_started(empty_cache):
     finally:
         other.kill()
         other.wait()
+
+
+def test_a_live_first_run_streams_until_its_build_takes_over(empty_cache):
+    """The GUI's first HH run with an empty cache: pieces from the runtime at once, then the
+    whole run from the build as soon as it is ready (a 1 s run: the runtime would need some
+    40 s); the pieces agree with the compiled trace."""
+    params = hh.HHParams(tend=1000.0)
+    hh_model.build_in_background()
+    pieces = []
+    result = hh.simulate(params, hh.HHStimulus(I_tend=900.0), on_chunk=pieces.append)
+    assert result.target == "standalone" and result.completed and result.path_note == ""
+    assert len(result.t_ms) == round(params.tend / params.record_dt)
+    assert len(result.spikes_ms) > 30  # about 60 Hz for 880 ms
+    streamed_t = np.concatenate([piece["t_ms"] for piece in pieces])
+    streamed_v = np.concatenate([piece["vm_mV"] for piece in pieces])
+    assert 0 < len(streamed_t) < len(result.t_ms) and streamed_t[0] == 0.0
+    at = np.rint(streamed_t / params.record_dt).astype(int)
+    np.testing.assert_allclose(result.t_ms[at], streamed_t, atol=1e-9)
+    np.testing.assert_allclose(result.vm_mV[at], streamed_v, atol=1e-3)

@@ -187,14 +187,14 @@ _failed: dict[Path, str] = {}
 
 
 def lookup(model: Model, setup: Setup, *, start: bool = True, should_stop=None,
-           quiet: bool = True) -> tuple["Build | None", str]:
+           quiet: bool = True, wait: bool = True) -> tuple["Build | None", str]:
     """The compiled build for ``setup`` if it is ready, else (None, why not).
 
     Without a ready build this starts building it in a background process (unless ``start``
     is False, or another build is under way: one at a time, the next call asks again). A run
     that brian2's runtime would take longer for than a build (BUILD_S) waits for its build
-    (``should_stop`` is polled meanwhile; the build goes on if the run is stopped). A build
-    started in the background runs at a lower priority if ``quiet``.
+    (``should_stop`` is polled meanwhile; the build goes on if the run is stopped), unless
+    not ``wait``. A build started in the background runs at a lower priority if ``quiet``.
     """
     built = setup.built_as()
     folder = build_dir(model, built)
@@ -206,7 +206,7 @@ def lookup(model: Model, setup: Setup, *, start: bool = True, should_stop=None,
     reason = missing_compiler()
     if reason:
         return None, reason
-    if start and setup.steps * model.runtime_us_per_step * 1e-6 > BUILD_S:
+    if start and wait and setup.steps * model.runtime_us_per_step * 1e-6 > BUILD_S:
         while build_under_way(folder) and not (should_stop and should_stop()):
             time.sleep(0.05)  # a build started before, maybe by another process
         found = _load(folder)
@@ -510,20 +510,31 @@ PATH = "standalone"
 """The ``path`` a result of the fast path names (the runtime's are "numpy" and "cython")."""
 
 
-def run(model: Model, setup: Setup, values: dict, *, on_chunk=None,
-        should_stop=None) -> tuple[Output | None, str]:
+def run(model: Model, setup: Setup, values: dict, *, on_chunk=None, should_stop=None,
+        stream_first: bool = False) -> tuple[Output | None, str]:
     """The compiled run, if its build is ready; else (None, why not), and the caller runs
     brian2's runtime. A long run that is shown while it runs (``on_chunk``, more than
     STREAM_NEURON_STEPS) stays on the runtime, which streams; the environment variable
-    ``NEURODYNEX_GUI_FAST_PATH=off`` keeps every run there."""
-    return run_all([(model, setup, values)], on_chunk=on_chunk, should_stop=should_stop)[0]
+    ``NEURODYNEX_GUI_FAST_PATH=off`` keeps every run there. With ``stream_first``, a run
+    shown while it runs does not wait for its build: the runtime streams it until the build
+    is ready (see ``until_built``), and the caller then runs the build."""
+    return run_all([(model, setup, values)], on_chunk=on_chunk, should_stop=should_stop,
+                   stream_first=stream_first)[0]
 
 
-def run_all(runs: list[tuple[Model, Setup, dict]], *, on_chunk=None,
-            should_stop=None) -> list[tuple[Output | None, str]]:
+def until_built(model: Model, setup: Setup, should_stop=None):
+    """``should_stop`` for a runtime run that the build for ``setup`` takes over: also True
+    once that build is ready."""
+    manifest = build_dir(model, setup.built_as()) / "manifest.json"
+    return lambda: bool(should_stop and should_stop()) or manifest.exists()
+
+
+def run_all(runs: list[tuple[Model, Setup, dict]], *, on_chunk=None, should_stop=None,
+            stream_first: bool = False) -> list[tuple[Output | None, str]]:
     """:func:`run` for each (model, setup, values), the compiled programs all at once (one
     process each: the cores share them); in order."""
-    found = [_ready(model, setup, on_chunk, should_stop) for model, setup, _ in runs]
+    wait = not (stream_first and on_chunk is not None)
+    found = [_ready(model, setup, on_chunk, should_stop, wait) for model, setup, _ in runs]
     ready = [index for index, (build, _) in enumerate(found) if build is not None]
 
     def execute(index: int) -> Output:
@@ -538,9 +549,10 @@ def run_all(runs: list[tuple[Model, Setup, dict]], *, on_chunk=None,
     return [(outputs.get(index), note) for index, (_, note) in enumerate(found)]
 
 
-def _ready(model: Model, setup: Setup, on_chunk, should_stop) -> tuple[Build | None, str]:
+def _ready(model: Model, setup: Setup, on_chunk, should_stop,
+           wait: bool) -> tuple[Build | None, str]:
     if switched_off():
         return None, switched_off()
     if on_chunk is not None and setup.n * setup.steps > STREAM_NEURON_STEPS:
         return None, "a long run, shown while it runs: brian2's runtime streams it"
-    return lookup(model, setup, should_stop=should_stop)
+    return lookup(model, setup, should_stop=should_stop, wait=wait, quiet=wait)

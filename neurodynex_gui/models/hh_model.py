@@ -402,35 +402,47 @@ def simulate(params: HHParams = HHParams(), stimulus=HHStimulus(), *, on_chunk=N
     """Simulate one neuron from rest; ``on_chunk`` receives dicts of new samples.
 
     A chunk holds ``t_ms``, ``vm_mV``, ``m``, ``n``, ``h`` and ``I_e_uA``. The compiled fast
-    path runs it when its build is ready (the result arrives whole); until then, and for long
-    runs shown live, brian2's runtime: ``target`` forces its "numpy" or "cython" code
-    generation (default: cython once it is compiled).
+    path runs it when its build is ready (the result arrives whole). Until then a run shown
+    live streams on brian2's runtime and the build takes over the moment it is ready (the
+    first run after installing shows its first samples within seconds); one not shown
+    waits for the build. Long runs shown live stay on the runtime: ``target`` forces its
+    "numpy" or "cython" code generation (default: cython once it is compiled).
     """
+    setup, values = run_setup(params), run_values(params, stimulus)
     fast, note = (None, f"brian2's {target} target was asked for") if target else \
-        fast_path.run(RUN_MODEL, run_setup(params), run_values(params, stimulus),
-                      on_chunk=on_chunk, should_stop=should_stop)
+        fast_path.run(RUN_MODEL, setup, values, on_chunk=on_chunk, should_stop=should_stop,
+                      stream_first=True)
+    if fast is None:
+        target = brian_target(target)
+        stop = should_stop if not fast_path.being_built(RUN_MODEL, setup) else \
+            fast_path.until_built(RUN_MODEL, setup, should_stop)
+        trace, completed = _on_runtime(params, stimulus, target, on_chunk, stop)
+        if not completed and stop is not should_stop and not (should_stop and should_stop()):
+            fast, note = fast_path.run(RUN_MODEL, setup, values)  # built: it takes over
     if fast is not None:
         trace = _trace(fast.t_ms, *(fast.state[var][0] for var in ("vm",) + GATES), stimulus)
         target, completed = fast_path.PATH, fast.completed
-    else:
-        from . import brian_support as bs
-
-        target = brian_target(target)
-        built = _run_network(params, stimulus, target)
-        forward = None
-        if on_chunk is not None:
-            def forward(chunk):
-                on_chunk(_trace(chunk["t_ms"], chunk["vm"], chunk["m"], chunk["n"], chunk["h"],
-                                stimulus))
-        completed = bs.run(built, params.tend, forward, should_stop,
-                           first_chunk_s=FIRST_CHUNK_S)
-        trace = _trace(bs.recorded_times_ms(built),
-                       *(bs.recorded(built, var, 1.0)[0] for var in ("vm",) + GATES), stimulus)
     return HHResult(t_ms=trace["t_ms"], vm_mV=trace["vm_mV"], I_e_uA=trace["I_e_uA"],
                     m=trace["m"], n=trace["n"], h=trace["h"],
                     spikes_ms=get_spiketimes(trace["t_ms"], trace["vm_mV"], params.spike_level),
                     params=params, rest=resting_state(params), target=target,
                     completed=completed, path_note=note)
+
+
+def _on_runtime(params: HHParams, stimulus, target: str, on_chunk, should_stop):
+    """``simulate`` on brian2's runtime: (the trace, whether it ran to the end)."""
+    from . import brian_support as bs
+
+    built = _run_network(params, stimulus, target)
+    forward = None
+    if on_chunk is not None:
+        def forward(chunk):
+            on_chunk(_trace(chunk["t_ms"], chunk["vm"], chunk["m"], chunk["n"], chunk["h"],
+                            stimulus))
+    completed = bs.run(built, params.tend, forward, should_stop, first_chunk_s=FIRST_CHUNK_S)
+    return _trace(bs.recorded_times_ms(built),
+                  *(bs.recorded(built, var, 1.0)[0] for var in ("vm",) + GATES),
+                  stimulus), completed
 
 
 def _trace(t_ms, vm_volt, m, n, h, stimulus) -> dict[str, np.ndarray]:
