@@ -3,7 +3,7 @@
     neurodynex-gui                                   open the window
     neurodynex-gui --list-tabs                       print the tab ids
     neurodynex-gui --install-desktop                 menu entry, desktop shortcut, icons
-    neurodynex-gui --precompile [MODEL ...]          build the compiled fast path ahead of use
+    neurodynex-gui --precompile [MODEL ...]          build the compiled programs ahead of use
     neurodynex-gui --tab lif [--session F] [--set NAME=VALUE ...] --export OUT.png
                                                      simulate, render without a window, write
     neurodynex-gui --tab hh [--set NAME=VALUE ...]   open the window on that tab, with values
@@ -48,6 +48,8 @@ def _width(text: str) -> int:
 
 
 def parse_args(argv):
+    from .models import precompile
+
     parser = _Parser(prog="neurodynex-gui",
                      description="The models of the book Neuronal Dynamics, live.")
     parser.add_argument("--list-tabs", action="store_true", help="print the tab ids and exit")
@@ -78,10 +80,11 @@ def parse_args(argv):
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--install-desktop", action="store_true",
                         help="add a menu entry, a desktop shortcut and icons for this user")
-    parser.add_argument("--precompile", nargs="*", metavar="MODEL",
-                        choices=("lif", "hh", "neuron_type"),
-                        help="build the compiled fast path of every model (or of the named "
-                             "ones: lif, hh, neuron_type) ahead of a lecture, and exit")
+    models = (*precompile.MODULES, *precompile.PROGRAMS)
+    parser.add_argument("--precompile", nargs="*", metavar="MODEL", choices=models,
+                        help="build the compiled fast path and programs of every model (or of "
+                             f"the named ones: {', '.join(models)}) ahead of a lecture, and "
+                             "exit")
     parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

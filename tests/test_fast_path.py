@@ -316,3 +316,18 @@ def test_a_live_first_run_streams_until_its_build_takes_over(empty_cache):
     at = np.rint(streamed_t / params.record_dt).astype(int)
     np.testing.assert_allclose(result.t_ms[at], streamed_t, atol=1e-9)
     np.testing.assert_allclose(result.vm_mV[at], streamed_v, atol=1e-3)
+
+
+def test_precompile_builds_the_models_own_programs_too(empty_cache, monkeypatch):
+    from neurodynex_gui.models import plasticity
+    from neurodynex_gui.models import plasticity_standalone as ps
+
+    small = ps.spec_for("pair", "all-to-all", 4, 8, 1.0, 100.0)  # a quick build
+    monkeypatch.setattr(plasticity, "program_specs", lambda: [small])
+    progress = []
+    summary = precompile.precompile(["plasticity"], on_chunk=progress.append)
+    assert summary["built"] == 1 and summary["cached"] == 0 and summary["failed"] == []
+    assert progress == [{"done": 1, "total": 1, "built": "stdp-pair-all-to-all program",
+                         "seconds": progress[0]["seconds"]}]
+    assert ps.lookup(small)[0] == ps.build_dir(small)
+    assert precompile.precompile(["plasticity"])["cached"] == 1  # nothing to build again

@@ -171,11 +171,21 @@ def prepare() -> None:
     100 s of learning). Nothing happens without a C++ compiler, with the fast path switched
     off, or if both are built already (one build at a time: a run starts the others)."""
     from . import plasticity_standalone as ps
+
+    window, competition = program_specs()
+    if ps.lookup(window)[0] is not None:
+        ps.lookup(competition)
+
+
+def program_specs() -> list:
+    """The builds of the default STDP window's and competition's compiled programs (built by
+    ``plasticity_standalone``; ``prepare`` and ``--precompile`` build them)."""
+    from . import plasticity_standalone as ps
     from . import song_standalone as ss
 
-    if ps.lookup(ps.window_spec())[0] is not None:
-        c = CompetitionParams()
-        ps.lookup(ss.spec_for(c.rule, c.n_inputs, round(c.n_inputs * c.rate_Hz), c.dt_ms))
+    c = CompetitionParams()
+    return [ps.window_spec(),
+            ss.spec_for(c.rule, c.n_inputs, round(c.n_inputs * c.rate_Hz), c.dt_ms)]
 
 
 def bimodality(weights, w_max: float, edge: float = 0.2) -> tuple[float, float]:
