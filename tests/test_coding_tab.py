@@ -28,7 +28,7 @@ def test_a_lif_run_is_sent_to_the_coding_tab(make_window, run_and_wait, qtbot):
     assert len(result.spikes_ms) > 10
     target = window.tabs["coding"]
     with qtbot.waitSignal(target.result_ready, timeout=30000) as blocker:
-        qtbot.mouseClick(lif.analyse_button, Qt.LeftButton)
+        qtbot.mouseClick(lif.side_panel.analyse_button, Qt.LeftButton)
     assert window.current_tab is target
     data = blocker.args[0].data
     assert np.array_equal(data.times_ms, result.spikes_ms)
@@ -49,7 +49,7 @@ def test_hh_and_neuron_type_tabs_give_their_spikes_and_others_have_no_button(qtb
     for widget in (hh_tab, type_tab, fhn_tab):
         qtbot.addWidget(widget)
     assert hh_tab.sends_spikes() and type_tab.sends_spikes() and not fhn_tab.sends_spikes()
-    assert not hasattr(fhn_tab, "analyse_button")
+    assert fhn_tab.side_panel.analyse_button is None
     run = types.SimpleNamespace(spikes_ms=np.array([3.0, 9.5]), t_ms=np.arange(0, 50, 0.1))
     times, ids, t_end = hh_tab.spike_trains(run)
     assert list(times) == [3.0, 9.5] and list(ids) == [0, 0] and t_end == pytest.approx(49.9)
@@ -178,7 +178,7 @@ def test_the_zoo_synapse_and_brunel_tabs_send_their_spikes(qtbot):
     adex_tab, synapse_tab, brunel_tab = AdExTab(), SynapsesTab(), BrunelTab()
     for widget in (adex_tab, synapse_tab, brunel_tab):
         qtbot.addWidget(widget)
-        assert widget.sends_spikes() and hasattr(widget, "analyse_button")
+        assert widget.sends_spikes() and widget.side_panel.analyse_button is not None
     t = np.arange(0.0, 100.0, 0.1)
     run = SpikingResult(t, t * 0, t * 0, t * 0, np.array([12.0, 40.5]))
     times, ids, t_end = adex_tab.spike_trains(run)

@@ -98,13 +98,13 @@ def test_open_as_custom_model_from_every_single_neuron_tab(make_window, qtbot):
     for tab_id in ids:
         tab = window.tabs[tab_id]
         assert tab.sends_custom_model()
-        qtbot.mouseClick(tab.custom_button, Qt.LeftButton)
+        qtbot.mouseClick(tab.side_panel.custom_button, Qt.LeftButton)
         assert window.current_tab is custom_tab
         assert custom_tab.model_text().equations.startswith(firsts[tab_id]), tab_id
     adex_tab = window.tabs["adex"]
     adex_tab.set_value("b", "12")
     adex_tab.set_value("I_amp", "80")
-    qtbot.mouseClick(adex_tab.custom_button, Qt.LeftButton)
+    qtbot.mouseClick(adex_tab.side_panel.custom_button, Qt.LeftButton)
     assert custom_tab.param_forms["params"].params().b == pytest.approx(0.012)  # nA
     assert custom_tab.param_forms["stimulus"].params().I_amp == pytest.approx(0.08)
     assert custom_tab.model_text().reset == "v = v_reset; w += b"

@@ -137,7 +137,7 @@ def test_open_as_custom_model_reproduces_the_lif_tab(make_window, run_and_wait, 
     lif_tab.apply_preset("book ch. 1.3 (physiological)")
     lif_tab.set_value("I_amp", "2.2")
     lif_result = run_and_wait(lif_tab)
-    qtbot.mouseClick(lif_tab.custom_button, Qt.LeftButton)
+    qtbot.mouseClick(lif_tab.side_panel.custom_button, Qt.LeftButton)
     custom_tab = window.tabs["custom"]
     assert window.current_tab is custom_tab
     assert custom_tab.param_forms["stimulus"].params().I_amp == 2.2

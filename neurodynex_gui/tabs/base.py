@@ -10,8 +10,7 @@ import time
 
 import numpy as np
 from PyQt5.QtCore import QEvent, Qt, QTimer, pyqtSignal
-from PyQt5.QtWidgets import (QComboBox, QGroupBox, QLabel, QProgressBar, QPushButton, QScrollArea,
-                             QSplitter, QTabWidget, QVBoxLayout, QWidget)
+from PyQt5.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from .. import worker_process
 from ..export import ExportError
@@ -25,9 +24,7 @@ from ..widgets.replay import Replay, ReplayBar
 from ..widgets.run_bar import RunBar
 from . import saved_results
 from .declarations import Form, Page, ParsedState, Section, Tool
-
-
-SIDE_MAX_WIDTH = 560  # px: the widest side panel (normal fonts need 430-510)
+from .side_panel import SidePanel
 
 
 class ModelTab(QWidget):
@@ -67,7 +64,6 @@ class ModelTab(QWidget):
         self.param_forms = {spec.key: ParamForm(spec.params_class) for spec in self.form_specs}
         self.tool_forms = {tool.key: ParamForm(tool.params_class) for tool in self.tools
                            if tool.params_class is not None}
-        self.progress_bars: dict[str, QProgressBar] = {}
         self.traces = self.traces_class()
         self.analysis = PlotPanel()
         self.readout = QLabel()
@@ -204,74 +200,11 @@ class ModelTab(QWidget):
     # -- layout --------------------------------------------------------------------------------
 
     def _layout(self, sections: list[Section]) -> None:
-        side = QWidget()
-        column = QVBoxLayout(side)
-        if self.presets:
-            self.preset_box = QComboBox()
-            self.preset_box.addItem("choose a preset…")
-            self.preset_box.addItems(list(self.presets))
-            self.preset_box.setToolTip("Load a named parameter set")
-            self.preset_box.activated.connect(self._preset_chosen)
-            column.addWidget(self.preset_box)
-        if self.explore_sliders:
-            box = QWidget()
-            rows = QVBoxLayout(box)
-            rows.setContentsMargins(0, 0, 0, 0)
-            for sliders in self.explore_sliders:
-                rows.addWidget(sliders)
-            sections = [Section("Drag to explore", box), *sections]
-        by_place = {place: [s for s in sections if s.place == place]
-                    for place in ("top", "controls", "run")}
-        for section in by_place["top"]:
-            column.addWidget(_boxed(section))
-        self.form_boxes: dict[str, QGroupBox] = {}
-        for spec in self.form_specs:
-            if spec.shown:
-                box = self.form_boxes[spec.key] = group_box(spec.title, self.param_forms[spec.key])
-                column.addWidget(box)
-        reset = QPushButton("Reset to defaults")
-        reset.setToolTip("Put every parameter of this tab back to its default")
-        reset.clicked.connect(self.reset_defaults)
-        column.addWidget(reset)
-        for section in by_place["controls"]:
-            column.addWidget(_boxed(section))
-        column.addWidget(self.readout)
-        for tool in self.tools:
-            column.addWidget(self._tool_box(tool))
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-        self.side_scroll = scroll
-        panel = QWidget()  # Run and Stop stay in view however long the forms are
-        outer_column = QVBoxLayout(panel)
-        outer_column.setContentsMargins(0, 0, 0, 0)
-        outer_column.addWidget(self.run_bar)
-        if self.sends_spikes():
-            self.analyse_button = QPushButton("Analyse spikes")
-            self.analyse_button.setObjectName("analyse_spikes")
-            self.analyse_button.setToolTip("Send the spikes of the last run to the Coding tab "
-                                           "(raster, rates, variability, information)")
-            self.analyse_button.clicked.connect(self.send_spikes)
-            outer_column.addWidget(self.analyse_button)
-        if self.sends_custom_model():
-            self.custom_button = QPushButton("Open as custom model")
-            self.custom_button.setObjectName("open_as_custom")
-            self.custom_button.setToolTip("Copy this model's equations and values into the "
-                                          "Custom model tab, to change them there")
-            self.custom_button.clicked.connect(self.send_custom_model)
-            outer_column.addWidget(self.custom_button)
-        if self.animated:
-            outer_column.addWidget(self.replay_bar)
-        for section in by_place["run"]:
-            outer_column.addWidget(_boxed(section))
-        outer_column.addWidget(scroll, 1)
-        outer_column.addWidget(self.problems)  # below the fields: it moves none of them
-        self.side_panel = panel
+        self.side_panel = SidePanel(self, sections)
+        self.progress_bars = self.side_panel.progress_bars
         self.fit_side_panel()
         splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(panel)
+        splitter.addWidget(self.side_panel)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         outer = QVBoxLayout(self)
@@ -279,47 +212,13 @@ class ModelTab(QWidget):
         outer.addWidget(splitter)
 
     def fit_side_panel(self) -> None:
-        """Make the side panel as wide as its forms (after a font change, for example), but
-        at most SIDE_MAX_WIDTH: with presentation fonts the forms scroll sideways rather than
-        squeezing the plots."""
-        side = self.side_scroll.widget()
-        side.setMinimumWidth(0)
-        side.adjustSize()
-        width = side.sizeHint().width()
-        side.setMinimumWidth(width)
-        self.side_panel.setMinimumWidth(min(width + 24, SIDE_MAX_WIDTH))
-        QTimer.singleShot(0, self._give_plots_the_rest)
-
-    def _give_plots_the_rest(self) -> None:
-        """The side panel as narrow as its minimum, the plots take the rest (after the
-        splitter has seen the new minimum)."""
-        splitter = self.side_panel.parentWidget()
-        if isinstance(splitter, QSplitter):
-            total = sum(splitter.sizes())
-            side = self.side_panel.minimumWidth()
-            splitter.setSizes([side, max(total - side, 1)])
+        """Fit the side panel to its forms again (after a font change, for example)."""
+        self.side_panel.fit()
 
     def changeEvent(self, event) -> None:
         if event.type() in (QEvent.FontChange, QEvent.ApplicationFontChange):
             QTimer.singleShot(0, self.fit_side_panel)
         super().changeEvent(event)
-
-    def _tool_box(self, tool: Tool) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        if tool.key in self.tool_forms:
-            layout.addWidget(self.tool_forms[tool.key])
-        button = QPushButton(tool.label)
-        button.setObjectName(f"tool_{tool.key}")
-        button.setToolTip(tool.tip)
-        button.clicked.connect(lambda: self.run_tool(tool.key))
-        layout.addWidget(button)
-        if tool.progress:
-            bar = self.progress_bars[tool.key] = QProgressBar()
-            bar.setValue(0)
-            layout.addWidget(bar)
-        return group_box(tool.label, box)
 
     # -- running -------------------------------------------------------------------------------
 
@@ -339,8 +238,8 @@ class ModelTab(QWidget):
         self.param_forms[key] = form
         form.problems_changed.connect(self._show_problems)
         form.changed.connect(self._parameter_changed)
-        if key in self.form_boxes:
-            self.form_boxes[key].layout().replaceWidget(old, form)
+        if key in self.side_panel.form_boxes:
+            self.side_panel.form_boxes[key].layout().replaceWidget(old, form)
         old.hide()
         old.deleteLater()
         self._show_problems()
@@ -559,11 +458,6 @@ class ModelTab(QWidget):
             self.param_forms[key].set_params(params)
         self.message.emit(f"{self.title}: preset '{name}' loaded")
 
-    def _preset_chosen(self, index: int) -> None:
-        if index > 0:
-            self.apply_preset(self.preset_box.itemText(index))
-        self.preset_box.setCurrentIndex(0)
-
     def set_value(self, name: str, text: str) -> None:
         """Set one parameter by its scripting name (command line ``--set``); raises ParamError."""
         for form in self.param_forms.values():
@@ -652,14 +546,3 @@ class ModelTab(QWidget):
         (:func:`~neurodynex_gui.export.export_animation`); returns the files written."""
         raise ExportError(f"the {self.title} tab has no animation to save")
 
-
-def _boxed(section: Section) -> QWidget:
-    return section.widget if section.title is None else group_box(section.title, section.widget)
-
-
-def group_box(title: str, widget: QWidget) -> QGroupBox:
-    box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(6, 6, 6, 6)
-    layout.addWidget(widget)
-    return box
