@@ -21,6 +21,7 @@ import math
 
 import numpy as np
 
+from . import wm_network
 from .params import ParamError, checked
 
 __all__ = ["WMResult", "simulate_wm", "bump_position", "weight_profile"]
@@ -84,12 +85,6 @@ def weight_profile(N_excitatory=1024, sigma_weight_profile=20.0, Jpos_excit2exci
     return j_neg + (Jpos_excit2excit - j_neg) * np.exp(-0.5 * d ** 2 / sigma_weight_profile ** 2)
 
 
-def _ring_indices(n, center_deg, width_deg):
-    c = int(round(n / 360.0 * center_deg))
-    w = int(round(n / 360.0 * width_deg / 2))
-    return np.arange(c - w, c + w + 1) % n
-
-
 @checked()
 def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
                 poisson_firing_rate=1.4, weight_scaling_factor=2.0, sigma_weight_profile=20.0,
@@ -112,57 +107,27 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     if not (isinstance(sim_time, (int, float)) and sim_time >= dt > 0):
         raise ParamError("sim_time", "must be at least one time step dt")
     import brian2 as b2
-    from brian2 import Hz, mV, ms, nF, nS
+    from brian2 import ms
 
     from . import brian_support  # noqa: F401  (numpy target)
 
     rng = np.random.default_rng(seed or None)
     b2.seed(int(rng.integers(1, 2**31 - 1)))
-    ws = weight_scaling_factor
-    ns = {"E_L": -70 * mV, "E_AMPA": 0 * mV, "E_GABA": -70 * mV, "E_NMDA": 0 * mV,
-          "tau_AMPA": 1.8 * ms, "tau_GABA": 10.0 * ms, "tau_NMDA_s": 65.0 * ms,
-          "tau_NMDA_x": 1.88 * ms, "alpha_NMDA": 0.5 / ms, "theta": -50 * mV,
-          "v_reset": -60 * mV}
-    # the NMDA Mg block with v in mV, as neurodynex3; the constants are shared (scalars: one
-    # number per group, cheaper per step than arrays), and the inhibitory neurons integrate
-    # only what they use (no NMDA gating, no cue), as in neurodynex3
-    common = """
-    dv/dt = (-G_L*(v-E_L) - g_ext*s_AMPA*(v-E_AMPA) - g_gaba*s_GABA*(v-E_GABA)
-             - g_nmda*s_NMDA_total*(v-E_NMDA)/(1.0 + exp(-0.062*v/mV)/3.57){cue}) / C_m
-           : volt (unless refractory)
-    ds_AMPA/dt = -s_AMPA/tau_AMPA : 1
-    ds_GABA/dt = -s_GABA/tau_GABA : 1
-    s_NMDA_total : 1
-    G_L : siemens (constant, shared)
-    C_m : farad (constant, shared)
-    g_ext : siemens (constant, shared)
-    g_gaba : siemens (constant, shared)
-    g_nmda : siemens (constant, shared)
-    """
-    eqs_exc = common.format(cue=" + I_stim") + """
-    ds_NMDA/dt = -s_NMDA/tau_NMDA_s + alpha_NMDA*x*(1 - s_NMDA) : 1
-    dx/dt = -x/tau_NMDA_x : 1
-    I_stim : amp
-    """
-    eqs_inh = common.format(cue="")
+    values = wm_network.run_values(
+        N_excitatory=N_excitatory, N_inhibitory=N_inhibitory,
+        weight_scaling_factor=weight_scaling_factor, G_inhib2inhib=G_inhib2inhib,
+        G_inhib2excit=G_inhib2excit, G_excit2excit=G_excit2excit, G_excit2inhib=G_excit2inhib,
+        stimulus_center_deg=stimulus_center_deg, stimulus_width_deg=stimulus_width_deg,
+        stimulus_strength=stimulus_strength, t_stimulus_start=t_stimulus_start,
+        t_stimulus_duration=t_stimulus_duration, distractor_center_deg=distractor_center_deg,
+        distractor_width_deg=distractor_width_deg, distractor_strength=distractor_strength,
+        t_distractor_start=t_distractor_start, t_distractor_duration=t_distractor_duration,
+        rng=rng)
+    objects = wm_network.make(b2, N_excitatory, N_inhibitory, N_extern_poisson,
+                              poisson_firing_rate, dt)
+    wm_network.apply(objects, values)
+    exc, inh = objects["exc"], objects["inh"]
     dt_q = dt * ms
-    exc = b2.NeuronGroup(N_excitatory, eqs_exc, threshold="v > theta",
-                         reset="v = v_reset; x += 1.0", refractory=2 * ms, method="rk2",
-                         dt=dt_q, namespace=ns, name="wm_exc")
-    inh = b2.NeuronGroup(N_inhibitory, eqs_inh, threshold="v > theta", reset="v = v_reset",
-                         refractory=1 * ms, method="rk2", dt=dt_q, namespace=ns, name="wm_inh")
-    exc.G_L, exc.C_m, exc.g_ext = 25 * nS, 0.5 * nF, 3.1 * nS
-    exc.g_gaba, exc.g_nmda = ws * G_inhib2excit * nS, ws * G_excit2excit * nS
-    inh.G_L, inh.C_m, inh.g_ext = 20 * nS, 0.2 * nF, 2.38 * nS
-    inh.g_gaba, inh.g_nmda = ws * G_inhib2inhib * nS, ws * G_excit2inhib * nS
-    exc.v = rng.uniform(-60, -50, N_excitatory) * mV
-    inh.v = rng.uniform(-60, -50, N_inhibitory) * mV
-    ii = b2.Synapses(inh, inh, on_pre="s_GABA_post += 1", dt=dt_q, name="wm_ii")
-    ii.connect(condition="i != j")
-    ie = b2.Synapses(inh, exc, on_pre="s_GABA_post += 1", dt=dt_q, name="wm_ie")
-    ie.connect()
-    ext_e = b2.PoissonInput(exc, "s_AMPA", N_extern_poisson, poisson_firing_rate * Hz, 1.0)
-    ext_i = b2.PoissonInput(inh, "s_AMPA", N_extern_poisson, poisson_firing_rate * Hz, 1.0)
     kernel = weight_profile(N_excitatory, sigma_weight_profile, Jpos_excit2excit)
     kernel_f = np.fft.rfft(kernel)
 
@@ -170,26 +135,12 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     s_exc = exc.variables["s_NMDA"].get_value()
     total_exc = exc.variables["s_NMDA_total"].get_value()
     total_inh = inh.variables["s_NMDA_total"].get_value()
-    current = exc.variables["I_stim"].get_value()
 
     def nmda_sum():  # circular convolution of s_NMDA with the ring profile, and E -> I
         total_exc[:] = np.fft.irfft(kernel_f * np.fft.rfft(s_exc), N_excitatory)
         total_inh[:] = s_exc.sum()
 
-    cue = _ring_indices(N_excitatory, stimulus_center_deg, stimulus_width_deg)
-    distractor = _ring_indices(N_excitatory, distractor_center_deg, distractor_width_deg)
-
-    def stimulate(t):
-        now = float(t / ms)
-        current[:] = 0.0
-        if t_stimulus_start <= now < t_stimulus_start + t_stimulus_duration:
-            current[cue] = stimulus_strength * 1e-9
-        if t_distractor_start <= now < t_distractor_start + t_distractor_duration:
-            current[distractor] = distractor_strength * 1e-9
-
-    spikes = b2.SpikeMonitor(exc, name="wm_spikes")
-    rate_e = b2.PopulationRateMonitor(exc, name="wm_rate_e")
-    rate_i = b2.PopulationRateMonitor(inh, name="wm_rate_i")
+    spikes, rate_e, rate_i = objects["spikes"], objects["rate_e"], objects["rate_i"]
     k = min(monitored_subset_size, N_excitatory)
     monitored = np.ceil(np.linspace(0, N_excitatory - 1, k + 2)).astype(int)[1:-1] \
         if k < N_excitatory else np.arange(N_excitatory)
@@ -211,9 +162,8 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
         on_chunk({"spike_t_ms": t_new, "spike_i": i_new, "bump_t_ms": b_t[keep],
                   "bump_deg": b_pos[keep], "fraction": min(1.0, now / sim_time)})
 
-    net = b2.Network(exc, inh, ii, ie, ext_e, ext_i, spikes, rate_e, rate_i,
+    net = b2.Network(*objects.values(),
                      b2.NetworkOperation(nmda_sum, dt=dt_q, when="start"),
-                     b2.NetworkOperation(stimulate, dt=1 * ms, when="start"),
                      b2.NetworkOperation(stream, dt=40 * ms, when="end"))
     net.run(sim_time * ms, namespace={})
     stream()

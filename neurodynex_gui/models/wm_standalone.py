@@ -1,0 +1,278 @@
+"""The working-memory ring as a compiled program (brian2's C++ standalone device), built once
+per network size and re-run with new values: the fast path of ``working_memory.simulate_wm``.
+
+The network is ``wm_network``'s (the runtime's own description: the same equations, synapses,
+Poisson inputs, cue and monitors), given the runtime's values (``wm_network.run_values``) on the
+program's command line. The recurrent NMDA input, which the runtime sums with numpy's FFT in a
+NetworkOperation, is summed here by C++ (``NMDA_CPP``) called at the start of every step from a
+``run_regularly`` of a small group ``wm_kernel`` that holds the ring profile's Fourier weights:
+s_NMDA_total = kernel (*) s_NMDA, the circular convolution, written as the profile's Fourier
+modes: the profile is even, so with a_k, b_k the cosine and sine sums of s_NMDA,
+total_j = sum_k w_k (a_k cos(2 pi k j / N) + b_k sin(2 pi k j / N)), w the real Fourier
+transform of the profile / N (doubled for 0 < k < N/2). The modes a run uses are those whose
+weights are not negligible (:func:`kernel_weights`: the dropped ones change no total by more
+than 1e-10); a Gaussian of 20 deg needs 24 of 513, so this costs some 100,000 multiply-adds a
+step (4 N per mode), about what an FFT costs, with no FFT library to ship.
+
+What a build fixes (``Spec``): the two population sizes, the Poisson inputs' number and rate
+(brian2 compiles them into its binomial sampler), dt. Everything else is a run-time value: the
+conductances, the cue and the distractor, the profile, the initial potentials, the random seed
+(``SEED_ARG``, parsed by the program before brian2 reads the other arguments) and the run
+length (``fast_path_build``'s device). Builds, their cache folder, the background build and
+the command-line runs are ``plasticity_standalone``'s (``lookup``, ``build``, ``execute``); the
+device is ``fast_path_build``'s (run length at run time, only the monitors' results written).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from . import fast_path
+from . import plasticity_standalone as ps
+from . import wm_network
+from .fast_path_build import build_into
+
+FORMAT = 1
+COMPILE_ARGS = [arg if arg != "-O1" else "-O3" for arg in fast_path.COMPILE_ARGS]
+"""The fast path's flags at -O3: gcc vectorises the mode sums only there (measured)."""
+SEED_ARG = "neurodynex_seed"
+RUNTIME_S_PER_MS = 5e-3
+"""What a simulated ms of the default ring costs on brian2's runtime (measured: 3.9 s for
+800 ms); a run the runtime would take longer than twice a build for waits for its build."""
+BUILD_S = 20.0
+"""About how long a build takes (measured 15-20 s)."""
+
+NMDA_CPP = r"""
+static double wm_nmda_sum(const double _t)
+{
+    // s_NMDA_total of the ring: the circular convolution of s_NMDA with the profile, from
+    // the profile's Fourier weights w (wm_kernel.weight, the first wm_kernel.modes of them);
+    // of the inhibitory neurons: the sum of s_NMDA
+    static std::vector<double> table;  // per mode: cos(2 pi k j / n), then sin(2 pi k j / n)
+    static std::vector<double> sums;
+    static int modes = -1;
+    const int n = %(n_exc)d;
+    const double* s = brian::%(s)s;
+    double* total = brian::%(total_exc)s;
+    const double* w = brian::%(weight)s;
+    if (modes < 0) {
+        modes = brian::%(modes)s[0];
+        if (modes < 1) modes = 1;
+        if (modes > n / 2 + 1) modes = n / 2 + 1;
+        table.resize(2 * (size_t)modes * n);
+        sums.resize(2 * (size_t)modes);
+        for (int k = 0; k < modes; k++)
+            for (int j = 0; j < n; j++) {
+                const double angle = 2.0 * M_PI * (double)(((long)k * j) %% n) / n;
+                table[2 * (size_t)k * n + j] = cos(angle);
+                table[(2 * (size_t)k + 1) * n + j] = sin(angle);
+            }
+    }
+    double sum = 0.0;
+    for (int j = 0; j < n; j++)
+        sum += s[j];
+    for (int k = 1; k < modes; k++) {
+        const double* c = &table[2 * (size_t)k * n];
+        const double* z = c + n;
+        double a = 0.0, b = 0.0;
+        for (int j = 0; j < n; j++) {
+            a += s[j] * c[j];
+            b += s[j] * z[j];
+        }
+        sums[2 * k] = w[k] * a;
+        sums[2 * k + 1] = w[k] * b;
+    }
+    const double mean = w[0] * sum;
+    for (int j = 0; j < n; j++)
+        total[j] = mean;
+    for (int k = 1; k < modes; k++) {
+        const double* c = &table[2 * (size_t)k * n];
+        const double* z = c + n;
+        const double a = sums[2 * k], b = sums[2 * k + 1];
+        for (int j = 0; j < n; j++)
+            total[j] += a * c[j] + b * z[j];
+    }
+    double* total_inh = brian::%(total_inh)s;
+    for (int j = 0; j < %(n_inh)d; j++)
+        total_inh[j] = sum;
+    return 0.0;
+}
+"""
+"""The NMDA sum (C++; the %(...)s are the arrays' names in brian2's program, filled in at the
+build)."""
+
+SEED_CPP = f"""
+for (size_t _k = 0; _k < args.size(); _k++)
+{{
+    if (args[_k].compare(0, {len(SEED_ARG) + 1}, "{SEED_ARG}=") == 0)
+    {{
+        const unsigned long _seed = std::stoul(args[_k].substr({len(SEED_ARG) + 1}));
+        for (size_t _g = 0; _g < brian::_random_generators.size(); _g++)
+            brian::_random_generators[_g].seed(_seed + _g);
+        args.erase(args.begin() + _k);
+        break;
+    }}
+}}"""
+"""C++ of ``main``: seed brian2's random generators from the command line (``SEED_ARG``)."""
+
+KERNEL_GROUP = "weight : 1 (constant)\nmodes : integer (constant, shared)\ndone : 1 (shared)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """What one build fixes."""
+
+    n_exc: int
+    n_inh: int
+    n_extern: int
+    rate_Hz: float
+    dt_ms: float
+
+    def name(self) -> str:
+        return f"wm-{self.n_exc}"
+
+    def code(self) -> str:
+        text = json.dumps([FORMAT, COMPILE_ARGS, wm_network.SIGNATURE, NMDA_CPP, SEED_CPP,
+                           KERNEL_GROUP, fast_path.FORMAT])
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def spec_for(N_excitatory, N_inhibitory, N_extern_poisson, poisson_firing_rate, dt) -> Spec:
+    """The build that serves a ring of these sizes, inputs and dt (ms)."""
+    return Spec(int(N_excitatory), int(N_inhibitory), int(N_extern_poisson),
+                float(poisson_firing_rate), float(dt))
+
+
+def default_spec() -> Spec:
+    """The build of neurodynex3's default ring (the tab's and the bench's)."""
+    return spec_for(1024, 256, 1000, 1.4, 0.1)
+
+
+def kernel_weights(kernel: np.ndarray, tolerance: float = 1e-13) -> tuple[np.ndarray, int]:
+    """(Fourier weights w of the even ``kernel``, number of modes to use): with s in [0, 1],
+    each dropped mode k changes a total by at most |w_k| N, so the modes kept are those before
+    the tail whose |w| add up to ``tolerance`` (1e-13: 1e-10 for N = 1024)."""
+    n = len(kernel)
+    w = np.fft.rfft(kernel).real / n
+    w[1:] *= 2.0
+    if n % 2 == 0:
+        w[-1] /= 2.0  # the Nyquist mode appears once
+    tail = np.cumsum(np.abs(w)[::-1])[::-1]  # tail[k] = sum of |w| from k on
+    modes = int(np.argmax(np.append(tail, 0.0) <= tolerance))
+    return w, max(1, modes)
+
+
+# -- the build, in a child process (``plasticity_standalone._main``) -------------------------
+
+def _build_here(spec: Spec, folder: Path) -> None:
+    import brian2 as b2
+    from brian2.devices.device import all_devices
+
+    from .fast_path_build import _device_class
+
+    def make(work: Path) -> dict:
+        all_devices["neurodynex_standalone"] = _device_class()()
+        b2.set_device("neurodynex_standalone", directory=str(work), build_on_run=False)
+        b2.prefs.codegen.cpp.extra_compile_args_gcc = COMPILE_ARGS
+        device = b2.get_device()
+        objects = wm_network.make(b2, spec.n_exc, spec.n_inh, spec.n_extern, spec.rate_Hz,
+                                  spec.dt_ms)
+        exc, inh = objects["exc"], objects["inh"]
+        nmda = b2.Function(_no_runtime, arg_units=[b2.second], return_unit=1,
+                           stateless=False)
+        kernel = b2.NeuronGroup(spec.n_exc, KERNEL_GROUP, dt=spec.dt_ms * b2.ms,
+                                name="wm_kernel", namespace={"nmda_sum": nmda})
+
+        def name(group, var):
+            return device.get_array_name(group.variables[var])
+
+        code = NMDA_CPP % {"n_exc": spec.n_exc, "n_inh": spec.n_inh, "s": name(exc, "s_NMDA"),
+                           "total_exc": name(exc, "s_NMDA_total"),
+                           "total_inh": name(inh, "s_NMDA_total"),
+                           "weight": name(kernel, "weight"), "modes": name(kernel, "modes")}
+        nmda.implementations.add_implementation("cpp", code, name="wm_nmda_sum")
+        kernel.run_regularly("done = nmda_sum(t)", dt=spec.dt_ms * b2.ms, when="start",
+                             name="wm_nmda")
+        device.insert_code("before_network_run", SEED_CPP)
+        net = b2.Network(*objects.values(), kernel, name="net")
+        net.run(fast_path.BUILT_DURATION_MS * b2.ms, namespace={})
+        outputs = {}
+        for key, var in (("spikes", "i"), ("spikes", "t"), ("rate_e", "t"),
+                         ("rate_e", "rate"), ("rate_i", "rate")):
+            v = objects[key].variables[var]
+            outputs[f"{key}.{var}"] = {"file": device.get_array_filename(v),
+                                       "dtype": np.dtype(v.dtype).str}
+        device.kept_results = frozenset(spec["file"] for spec in outputs.values())
+        device.build(directory=str(work), compile=True, run=False, with_output=False)
+        inputs = {"duration": {"arg": fast_path.DURATION_ARG, "dtype": "<f8"},
+                  "seed": {"arg": SEED_ARG, "dtype": "<u4"},
+                  "kernel.weight": {"arg": "wm_kernel.weight", "dtype": "<f8"},
+                  "kernel.modes": {"arg": "wm_kernel.modes",
+                                   "dtype": np.dtype(kernel.variables["modes"].dtype).str}}
+        for key in ("exc", "inh"):
+            group = objects[key]
+            for var in group.variables:
+                if f"{key}.{var}" in _INPUT_NAMES:
+                    inputs[f"{key}.{var}"] = {
+                        "arg": f"{group.name}.{var}",
+                        "dtype": np.dtype(group.variables[var].dtype).str}
+        return {"inputs": inputs, "outputs": outputs}
+
+    build_into(folder, make)
+
+
+def _no_runtime(t):
+    raise NotImplementedError("the ring's NMDA sum is C++ only (the runtime uses numpy's FFT)")
+
+
+_INPUT_NAMES = frozenset(wm_network.run_values(
+    N_excitatory=4, N_inhibitory=1, weight_scaling_factor=1.0, G_inhib2inhib=1.0,
+    G_inhib2excit=1.0, G_excit2excit=1.0, G_excit2inhib=1.0, stimulus_center_deg=0.0,
+    stimulus_width_deg=0.0, stimulus_strength=0.0, t_stimulus_start=0.0,
+    t_stimulus_duration=0.0, distractor_center_deg=0.0, distractor_width_deg=0.0,
+    distractor_strength=0.0, t_distractor_start=0.0, t_distractor_duration=0.0,
+    rng=np.random.default_rng(0)))
+"""The names of a run's values (``wm_network.run_values``): the program's inputs."""
+
+
+# -- runs -------------------------------------------------------------------------------------
+
+def run(spec: Spec, values: dict, kernel: np.ndarray, seed: int, sim_time_ms: float, *,
+        wait: bool | None = None, should_stop=None) -> dict | None:
+    """The compiled run of ``sim_time_ms`` with ``values`` (``wm_network.run_values``), the
+    ring ``kernel`` and brian2's random ``seed``: ``{"spike_t_ms", "spike_i", "t_ms",
+    "rate_excit_Hz", "rate_inhib_Hz", "completed"}``; None if the build is not ready (it is
+    then started in the background, or waited for if ``wait``, by default when the runtime
+    would take longer than two builds) or the run was stopped before it started."""
+    if wait is None:
+        wait = sim_time_ms * RUNTIME_S_PER_MS > 2 * BUILD_S
+    folder, _ = ps.lookup(spec, wait=wait, should_stop=should_stop)
+    if folder is None:
+        return None
+    weights, modes = kernel_weights(np.asarray(kernel, float))
+    padded = np.zeros(spec.n_exc)
+    padded[:len(weights)] = weights[:spec.n_exc]
+    arguments = {"duration": sim_time_ms * 1e-3, "seed": int(seed), "kernel.weight": padded,
+                 "kernel.modes": modes, **values}
+    steps = int(round(sim_time_ms / spec.dt_ms))
+    with tempfile.TemporaryDirectory(prefix="neurodynex-wm-", dir=ps.memory()) as results:
+        try:
+            read = ps.execute(folder, arguments, results, should_stop)
+        except InterruptedError:
+            return None
+        t = read("spikes.t")
+        keep = np.rint(t / (spec.dt_ms * 1e-3)) < steps
+        return {"spike_t_ms": t[keep] * 1e3, "spike_i": read("spikes.i")[keep].astype(int),
+                "t_ms": read("rate_e.t")[:steps] * 1e3,
+                "rate_excit_Hz": read("rate_e.rate")[:steps],
+                "rate_inhib_Hz": read("rate_i.rate")[:steps], "completed": True}
+
+
+def lookup(spec: Spec, *, wait: bool = False, should_stop=None):
+    """``plasticity_standalone.lookup`` for a ring's build: (folder or None, why not)."""
+    return ps.lookup(spec, wait=wait, should_stop=should_stop)
