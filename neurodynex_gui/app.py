@@ -79,9 +79,10 @@ def parse_args(argv):
     parser.add_argument("--install-desktop", action="store_true",
                         help="add a menu entry, a desktop shortcut and icons for this user")
     parser.add_argument("--precompile", nargs="*", metavar="MODEL",
-                        choices=("lif", "hh", "neuron_type"),
+                        choices=("lif", "hh", "neuron_type", "synapses", "working_memory"),
                         help="build the compiled fast path of every model (or of the named "
-                             "ones: lif, hh, neuron_type) ahead of a lecture, and exit")
+                             "ones: lif, hh, neuron_type, synapses, working_memory) ahead of "
+                             "a lecture, and exit")
     parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

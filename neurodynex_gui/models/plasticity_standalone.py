@@ -293,10 +293,12 @@ def run_compiled(stdp, pre_trains, post_trains, step_ms: float, duration_ms: flo
     return {"dw": dw, "step_ms": step_ms, "t_ms": t * 1e3, "w": trace, "path": "standalone"}
 
 
-def execute(folder: Path, values: dict, results: str, should_stop=None):
+def execute(folder: Path, values: dict, results: str, should_stop=None, *,
+            partial: bool = False):
     """Run the build in ``folder`` with ``values`` (input name -> number or array), results
-    in the folder ``results``; a function that reads an output by name. InterruptedError if
-    stopped."""
+    in the folder ``results``; a function that reads an output by name (its ``completed``:
+    False if it was stopped). If stopped: InterruptedError, or with ``partial`` what the
+    program computed until then."""
     manifest_ = manifest(folder)
     inputs = manifest_["inputs"]
     args = [str(folder / manifest_["program"]), "--results_dir", results + os.sep]
@@ -308,13 +310,15 @@ def execute(folder: Path, values: dict, results: str, should_stop=None):
             path = os.path.join(results, f"in_{name}")
             array.tofile(path)
             args.append(f"{inputs[name]['arg']}={path}")
-    if not fast_path.run_program(args, folder, should_stop):
+    completed = fast_path.run_program(args, folder, should_stop)
+    if not completed and not partial:
         raise InterruptedError("stopped")
 
     def read(name):
         spec = manifest_["outputs"][name]
         return np.fromfile(os.path.join(results, spec["file"]), dtype=spec["dtype"])
 
+    read.completed = completed
     return read
 
 

@@ -1,9 +1,11 @@
 """Build the compiled fast path of every model ahead of use: ``neurodynex-gui --precompile``.
 
 A build takes about 4 s of one core (see ``fast_path``); two processes build at a time, each
-a share of the list (brian2 imported once per process). Progress goes to ``on_chunk`` (the
-runner's convention, for a progress bar) as ``{"done": k, "total": n, "built": what,
-"seconds": since the start}`` after each build, or is printed by :func:`main`.
+a share of the list (brian2 imported once per process). The models with a program of their
+own (PROGRAMS: the working-memory ring, 11-20 s) build in a process each, beside them.
+Progress goes to ``on_chunk`` (the runner's convention, for a progress bar) as ``{"done": k,
+"total": n, "built": what, "seconds": since the start}`` after each build, or is printed by
+:func:`main`.
 """
 from __future__ import annotations
 
@@ -11,21 +13,33 @@ import importlib
 import time
 
 from . import fast_path
+from . import plasticity_standalone as ps
 
 MODULES = {"lif": "neurodynex_gui.models.lif", "hh": "neurodynex_gui.models.hh",
            "neuron_type": "neurodynex_gui.models.neuron_type",
            "synapses": "neurodynex_gui.models.synapses"}
 """The models with a fast path, by the name ``--precompile`` takes, and their modules."""
+PROGRAMS = {"working_memory": "neurodynex_gui.models.wm_standalone"}
+"""The models with a compiled program of their own (``plasticity_standalone``'s kind of
+build, one child process each), by name, and their modules (``default_spec()``: the build)."""
 
 
 def builds(models=None) -> list[tuple[fast_path.Model, fast_path.Setup]]:
     """(model, setup) of every fast-path build of ``models`` (names of MODULES; all if None)."""
-    chosen = MODULES if not models else {name: MODULES[name] for name in models}
+    chosen = MODULES if not models else {name: MODULES[name] for name in models
+                                         if name in MODULES}
     found = {}
     for module in chosen.values():  # setups that differ in their run length only: one build
         for model, setup in importlib.import_module(module).fast_builds():
             found.setdefault(fast_path.build_dir(model, setup.built_as()), (model, setup))
     return list(found.values())
+
+
+def programs(models=None) -> list:
+    """The builds (specs) of the models of PROGRAMS among ``models`` (all if None)."""
+    chosen = PROGRAMS if not models else {name: PROGRAMS[name] for name in models
+                                          if name in PROGRAMS}
+    return [importlib.import_module(module).default_spec() for module in chosen.values()]
 
 
 def describe(model: fast_path.Model, setup: fast_path.Setup) -> str:
@@ -48,12 +62,20 @@ def precompile(models=None, *, parallel: int = 2, on_chunk=None, should_stop=Non
     start = time.monotonic()
     names = {fast_path.build_dir(model, setup.built_as()): describe(model, setup)
              for model, setup in todo}
+    specs = programs(models)
+    names.update({ps.build_dir(spec): spec.describe() for spec in specs})
+    own = {ps.build_dir(spec): spec for spec in specs
+           if not (ps.build_dir(spec) / "manifest.json").exists()}
+    # the programs first (the longest builds), then the fast path's builds beside them
+    spawned = [(ps._spawn(spec, folder, quiet=False), folder) for folder, spec in own.items()]
     started = [fast_path.start_builds(todo[k::parallel], log=_log(k)) for k in range(parallel)]
-    folders = [folder for _, group, _ in started for folder in group]
-    total, cached, reported = len(todo), len(todo) - len(folders), set()
+    folders = [folder for _, group, _ in started for folder in group] + list(own)
+    total = len(todo) + len(specs)
+    cached, reported = total - len(folders), set()
     while not (should_stop is not None and should_stop()):
         running = [process for process, _, _ in started
                    if process is not None and process.poll() is None]
+        running += [process for process, _ in spawned if process.poll() is None]
         for folder in folders:
             if folder not in reported and (folder / "manifest.json").exists():
                 reported.add(folder)
@@ -66,6 +88,8 @@ def precompile(models=None, *, parallel: int = 2, on_chunk=None, should_stop=Non
     failed = [failure for started_one in started
               if started_one[0] is None or started_one[0].poll() is not None
               for failure in fast_path.finish_builds(*started_one)]
+    failed += [f"{folder.name}: {ps._failure(folder)}" for process, folder in spawned
+               if process.poll() is not None and not (folder / "manifest.json").exists()]
     return {"built": len(reported), "cached": cached, "failed": failed,
             "seconds": time.monotonic() - start}
 

@@ -41,6 +41,8 @@ FORMAT = 1
 COMPILE_ARGS = [arg if arg != "-O1" else "-O3" for arg in fast_path.COMPILE_ARGS]
 """The fast path's flags at -O3: gcc vectorises the mode sums only there (measured)."""
 SEED_ARG = "neurodynex_seed"
+PATH = "standalone"
+"""The ``path`` of a compiled result (the runtime's: "runtime")."""
 RUNTIME_S_PER_MS = 5e-3
 """What a simulated ms of the default ring costs on brian2's runtime (measured: 3.9 s for
 800 ms); a run the runtime would take longer than twice a build for waits for its build."""
@@ -68,7 +70,7 @@ static double wm_nmda_sum(const double _t)
         sums.resize(2 * (size_t)modes);
         for (int k = 0; k < modes; k++)
             for (int j = 0; j < n; j++) {
-                const double angle = 2.0 * M_PI * (double)(((long)k * j) %% n) / n;
+                const double angle = 6.283185307179586477 * (double)(((long)k * j) %% n) / n;
                 table[2 * (size_t)k * n + j] = cos(angle);
                 table[(2 * (size_t)k + 1) * n + j] = sin(angle);
             }
@@ -135,6 +137,10 @@ class Spec:
 
     def name(self) -> str:
         return f"wm-{self.n_exc}"
+
+    def describe(self) -> str:
+        return (f"working memory: {self.n_exc} + {self.n_inh} neurons, dt {self.dt_ms:g} ms "
+                f"(its own program)")
 
     def code(self) -> str:
         text = json.dumps([FORMAT, COMPILE_ARGS, wm_network.SIGNATURE, NMDA_CPP, SEED_CPP,
@@ -242,35 +248,35 @@ _INPUT_NAMES = frozenset(wm_network.run_values(
 
 # -- runs -------------------------------------------------------------------------------------
 
-def run(spec: Spec, values: dict, kernel: np.ndarray, seed: int, sim_time_ms: float, *,
-        wait: bool | None = None, should_stop=None) -> dict | None:
+def run_compiled(spec: Spec, values: dict, kernel: np.ndarray, seed: int,
+                 sim_time_ms: float, *, wait: bool | None = None,
+                 should_stop=None) -> tuple[dict | None, str]:
     """The compiled run of ``sim_time_ms`` with ``values`` (``wm_network.run_values``), the
-    ring ``kernel`` and brian2's random ``seed``: ``{"spike_t_ms", "spike_i", "t_ms",
-    "rate_excit_Hz", "rate_inhib_Hz", "completed"}``; None if the build is not ready (it is
-    then started in the background, or waited for if ``wait``, by default when the runtime
-    would take longer than two builds) or the run was stopped before it started."""
+    ring ``kernel`` and brian2's random ``seed``: (``{"spike_t_ms", "spike_i", "t_ms",
+    "rate_excit_Hz", "rate_inhib_Hz", "completed"}``, ""); stopped (``should_stop``), what it
+    computed until then. (None, why not) if the build is not ready: it is then started in the
+    background, or waited for if ``wait`` (by default when brian2's runtime would take longer
+    than two builds)."""
     if wait is None:
         wait = sim_time_ms * RUNTIME_S_PER_MS > 2 * BUILD_S
-    folder, _ = ps.lookup(spec, wait=wait, should_stop=should_stop)
+    folder, note = ps.lookup(spec, wait=wait, should_stop=should_stop)
     if folder is None:
-        return None
+        return None, note
     weights, modes = kernel_weights(np.asarray(kernel, float))
     padded = np.zeros(spec.n_exc)
-    padded[:len(weights)] = weights[:spec.n_exc]
+    padded[:modes] = weights[:modes]
     arguments = {"duration": sim_time_ms * 1e-3, "seed": int(seed), "kernel.weight": padded,
                  "kernel.modes": modes, **values}
     steps = int(round(sim_time_ms / spec.dt_ms))
     with tempfile.TemporaryDirectory(prefix="neurodynex-wm-", dir=ps.memory()) as results:
-        try:
-            read = ps.execute(folder, arguments, results, should_stop)
-        except InterruptedError:
-            return None
+        read = ps.execute(folder, arguments, results, should_stop, partial=True)
         t = read("spikes.t")
         keep = np.rint(t / (spec.dt_ms * 1e-3)) < steps
         return {"spike_t_ms": t[keep] * 1e3, "spike_i": read("spikes.i")[keep].astype(int),
                 "t_ms": read("rate_e.t")[:steps] * 1e3,
                 "rate_excit_Hz": read("rate_e.rate")[:steps],
-                "rate_inhib_Hz": read("rate_i.rate")[:steps], "completed": True}
+                "rate_inhib_Hz": read("rate_i.rate")[:steps],
+                "completed": read.completed}, ""
 
 
 def lookup(spec: Spec, *, wait: bool = False, should_stop=None):

@@ -12,7 +12,12 @@ distractor works the same way.
 The scripting API keeps neurodynex3's ``simulate_wm`` with its keyword names and defaults
 (times in ms, currents in nA, conductances in nS as plain numbers) and returns a
 :class:`WMResult` of numpy arrays; :func:`bump_position` reads the memory. brian2 is imported
-only when a simulation runs.
+only when a simulation runs on its runtime.
+
+The network is ``wm_network``'s. It runs as a compiled program (``wm_standalone``: 0.6 s for
+neurodynex3's default 800 ms against 4 s on brian2's runtime) once that is built for the
+network's size; until then (a build takes 12-20 s, in the background: the first run starts it)
+and without a C++ compiler it runs on brian2's runtime, which streams every 40 ms.
 """
 from __future__ import annotations
 
@@ -24,14 +29,16 @@ import numpy as np
 from . import wm_network
 from .params import ParamError, checked
 
-__all__ = ["WMResult", "simulate_wm", "bump_position", "weight_profile"]
+__all__ = ["WMResult", "simulate_wm", "bump_position", "weight_profile", "prepare"]
 
 
 @dataclasses.dataclass
 class WMResult:
     """Spikes of all excitatory neurons (``spike_t_ms``, ``spike_i``; neuron i prefers
     ``360 i / N_excitatory`` deg), the population rates (Hz) against ``t_ms``, the monitored
-    subset (indices, for the raster) and the presynaptic weight profile."""
+    subset (indices, for the raster) and the presynaptic weight profile. ``params`` says
+    what ran: ``path`` "standalone" (the compiled program) or "runtime" (brian2's numpy
+    target; ``note`` why), ``stopped``, the cue's direction and the seed."""
 
     spike_t_ms: np.ndarray
     spike_i: np.ndarray
@@ -98,7 +105,7 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     """neurodynex3's function with its keyword names and defaults (Hz, nA, nS, ms, deg as
     numbers; note that its default cue lasts 0 ms). ``on_chunk`` receives dicts of new
     ``spike_t_ms``/``spike_i`` (excitatory), ``bump_t_ms``/``bump_deg`` (20 ms bins) and
-    ``fraction``. Returns a :class:`WMResult`."""
+    ``fraction`` (the compiled program sends one, at the end). Returns a :class:`WMResult`."""
     for name, value in (("N_excitatory", N_excitatory), ("N_inhibitory", N_inhibitory),
                         ("N_extern_poisson", N_extern_poisson),
                         ("monitored_subset_size", monitored_subset_size)):
@@ -106,13 +113,8 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
             raise ParamError(name, f"'{value}' must be a positive whole number")
     if not (isinstance(sim_time, (int, float)) and sim_time >= dt > 0):
         raise ParamError("sim_time", "must be at least one time step dt")
-    import brian2 as b2
-    from brian2 import ms
-
-    from . import brian_support  # noqa: F401  (numpy target)
-
     rng = np.random.default_rng(seed or None)
-    b2.seed(int(rng.integers(1, 2**31 - 1)))
+    brian_seed = int(rng.integers(1, 2**31 - 1))
     values = wm_network.run_values(
         N_excitatory=N_excitatory, N_inhibitory=N_inhibitory,
         weight_scaling_factor=weight_scaling_factor, G_inhib2inhib=G_inhib2inhib,
@@ -123,12 +125,58 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
         distractor_width_deg=distractor_width_deg, distractor_strength=distractor_strength,
         t_distractor_start=t_distractor_start, t_distractor_duration=t_distractor_duration,
         rng=rng)
+    kernel = weight_profile(N_excitatory, sigma_weight_profile, Jpos_excit2excit)
+    k = min(monitored_subset_size, N_excitatory)
+    monitored = np.ceil(np.linspace(0, N_excitatory - 1, k + 2)).astype(int)[1:-1] \
+        if k < N_excitatory else np.arange(N_excitatory)
+    about = {"stimulus_center_deg": stimulus_center_deg, "seed": seed}
+
+    from . import wm_standalone
+
+    spec = wm_standalone.spec_for(N_excitatory, N_inhibitory, N_extern_poisson,
+                                  poisson_firing_rate, dt)
+    out, note = wm_standalone.run_compiled(spec, values, kernel, brian_seed, float(sim_time),
+                                  should_stop=should_stop)
+    if out is not None:  # the compiled program: one run, shown at once (0.6 s for 800 ms)
+        if on_chunk is not None:
+            b_t, b_pos, _ = bump_position(out["spike_t_ms"], out["spike_i"], N_excitatory,
+                                          float(sim_time), 20.0)
+            on_chunk({"spike_t_ms": out["spike_t_ms"], "spike_i": out["spike_i"],
+                      "bump_t_ms": b_t, "bump_deg": b_pos, "fraction": 1.0})
+        return WMResult(out["spike_t_ms"], out["spike_i"], out["t_ms"], out["rate_excit_Hz"],
+                        out["rate_inhib_Hz"], monitored, kernel, N_excitatory,
+                        float(sim_time), {**about, "stopped": not out["completed"],
+                                          "path": wm_standalone.PATH, "note": ""})
+    return _runtime(values, kernel, brian_seed, about, monitored, N_excitatory, N_inhibitory,
+                    N_extern_poisson, poisson_firing_rate, sim_time, dt, on_chunk,
+                    should_stop, note)
+
+
+def prepare() -> None:
+    """Start building the compiled program of neurodynex3's default ring in the background
+    (the decision tab calls this when it opens): a run then takes some 0.6 s instead of 4 s on
+    brian2's runtime. Nothing happens without a C++ compiler, with the fast path switched off,
+    if it is built already or while another build is under way (the first run starts it)."""
+    from . import wm_standalone
+
+    wm_standalone.lookup(wm_standalone.default_spec())
+
+
+def _runtime(values, kernel, brian_seed, about, monitored, N_excitatory, N_inhibitory,
+             N_extern_poisson, poisson_firing_rate, sim_time, dt, on_chunk, should_stop,
+             note) -> WMResult:
+    """The run on brian2's runtime (numpy target), streamed every 40 ms."""
+    import brian2 as b2
+    from brian2 import ms
+
+    from . import brian_support  # noqa: F401  (numpy target)
+
+    b2.seed(brian_seed)
     objects = wm_network.make(b2, N_excitatory, N_inhibitory, N_extern_poisson,
                               poisson_firing_rate, dt)
     wm_network.apply(objects, values)
     exc, inh = objects["exc"], objects["inh"]
     dt_q = dt * ms
-    kernel = weight_profile(N_excitatory, sigma_weight_profile, Jpos_excit2excit)
     kernel_f = np.fft.rfft(kernel)
 
     # the group's own arrays (runtime device), read and written in place at every step
@@ -141,9 +189,6 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
         total_inh[:] = s_exc.sum()
 
     spikes, rate_e, rate_i = objects["spikes"], objects["rate_e"], objects["rate_i"]
-    k = min(monitored_subset_size, N_excitatory)
-    monitored = np.ceil(np.linspace(0, N_excitatory - 1, k + 2)).astype(int)[1:-1] \
-        if k < N_excitatory else np.arange(N_excitatory)
     state = {"sent": 0, "stop": False}
 
     def stream():
@@ -170,5 +215,5 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     return WMResult(np.asarray(spikes.t_) * 1e3, np.asarray(spikes.i_, dtype=int),
                     np.asarray(rate_e.t_) * 1e3, np.asarray(rate_e.rate_),
                     np.asarray(rate_i.rate_), monitored, kernel, N_excitatory,
-                    float(sim_time), {"stimulus_center_deg": stimulus_center_deg,
-                                      "seed": seed, "stopped": state["stop"]})
+                    float(sim_time), {**about, "stopped": state["stop"], "path": "runtime",
+                                      "note": note})
