@@ -11,7 +11,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from neurodynex_gui.models import decision_runs, fast_path
+from neurodynex_gui.models import decision_runs, fast_path, precompile
 from neurodynex_gui.models import plasticity_standalone as ps
 from neurodynex_gui.models import working_memory as wm
 from neurodynex_gui.models import wm_standalone as ws
@@ -166,6 +166,15 @@ def test_a_stopped_compiled_run_returns_what_it_computed(built):
     assert result.params["path"] == "standalone" and result.params["stopped"]
     assert 0 < len(result.t_ms) < 200000 and len(result.rate_inhib_Hz) == len(result.t_ms)
     np.testing.assert_allclose(np.diff(result.t_ms), 0.1, atol=1e-9)
+
+
+def test_precompile_knows_the_ring(built):
+    """``--precompile working_memory`` builds the default ring's program (here built already
+    by the fixture: found in the cache, nothing started)."""
+    assert precompile.programs(["working_memory"]) == [ws.default_spec()]
+    assert precompile.builds(["working_memory"]) == [] and precompile.programs(["lif"]) == []
+    summary = precompile.precompile(["working_memory"])
+    assert summary["cached"] == 1 and summary["built"] == 0 and summary["failed"] == []
 
 
 def test_runtime_without_compiler(monkeypatch, tmp_path):
