@@ -13,6 +13,7 @@ import pytest
 
 from neurodynex_gui.models import decision_runs, fast_path, precompile
 from neurodynex_gui.models import plasticity_standalone as ps
+from neurodynex_gui.models import wm_network
 from neurodynex_gui.models import working_memory as wm
 from neurodynex_gui.models import wm_standalone as ws
 from test_decisions import check_bump_stays_at_the_cue
@@ -151,12 +152,64 @@ def test_compiled_ring_fires_the_runtimes_spikes(built, monkeypatch):
     assert not np.array_equal(other.spike_i[:100], compiled.spike_i[:100])
 
 
+def test_chunks_carry_the_state_on(built):
+    """A run in chunks of 100 ms (each a program run given the last one's state) equals one
+    run, where the network is deterministic: the Poisson drive switched off (g_ext = 0: its
+    conductance), a 1 nA cue instead (40 mV above rest: the cued neurons fire, the NMDA and
+    GABA synapses carry it on). The chunks end while the cue is on, the first 1 ms after a
+    spike (refractory neurons)."""
+    spec = ws.default_spec()
+    rng = np.random.default_rng(3)
+    values = wm_network.run_values(
+        N_excitatory=1024, N_inhibitory=256, weight_scaling_factor=2.0, G_inhib2inhib=1.024,
+        G_inhib2excit=1.336, G_excit2excit=0.381, G_excit2inhib=0.292,
+        stimulus_center_deg=200.0, stimulus_width_deg=40.0, stimulus_strength=1.0,
+        t_stimulus_start=20.3, t_stimulus_duration=250.0, distractor_center_deg=90.0,
+        distractor_width_deg=40.0, distractor_strength=0.0, t_distractor_start=0.0,
+        t_distractor_duration=0.0, rng=rng)
+    values["exc.g_ext"] = values["inh.g_ext"] = 0.0
+    kernel = wm.weight_profile(1024, 20.0, 1.6)
+    whole, _ = ws.run_compiled(spec, values, kernel, 7, 300.0)
+    assert len(whole["spike_t_ms"]) > 500  # the cued neurons fire, and not only them
+    assert np.any(whole["spike_t_ms"] > 250.0)
+    # chunks that end 1 ms after a spike: its neurons are refractory (2 ms) at the boundary
+    chunk = round(whole["spike_t_ms"][whole["spike_t_ms"] > 60.0][0] + 1.0, 1)
+    pieces = []
+    chunked, _ = ws.run_compiled(spec, values, kernel, 7, 300.0, chunk_ms=chunk,
+                                 on_piece=pieces.append)
+    ends = [min(300.0, k * chunk) for k in range(1, int(np.ceil(300.0 / chunk)) + 1)]
+    assert len(pieces) >= 2 and [p["t_end_ms"] for p in pieces] == pytest.approx(ends)
+    np.testing.assert_array_equal(chunked["spike_i"], whole["spike_i"])
+    np.testing.assert_allclose(chunked["spike_t_ms"], whole["spike_t_ms"], atol=1e-6)
+    np.testing.assert_allclose(chunked["t_ms"], whole["t_ms"], atol=1e-6)
+    np.testing.assert_array_equal(chunked["rate_inhib_Hz"], whole["rate_inhib_Hz"])
+    np.testing.assert_array_equal(np.concatenate([p["spike_i"] for p in pieces]),
+                                  whole["spike_i"])
+
+
+def test_a_long_compiled_run_streams_and_keeps_the_bump(built):
+    """1.6 s: two program runs, the second given the first's state: the bump goes on at the
+    cue across the boundary (at 1000 ms), and the chunks arrive as the seconds are done."""
+    chunks = []
+    result = wm.simulate_wm(sim_time=1600.0, seed=2, on_chunk=chunks.append, **CUED)
+    assert result.params["path"] == "standalone"
+    assert [c["fraction"] for c in chunks] == pytest.approx([1000 / 1600, 1.0])
+    np.testing.assert_array_equal(np.concatenate([c["spike_t_ms"] for c in chunks]),
+                                  result.spike_t_ms)
+    centres, pos, count = wm.bump_position(result.spike_t_ms, result.spike_i, 1024, 1600.0,
+                                           50.0)
+    delay = centres > 300
+    assert np.all(count[delay] > 50)
+    assert np.all(np.abs((pos[delay] - 120 + 180) % 360 - 180) < 25)
+    np.testing.assert_allclose(np.diff(result.t_ms), 0.1, atol=1e-6)
+
+
 def test_compiled_bump_stays_at_the_cue(built):
     chunks = []
     out = decision_runs.memory_run(seed=2, on_chunk=chunks.append)
     assert out["path"] == "standalone"
     check_bump_stays_at_the_cue(out)
-    # one chunk, at the end, with every spike (the tab draws the result at once)
+    # 800 ms: one program run, one chunk with every spike (the tab draws it at once)
     assert len(chunks) == 1 and chunks[0]["fraction"] == 1.0
     np.testing.assert_array_equal(chunks[0]["spike_t_ms"], out["spike_t_ms"])
 

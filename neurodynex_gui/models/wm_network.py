@@ -51,6 +51,10 @@ the whole milliseconds from its start to its end (the times given are those minu
 SPIKES = {"exc": ("v > theta", "v = v_reset; x += 1.0", 2.0),
           "inh": ("v > theta", "v = v_reset", 1.0)}
 """(threshold, reset, refractory ms) of each population."""
+STATE = {"exc": ("v", "s_AMPA", "s_GABA", "s_NMDA", "x", "lastspike", "not_refractory"),
+         "inh": ("v", "s_AMPA", "s_GABA", "lastspike", "not_refractory")}
+"""The variables that carry a run on (the NMDA totals and the cue's current are computed
+again at the start of a step; the GABA synapses have no delay: no spikes in flight)."""
 SIGNATURE = repr([sorted(CONSTANTS.items()), EXCITATORY, INHIBITORY, STIMULUS,
                   sorted(SPIKES.items()), "GABA all-to-all, PoissonInput AMPA, rk2", 1])
 """What the compiled program depends on (part of its build's key)."""

@@ -11,8 +11,17 @@ modes: the profile is even, so with a_k, b_k the cosine and sine sums of s_NMDA,
 total_j = sum_k w_k (a_k cos(2 pi k j / N) + b_k sin(2 pi k j / N)), w the real Fourier
 transform of the profile / N (doubled for 0 < k < N/2). The modes a run uses are those whose
 weights are not negligible (:func:`kernel_weights`: the dropped ones change no total by more
-than 1e-10); a Gaussian of 20 deg needs 24 of 513, so this costs some 100,000 multiply-adds a
-step (4 N per mode), about what an FFT costs, with no FFT library to ship.
+than 1e-10); a Gaussian of 20 deg on 1024 neurons needs 22 of 513, so this costs some 90,000
+multiply-adds a step (4 N per mode), about what an FFT costs, with no FFT library to ship.
+
+A run goes on a simulated second at a time (``CHUNK_MS``; neurodynex3's default 800 ms is
+one program run, 0.55 s): each program run is given the state the last one ended with
+(``wm_network.STATE``, refractory times moved by the chunk's length), so that a long run
+streams its spikes to the tab; chunked and whole runs fire the same spikes where the network
+is deterministic (tests/test_wm_standalone.py). Chunk k is seeded with seed + k, the first
+with brian2's seed of the runtime's run: the same Mersenne twister and binomial sampler, so
+the first second fires the runtime's spikes (until rounding, -ffast-math against numpy,
+moves one across the threshold: not within 400 ms in the tests).
 
 What a build fixes (``Spec``): the two population sizes, the Poisson inputs' number and rate
 (brian2 compiles them into its binomial sampler), dt. Everything else is a run-time value: the
@@ -20,7 +29,8 @@ conductances, the cue and the distractor, the profile, the initial potentials, t
 (``SEED_ARG``, parsed by the program before brian2 reads the other arguments) and the run
 length (``fast_path_build``'s device). Builds, their cache folder, the background build and
 the command-line runs are ``plasticity_standalone``'s (``lookup``, ``build``, ``execute``); the
-device is ``fast_path_build``'s (run length at run time, only the monitors' results written).
+device is ``fast_path_build``'s (run length at run time; only the monitors' results and the
+state written).
 """
 from __future__ import annotations
 
@@ -48,7 +58,10 @@ RUNTIME_S_PER_MS = 5e-3
 """What a simulated ms of the default ring costs on brian2's runtime (measured: 3.9 s for
 800 ms); a run the runtime would take longer than twice a build for waits for its build."""
 BUILD_S = 20.0
-"""About how long a build takes (measured 15-20 s)."""
+"""About how long a build takes (measured 10-20 s)."""
+CHUNK_MS = 1000.0
+"""A compiled run goes on a simulated second at a time (0.65 s of wall time, program start
+13 ms), so that a long run streams: neurodynex3's default 800 ms is one run."""
 
 NMDA_CPP = r"""
 static double wm_nmda_sum(const double _t)
@@ -145,7 +158,7 @@ class Spec:
 
     def code(self) -> str:
         text = json.dumps([FORMAT, COMPILE_ARGS, wm_network.SIGNATURE, NMDA_CPP, SEED_CPP,
-                           KERNEL_GROUP, fast_path.FORMAT])
+                           KERNEL_GROUP, fast_path.FORMAT, wm_network.STATE])
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -214,6 +227,11 @@ def _build_here(spec: Spec, folder: Path) -> None:
             v = objects[key].variables[var]
             outputs[f"{key}.{var}"] = {"file": device.get_array_filename(v),
                                        "dtype": np.dtype(v.dtype).str}
+        for key, names in wm_network.STATE.items():  # the state a run ends with
+            for var in names:
+                v = objects[key].variables[var]
+                outputs[f"state.{key}.{var}"] = {"file": device.get_array_filename(v),
+                                                 "dtype": np.dtype(v.dtype).str}
         device.kept_results = frozenset(spec["file"] for spec in outputs.values())
         device.build(directory=str(work), compile=True, run=False, with_output=False)
         inputs = {"duration": {"arg": fast_path.DURATION_ARG, "dtype": "<f8"},
@@ -224,7 +242,7 @@ def _build_here(spec: Spec, folder: Path) -> None:
         for key in ("exc", "inh"):
             group = objects[key]
             for var in group.variables:
-                if f"{key}.{var}" in _INPUT_NAMES:
+                if f"{key}.{var}" in _INPUT_NAMES or var in wm_network.STATE[key]:
                     inputs[f"{key}.{var}"] = {
                         "arg": f"{group.name}.{var}",
                         "dtype": np.dtype(group.variables[var].dtype).str}
@@ -250,14 +268,17 @@ _INPUT_NAMES = frozenset(wm_network.run_values(
 # -- runs -------------------------------------------------------------------------------------
 
 def run_compiled(spec: Spec, values: dict, kernel: np.ndarray, seed: int,
-                 sim_time_ms: float, *, wait: bool | None = None,
-                 should_stop=None) -> tuple[dict | None, str]:
+                 sim_time_ms: float, *, wait: bool | None = None, on_piece=None,
+                 should_stop=None, chunk_ms: float = CHUNK_MS) -> tuple[dict | None, str]:
     """The compiled run of ``sim_time_ms`` with ``values`` (``wm_network.run_values``), the
     ring ``kernel`` and brian2's random ``seed``: (``{"spike_t_ms", "spike_i", "t_ms",
-    "rate_excit_Hz", "rate_inhib_Hz", "completed"}``, ""); stopped (``should_stop``), what it
-    computed until then. (None, why not) if the build is not ready: it is then started in the
-    background, or waited for if ``wait`` (by default when brian2's runtime would take longer
-    than two builds)."""
+    "rate_excit_Hz", "rate_inhib_Hz", "completed"}``, ""). It runs ``chunk_ms`` at a time,
+    each run given the state the last one ended with (``wm_network.STATE``; the times moved
+    by the chunk) and seeded ``seed + k``; ``on_piece`` receives each chunk's new spikes
+    (``spike_t_ms``, ``spike_i``, ``t_start_ms``, ``t_end_ms``). Stopped (``should_stop``), it
+    returns what it computed until then. (None, why not) if the build is not ready: it is then
+    started in the background, or waited for if ``wait`` (by default when brian2's runtime
+    would take longer than two builds)."""
     if wait is None:
         wait = sim_time_ms * RUNTIME_S_PER_MS > 2 * BUILD_S
     folder, note = ps.lookup(spec, wait=wait, should_stop=should_stop)
@@ -266,18 +287,52 @@ def run_compiled(spec: Spec, values: dict, kernel: np.ndarray, seed: int,
     weights, modes = kernel_weights(np.asarray(kernel, float))
     padded = np.zeros(spec.n_exc)
     padded[:modes] = weights[:modes]
-    arguments = {"duration": sim_time_ms * 1e-3, "seed": int(seed), "kernel.weight": padded,
-                 "kernel.modes": modes, **values}
+    dt_s = spec.dt_ms * 1e-3
     steps = int(round(sim_time_ms / spec.dt_ms))
+    per_chunk = max(1, int(round(chunk_ms / spec.dt_ms)))
+    state: dict = {}
+    pieces = {"spike_t_ms": [], "spike_i": [], "t_ms": [], "rate_excit_Hz": [],
+              "rate_inhib_Hz": []}
+    completed = True
     with tempfile.TemporaryDirectory(prefix="neurodynex-wm-", dir=ps.memory()) as results:
-        read = ps.execute(folder, arguments, results, should_stop, partial=True)
-        t = read("spikes.t")
-        keep = np.rint(t / (spec.dt_ms * 1e-3)) < steps
-        return {"spike_t_ms": t[keep] * 1e3, "spike_i": read("spikes.i")[keep].astype(int),
-                "t_ms": read("rate_e.t")[:steps] * 1e3,
-                "rate_excit_Hz": read("rate_e.rate")[:steps],
-                "rate_inhib_Hz": read("rate_i.rate")[:steps],
-                "completed": read.completed}, ""
+        for k, first in enumerate(range(0, steps, per_chunk)):
+            if k and should_stop is not None and should_stop():
+                completed = False
+                break
+            n = min(per_chunk, steps - first)
+            offset = first * dt_s
+            arguments = {"duration": n * dt_s, "seed": (int(seed) + k) % 2**32,
+                         "kernel.weight": padded, "kernel.modes": modes, **values,
+                         **{name: values[name] - offset for name in _TIMES}, **state}
+            read = ps.execute(folder, arguments, results, should_stop, partial=True)
+            t = read("spikes.t")
+            keep = np.rint(t / dt_s) < n
+            new_t, new_i = (t[keep] + offset) * 1e3, read("spikes.i")[keep].astype(int)
+            pieces["spike_t_ms"].append(new_t)
+            pieces["spike_i"].append(new_i)
+            pieces["t_ms"].append((read("rate_e.t")[:n] + offset) * 1e3)
+            pieces["rate_excit_Hz"].append(read("rate_e.rate")[:n])
+            pieces["rate_inhib_Hz"].append(read("rate_i.rate")[:n])
+            if not read.completed:
+                completed = False
+                break
+            state = {name: read(f"state.{name}") for name in _STATE_NAMES}
+            for name in _STATE_NAMES:
+                if name.endswith(".lastspike"):
+                    state[name] = state[name] - n * dt_s
+            if on_piece is not None:
+                on_piece({"spike_t_ms": new_t, "spike_i": new_i, "t_start_ms": offset * 1e3,
+                          "t_end_ms": (first + n) * spec.dt_ms})
+    out = {key: np.concatenate(value) if value else np.zeros(0)
+           for key, value in pieces.items()}
+    out["spike_i"] = out["spike_i"].astype(int)
+    out["completed"] = completed
+    return out, ""
+
+
+_TIMES = ("exc.t_cue_on", "exc.t_cue_off", "exc.t_distractor_on", "exc.t_distractor_off")
+_STATE_NAMES = tuple(f"{key}.{var}" for key, names in wm_network.STATE.items()
+                     for var in names)
 
 
 def lookup(spec: Spec, *, wait: bool = False, should_stop=None):

@@ -14,10 +14,11 @@ The scripting API keeps neurodynex3's ``simulate_wm`` with its keyword names and
 :class:`WMResult` of numpy arrays; :func:`bump_position` reads the memory. brian2 is imported
 only when a simulation runs on its runtime.
 
-The network is ``wm_network``'s. It runs as a compiled program (``wm_standalone``: 0.6 s for
-neurodynex3's default 800 ms against 4 s on brian2's runtime) once that is built for the
-network's size; until then (a build takes 12-20 s, in the background: the first run starts it)
-and without a C++ compiler it runs on brian2's runtime, which streams every 40 ms.
+The network is ``wm_network``'s. It runs as a compiled program (``wm_standalone``: 0.55 s for
+neurodynex3's default 800 ms against 3.7 s on brian2's runtime, streamed a simulated second at
+a time) once that is built for the network's size; until then (a build takes 10-20 s, in the
+background: the first run starts it) and without a C++ compiler it runs on brian2's runtime,
+which streams every 40 ms.
 """
 from __future__ import annotations
 
@@ -105,7 +106,8 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
     """neurodynex3's function with its keyword names and defaults (Hz, nA, nS, ms, deg as
     numbers; note that its default cue lasts 0 ms). ``on_chunk`` receives dicts of new
     ``spike_t_ms``/``spike_i`` (excitatory), ``bump_t_ms``/``bump_deg`` (20 ms bins) and
-    ``fraction`` (the compiled program sends one, at the end). Returns a :class:`WMResult`."""
+    ``fraction`` (every 40 ms on brian2's runtime, every simulated second from the compiled
+    program). Returns a :class:`WMResult`."""
     for name, value in (("N_excitatory", N_excitatory), ("N_inhibitory", N_inhibitory),
                         ("N_extern_poisson", N_extern_poisson),
                         ("monitored_subset_size", monitored_subset_size)):
@@ -135,14 +137,20 @@ def simulate_wm(N_excitatory=1024, N_inhibitory=256, N_extern_poisson=1000,
 
     spec = wm_standalone.spec_for(N_excitatory, N_inhibitory, N_extern_poisson,
                                   poisson_firing_rate, dt)
+
+    def piece(new):  # a compiled chunk (a simulated second) as the runtime's chunks
+        if on_chunk is None:
+            return
+        b_t, b_pos, _ = bump_position(new["spike_t_ms"], new["spike_i"], N_excitatory,
+                                      new["t_end_ms"], 20.0)
+        keep = b_t > new["t_start_ms"]
+        on_chunk({"spike_t_ms": new["spike_t_ms"], "spike_i": new["spike_i"],
+                  "bump_t_ms": b_t[keep], "bump_deg": b_pos[keep],
+                  "fraction": min(1.0, new["t_end_ms"] / sim_time)})
+
     out, note = wm_standalone.run_compiled(spec, values, kernel, brian_seed, float(sim_time),
-                                  should_stop=should_stop)
-    if out is not None:  # the compiled program: one run, shown at once (0.6 s for 800 ms)
-        if on_chunk is not None:
-            b_t, b_pos, _ = bump_position(out["spike_t_ms"], out["spike_i"], N_excitatory,
-                                          float(sim_time), 20.0)
-            on_chunk({"spike_t_ms": out["spike_t_ms"], "spike_i": out["spike_i"],
-                      "bump_t_ms": b_t, "bump_deg": b_pos, "fraction": 1.0})
+                                           on_piece=piece, should_stop=should_stop)
+    if out is not None:  # the compiled program, a simulated second per run (0.65 s)
         return WMResult(out["spike_t_ms"], out["spike_i"], out["t_ms"], out["rate_excit_Hz"],
                         out["rate_inhib_Hz"], monitored, kernel, N_excitatory,
                         float(sim_time), {**about, "stopped": not out["completed"],
