@@ -230,6 +230,29 @@ def test_precompile_knows_the_ring(built):
     assert summary["cached"] == 1 and summary["built"] == 0 and summary["failed"] == []
 
 
+def test_first_run_uses_the_runtime_while_its_program_builds(monkeypatch, tmp_path):
+    """An empty cache: the first run of a ring size runs on brian2's runtime and starts the
+    build in the background; once that is done the same run is compiled, with the same
+    spikes (a small ring: the first 100 ms, one chunk, the runtime's random numbers)."""
+    if NO_COMPILER:
+        pytest.skip(NO_COMPILER)
+    monkeypatch.setenv("NEURODYNEX_GUI_CACHE", str(tmp_path))
+    monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
+    _reset()
+    small = dict(N_excitatory=64, N_inhibitory=16, weight_scaling_factor=32.0, sim_time=100.0,
+                 seed=4, stimulus_center_deg=90.0, stimulus_strength=1.0,
+                 t_stimulus_start=10.0, t_stimulus_duration=50.0)
+    first = wm.simulate_wm(**small)
+    assert first.params["path"] == "runtime" and "background" in first.params["note"]
+    assert ps._State.process is not None
+    assert ps._State.process.wait(timeout=300) == 0
+    second = wm.simulate_wm(**small)
+    assert second.params["path"] == "standalone" and len(first.spike_i) > 20
+    np.testing.assert_array_equal(second.spike_i, first.spike_i)
+    np.testing.assert_allclose(second.spike_t_ms, first.spike_t_ms, atol=1e-6)
+    _reset()
+
+
 def test_runtime_without_compiler(monkeypatch, tmp_path):
     monkeypatch.setenv("NEURODYNEX_GUI_CACHE", str(tmp_path))
     monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")

@@ -177,7 +177,8 @@ def _failure(folder: Path) -> str:
     except OSError:
         lines = []
     last = next((line for line in reversed(lines) if line.strip()), "no output")
-    return f"the compiled pairing program could not be built ({last.strip()[:200]})"
+    return (f"the compiled program ({folder.name.rsplit('-', 1)[0]}) could not be built "
+            f"({last.strip()[:200]})")
 
 
 class _State:
@@ -242,8 +243,8 @@ def lookup(spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, 
             return folder, ""
         _State.failed[folder] = _failure(folder)
         return None, _State.failed[folder]
-    return None, ("the compiled pairing program is being built in the background: this run "
-                  "used brian2's runtime")
+    return None, (f"the compiled program ({spec.name()}) is being built in the background: "
+                  "this run used brian2's runtime")
 
 
 def manifest(folder: Path) -> dict:
