@@ -55,7 +55,7 @@ SEED_ARG = "neurodynex_seed"
 PATH = "standalone"
 """The ``path`` of a compiled result (the runtime's: "runtime")."""
 RUNTIME_S_PER_MS = 5e-3
-"""What a simulated ms of the default ring costs on brian2's runtime (measured: 3.9 s for
+"""What a simulated ms of the default ring costs on brian2's runtime (measured: 2.5-4 s for
 800 ms); a run the runtime would take longer than twice a build for waits for its build."""
 BUILD_S = 20.0
 """About how long a build takes (measured 10-20 s)."""
@@ -232,7 +232,7 @@ def _build_here(spec: Spec, folder: Path) -> None:
                 v = objects[key].variables[var]
                 outputs[f"state.{key}.{var}"] = {"file": device.get_array_filename(v),
                                                  "dtype": np.dtype(v.dtype).str}
-        device.kept_results = frozenset(spec["file"] for spec in outputs.values())
+        device.kept_results = frozenset(output["file"] for output in outputs.values())
         device.build(directory=str(work), compile=True, run=False, with_output=False)
         inputs = {"duration": {"arg": fast_path.DURATION_ARG, "dtype": "<f8"},
                   "seed": {"arg": SEED_ARG, "dtype": "<u4"},
