@@ -129,10 +129,17 @@ def test_weight_profile_is_normalised():
 
 def test_cued_bump_stays_at_the_cue_during_the_delay():
     # the tab's working-memory defaults (MemoryInputs): neurodynex3's default ring, a 0.3 nA
-    # cue at 120 deg from 100 to 300 ms, no distractor, 800 ms
+    # cue at 120 deg from 100 to 300 ms, no distractor, 800 ms (brian2's runtime here: the
+    # tests switch the compiled fast path off; tests/test_wm_standalone.py runs it compiled)
     from neurodynex_gui.models import decision_runs
 
-    out = decision_runs.memory_run(seed=2)
+    check_bump_stays_at_the_cue(decision_runs.memory_run(seed=2))
+
+
+def check_bump_stays_at_the_cue(out):
+    """The facts of a cued bump (the tab's defaults) in a ``decision_runs.memory_run`` result."""
+    from neurodynex_gui.models import decision_runs
+
     assert out["cue_deg"] == 120.0
     n = decision_runs.MemoryInputs().N_excitatory
     centres, pos, count = wm.bump_position(out["spike_t_ms"],

@@ -28,7 +28,7 @@ from neurodynex_gui.models import presynaptic, receptors, synapses, tsodyks_mark
 from neurodynex_gui.models import plasticity, plasticity_class, plasticity_rules
 from neurodynex_gui.models import plasticity_standalone
 from neurodynex_gui.models import brunel, spiking_stats
-from neurodynex_gui.models import decision_making, working_memory
+from neurodynex_gui.models import decision_making, working_memory, wm_network, wm_standalone
 from neurodynex_gui.models import brian_device
 from neurodynex_gui.models.divergence import DivergenceWarning, divergence
 from neurodynex_gui.models.params import ParamError
@@ -43,7 +43,7 @@ MODULES = (lif, hh, hh_model, fhn, nt, neuron_type_models, hf, hopfield_network,
            synapses, receptors, tsodyks_markram, presynaptic,
            plasticity, plasticity_class, plasticity_rules, plasticity_standalone,
            brunel, spiking_stats, custom, custom_from_tabs, custom_planar, custom_spec,
-           decision_making, working_memory, brian_device)
+           decision_making, working_memory, wm_network, wm_standalone, brian_device)
 
 NOT_CHECKED = {
     # the brian2 device seam: check_device is the check (a ParamError naming "device")
@@ -61,7 +61,7 @@ NOT_CHECKED = {
     "kernel", "kernel_integral", "kernel_transform", "pattern_wavelength", "kernel_params_from",
     "f_params_from", "activation",
     # no numeric argument
-    "prepare", "build_in_background", "shuffle",
+    "prepare", "build_in_background", "shuffle", "program_specs",
     # plumbing a model module shares with its tools (called with checked values)
     "brian_target", "tool_network", "integrate", "tool_setup", "run_setup", "run_values", "spec_of",
     "grid", "input_profiles", "integrate_field", "kernel_spectrum",
@@ -101,6 +101,10 @@ NOT_CHECKED = {
     # decision/memory: sweep points (each argument goes to a checked simulation), trial
     # tables and spike data in (any values are data)
     "decision_trial", "psychometric", "bump_position",
+    # the working-memory ring's network and compiled program: plumbing of simulate_wm, called
+    # with its checked values (make takes the brian2 module, apply its objects; kernel_weights
+    # a profile array; run_compiled is listed above)
+    "make", "ring_indices", "run_values", "apply", "kernel_weights",
 }
 """Public functions without bounded arguments (hh.rates takes voltages; neuron_type.rates is
 checked)."""

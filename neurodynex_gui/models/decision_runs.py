@@ -154,4 +154,5 @@ def memory_run(stimulus_center_deg=120.0, stimulus_strength=0.3, t_stimulus_star
                          seed=seed, on_chunk=on_chunk, should_stop=should_stop)
     t, pos, count = result.bump(20.0)
     return {"spike_t_ms": result.spike_t_ms, "spike_deg": result.preferred_deg,
-            "bump_t_ms": t, "bump_deg": pos, "cue_deg": stimulus_center_deg}
+            "bump_t_ms": t, "bump_deg": pos, "cue_deg": stimulus_center_deg,
+            "path": result.params["path"]}

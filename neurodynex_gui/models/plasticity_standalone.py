@@ -177,7 +177,8 @@ def _failure(folder: Path) -> str:
     except OSError:
         lines = []
     last = next((line for line in reversed(lines) if line.strip()), "no output")
-    return f"the compiled pairing program could not be built ({last.strip()[:200]})"
+    return (f"the compiled program ({folder.name.rsplit('-', 1)[0]}) could not be built "
+            f"({last.strip()[:200]})")
 
 
 class _State:
@@ -242,8 +243,8 @@ def lookup(spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, 
             return folder, ""
         _State.failed[folder] = _failure(folder)
         return None, _State.failed[folder]
-    return None, ("the compiled pairing program is being built in the background: this run "
-                  "used brian2's runtime")
+    return None, (f"the compiled program ({spec.name()}) is being built in the background: "
+                  "this run used brian2's runtime")
 
 
 def manifest(folder: Path) -> dict:
@@ -293,10 +294,12 @@ def run_compiled(stdp, pre_trains, post_trains, step_ms: float, duration_ms: flo
     return {"dw": dw, "step_ms": step_ms, "t_ms": t * 1e3, "w": trace, "path": "standalone"}
 
 
-def execute(folder: Path, values: dict, results: str, should_stop=None):
+def execute(folder: Path, values: dict, results: str, should_stop=None, *,
+            partial: bool = False):
     """Run the build in ``folder`` with ``values`` (input name -> number or array), results
-    in the folder ``results``; a function that reads an output by name. InterruptedError if
-    stopped."""
+    in the folder ``results``; a function that reads an output by name (its ``completed``:
+    False if it was stopped). If stopped: InterruptedError, or with ``partial`` what the
+    program computed until then."""
     manifest_ = manifest(folder)
     inputs = manifest_["inputs"]
     args = [str(folder / manifest_["program"]), "--results_dir", results + os.sep]
@@ -308,13 +311,15 @@ def execute(folder: Path, values: dict, results: str, should_stop=None):
             path = os.path.join(results, f"in_{name}")
             array.tofile(path)
             args.append(f"{inputs[name]['arg']}={path}")
-    if not fast_path.run_program(args, folder, should_stop):
+    completed = fast_path.run_program(args, folder, should_stop)
+    if not completed and not partial:
         raise InterruptedError("stopped")
 
     def read(name):
         spec = manifest_["outputs"][name]
         return np.fromfile(os.path.join(results, spec["file"]), dtype=spec["dtype"])
 
+    read.completed = completed
     return read
 
 

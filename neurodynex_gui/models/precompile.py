@@ -2,7 +2,7 @@
 
 A build takes about 4 s of one core (see ``fast_path``); two processes build at a time, each
 a share of the list (brian2 imported once per process), and a third builds the models' own
-compiled programs (``PROGRAMS``) meanwhile. Progress goes to ``on_chunk`` (the
+compiled programs (``PROGRAMS``: 10-20 s each) meanwhile. Progress goes to ``on_chunk`` (the
 runner's convention, for a progress bar) as ``{"done": k, "total": n, "built": what,
 "seconds": since the start}`` after each build, or is printed by :func:`main`.
 """
@@ -19,7 +19,8 @@ MODULES = {"lif": "neurodynex_gui.models.lif", "hh": "neurodynex_gui.models.hh",
            "neuron_type": "neurodynex_gui.models.neuron_type",
            "synapses": "neurodynex_gui.models.synapses"}
 """The models with a fast path, by the name ``--precompile`` takes, and their modules."""
-PROGRAMS = {"plasticity": "neurodynex_gui.models.plasticity"}
+PROGRAMS = {"plasticity": "neurodynex_gui.models.plasticity",
+            "working_memory": "neurodynex_gui.models.wm_standalone"}
 """The models with compiled programs of their own, built by ``plasticity_standalone``: their
 modules' ``program_specs()``."""
 

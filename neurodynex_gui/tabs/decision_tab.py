@@ -47,6 +47,12 @@ side wins?</li>
 Are weak-evidence decisions slower (chronometric curve)?</li>
 </ol>"""
 
+    def __init__(self, runner=None, parent=None):
+        super().__init__(runner, parent)
+        if runner is not None:  # build the working-memory ring's program in the background
+            runner.submit(f"{self.tab_id}:prepare",
+                          "neurodynex_gui.models.working_memory:prepare", {})
+
     def build_plots(self, panel) -> None:
         plot = panel.add_plot("rates", "population rate", "Hz", legend=True)
         self.rate_a = panel.add_curve("rates", "A (20 ms mean)", pen=PEN_A)
