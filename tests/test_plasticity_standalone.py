@@ -121,3 +121,24 @@ def test_runtime_without_compiler(monkeypatch, tmp_path):
     assert out["dw"][0] == pytest.approx(0.01 * math.exp(-0.5), rel=1e-12)
     assert not any(tmp_path.iterdir())  # nothing built, nothing started
     _reset()
+
+
+def test_a_build_another_process_started_is_waited_for(tmp_path, monkeypatch):
+    """A program build under way in another process (here one started outside this module's
+    bookkeeping, as the GUI's or --precompile's would be) is waited for, not built again."""
+    if NO_COMPILER:
+        pytest.skip(NO_COMPILER)
+    monkeypatch.setenv("NEURODYNEX_GUI_CACHE", str(tmp_path))
+    monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
+    _reset()
+    small = ps.spec_for("pair", "all-to-all", 4, 8, 1.0, 100.0)
+    other = fast_path.spawn_program(small, ps.build_dir(small), quiet=False)
+    try:
+        assert ps.lookup(small)[0] is None and ps._State.process is None  # not started again
+        assert ps.lookup(small, wait=True) == (ps.build_dir(small), "")
+        assert ps._State.process is None and other.wait(timeout=300) == 0
+        assert not fast_path.building_marker(ps.build_dir(small)).exists()
+    finally:
+        other.kill()
+        other.wait()
+        _reset()

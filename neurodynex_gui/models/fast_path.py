@@ -348,20 +348,36 @@ def finish_builds(process: subprocess.Popen | None, folders: list[Path], log: Pa
 
 def _spawn(jobs: list, log: Path, quiet: bool) -> subprocess.Popen:
     """A child process that builds ``jobs`` [(model, setup, folder)], writing to ``log``."""
+    return _spawn_builder([{"model": dataclasses.asdict(model),
+                            "setup": dataclasses.asdict(setup), "folder": str(folder)}
+                           for model, setup, folder in jobs], log, quiet)
+
+
+def spawn_program(spec, folder: Path, quiet: bool) -> subprocess.Popen:
+    """A child process that builds a compiled program of its own (``plasticity_standalone``'s
+    kind): ``spec``, a dataclass of the module that builds it (its ``Spec`` and
+    ``_build_here``), into ``folder``; the log beside it."""
+    return _spawn_builder([{"program": type(spec).__module__,
+                            "spec": dataclasses.asdict(spec), "folder": str(folder)}],
+                          _log_path(folder), quiet)
+
+
+def _spawn_builder(jobs: list[dict], log: Path, quiet: bool) -> subprocess.Popen:
+    """``fast_path_build``'s process for ``jobs`` (each with its "folder"), writing to
+    ``log``; a marker beside each folder names it while it builds (see ``build_under_way``)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join([root] + ([os.environ["PYTHONPATH"]]
                                      if os.environ.get("PYTHONPATH") else []))
-    spec = json.dumps({"nice": quiet, "jobs": [
-        {"model": dataclasses.asdict(model), "setup": dataclasses.asdict(setup),
-         "folder": str(folder)} for model, setup, folder in jobs]})
     with open(log, "w", encoding="utf-8") as out:
         builder = f"{__package__}.fast_path_build"
-        process = subprocess.Popen([sys.executable, "-m", builder, spec], cwd=root,
+        process = subprocess.Popen([sys.executable, "-m", builder,
+                                    json.dumps({"nice": quiet, "jobs": jobs})], cwd=root,
                                    env=dict(os.environ, PYTHONPATH=path),
                                    stdin=subprocess.DEVNULL, stdout=out,
                                    stderr=subprocess.STDOUT)
-    for _, _, folder in jobs:  # the builder removes each when its job is over
+    for job in jobs:  # the builder removes each when its job is over
+        folder = Path(job["folder"])
         folder.parent.mkdir(parents=True, exist_ok=True)
         building_marker(folder).write_text(str(process.pid), encoding="ascii")
     return process

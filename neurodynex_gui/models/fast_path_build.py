@@ -1,5 +1,6 @@
-"""The fast path's builds, in a child process of their own (``fast_path._spawn`` starts
-``python -m neurodynex_gui.models.fast_path_build``): brian2's C++ standalone device writes and
+"""The fast path's builds, in a child process of their own (``fast_path._spawn_builder``
+starts ``python -m neurodynex_gui.models.fast_path_build``; the compiled programs of
+``plasticity_standalone``'s kind build there too): brian2's C++ standalone device writes and
 compiles a model's project, with the command-line inputs and result files the fast path's runs
 use, and moves it into its cache folder atomically. The only module of the fast path that
 imports brian2."""
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import json
 import os
 import re
@@ -260,15 +262,21 @@ def _outputs(monitors) -> dict:
 
 
 def _main(spec: dict) -> int:
-    """Build every job of ``spec`` (see ``_spawn``); 1 if any failed."""
+    """Build every job of ``spec`` (see ``fast_path._spawn_builder``): a fast-path build
+    (a model and setup) or a compiled program of its own (the module whose ``Spec`` and
+    ``_build_here`` build it); 1 if any failed."""
     if spec["nice"] and hasattr(os, "nice"):
         os.nice(10)  # a background build yields to the foreground simulation
     failed = 0
     for job in spec["jobs"]:
-        setup = Setup(**{**job["setup"], "record": tuple(job["setup"]["record"])})
         folder = Path(job["folder"])
         try:
-            _build_here(Model(**job["model"]), setup, folder)
+            if "program" in job:
+                module = importlib.import_module(job["program"])
+                module._build_here(module.Spec(**job["spec"]), folder)
+            else:
+                setup = Setup(**{**job["setup"], "record": tuple(job["setup"]["record"])})
+                _build_here(Model(**job["model"]), setup, folder)
         except Exception as error:  # noqa: BLE001 - reported in the log, the next job goes on
             failed = 1
             print(f"{folder.name}: {type(error).__name__}: {error}", flush=True)

@@ -12,8 +12,8 @@ Neuron i of each group fires at the step of table item k (from its first item ``
 steps, in the same slot of the step, so the synapses see the same spikes in the same order
 (tests/test_plasticity_standalone.py compares both).
 
-As in ``fast_path`` (whose cache folder, compiler check and switch this reuses): the build runs
-in a child process (``python -m neurodynex_gui.models.plasticity_standalone``), lives in the
+As in ``fast_path`` (whose cache folder, compiler check, switch and builder process this reuses:
+``fast_path.spawn_program`` runs this module's ``_build_here`` there), a build lives in the
 user's cache folder under a key of brian2's version and a digest of the code and sizes, and is
 run directly (no brian2 import) with brian2's ``run_args`` syntax; results are read with numpy.
 A build fixes the rule, the pairing, the clock step and sizes rounded up (synapses and table
@@ -29,7 +29,6 @@ import json
 import math
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -156,20 +155,6 @@ def _build_here(spec: Spec, folder: Path) -> None:
     build_into(folder, make)
 
 
-def _spawn(spec, folder: Path, quiet: bool) -> subprocess.Popen:
-    log = folder.with_name(folder.name + ".log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join([root] + ([os.environ["PYTHONPATH"]]
-                                     if os.environ.get("PYTHONPATH") else []))
-    arg = json.dumps({"module": type(spec).__module__, "spec": dataclasses.asdict(spec),
-                      "folder": str(folder), "nice": quiet})
-    with open(log, "w", encoding="utf-8") as out:
-        return subprocess.Popen([sys.executable, "-m", __name__, arg], cwd=root,
-                                env=dict(os.environ, PYTHONPATH=path),
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
-
-
 def _failure(folder: Path) -> str:
     try:
         lines = folder.with_name(folder.name + ".log").read_text(
@@ -205,7 +190,7 @@ def build(spec) -> Path:
         reason = fast_path.missing_compiler()
         if reason:
             raise RuntimeError(reason)
-        _spawn(spec, folder, quiet=False).wait()
+        fast_path.spawn_program(spec, folder, quiet=False).wait()
         if not (folder / "manifest.json").exists():
             raise RuntimeError(_failure(folder))
     return folder
@@ -224,6 +209,17 @@ def lookup(spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, 
     reason = fast_path.missing_compiler()
     if reason:
         return None, reason
+    building = (f"the compiled program ({spec.name()}) is being built in the background: "
+                "this run used brian2's runtime")
+    if _State.folder != folder and fast_path.build_under_way(folder):  # another process's
+        if not wait:
+            return None, building
+        while fast_path.build_under_way(folder):
+            if should_stop is not None and should_stop():
+                return None, "stopped while the compiled program was being built"
+            time.sleep(0.05)
+        if (folder / "manifest.json").exists():
+            return folder, ""
     process = _State.process
     if process is not None and process.poll() is not None:
         if not (_State.folder / "manifest.json").exists():
@@ -232,7 +228,7 @@ def lookup(spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, 
     if process is None or (wait and _State.folder != folder):
         if folder in _State.failed:
             return None, _State.failed[folder]
-        process = _spawn(spec, folder, quiet=not wait)
+        process = fast_path.spawn_program(spec, folder, quiet=not wait)
         _State.process, _State.folder = process, folder
     if _State.folder == folder and wait:
         while process.poll() is None:
@@ -243,8 +239,7 @@ def lookup(spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, 
             return folder, ""
         _State.failed[folder] = _failure(folder)
         return None, _State.failed[folder]
-    return None, (f"the compiled program ({spec.name()}) is being built in the background: "
-                  "this run used brian2's runtime")
+    return None, building
 
 
 def manifest(folder: Path) -> dict:
@@ -326,21 +321,3 @@ def execute(folder: Path, values: dict, results: str, should_stop=None, *,
 def memory() -> str | None:
     """Where results go: in memory (/dev/shm) where there is one."""
     return "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-
-
-def _main(arg: dict) -> int:
-    if arg["nice"] and hasattr(os, "nice"):
-        os.nice(10)
-    import importlib
-
-    module = importlib.import_module(arg["module"])
-    try:
-        module._build_here(module.Spec(**arg["spec"]), Path(arg["folder"]))
-    except Exception as error:  # noqa: BLE001 - reported in the log
-        print(f"{type(error).__name__}: {error}", flush=True)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(json.loads(sys.argv[1])))
