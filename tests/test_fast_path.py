@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neurodynex_gui.models import fast_path, hh, hh_model, lif, precompile
+from neurodynex_gui.models import build_processes, fast_path, hh, hh_model, lif, precompile
 from neurodynex_gui.models import neuron_type as nt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,7 +265,7 @@ def test_a_build_marker_counts_while_its_process_lives(empty_cache):
     folder = fast_path.build_dir(hh_model.RUN_MODEL,
                                  hh_model.run_setup(hh.HHParams()).built_as())
     folder.parent.mkdir(parents=True)
-    marker = fast_path.building_marker(folder)
+    marker = build_processes.building_marker(folder)
     marker.write_text(str(os.getpid()), encoding="ascii")  # a live process
     assert fast_path.build_under_way(folder)
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
@@ -293,7 +293,7 @@ def test_a_run_waits_for_the_build_another_process_started(empty_cache):
         assert result.target == "standalone" and result.spike_count > 0
         assert fast_path._building["process"] is None  # no build of its own
         assert other.wait(timeout=300) == 0
-        assert not fast_path.building_marker(folder).exists()
+        assert not build_processes.building_marker(folder).exists()
     finally:
         other.kill()
         other.wait()

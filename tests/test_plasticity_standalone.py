@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from neurodynex_gui.models import fast_path
+from neurodynex_gui.models import build_processes, fast_path
 from neurodynex_gui.models import plasticity as pl
 from neurodynex_gui.models import plasticity_brian as pb
 from neurodynex_gui.models import plasticity_standalone as ps
@@ -132,12 +132,12 @@ def test_a_build_another_process_started_is_waited_for(tmp_path, monkeypatch):
     monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
     _reset()
     small = ps.spec_for("pair", "all-to-all", 4, 8, 1.0, 100.0)
-    other = fast_path.spawn_program(small, ps.build_dir(small), quiet=False)
+    other = build_processes.spawn_program(small, ps.build_dir(small), quiet=False)
     try:
         assert ps.lookup(small)[0] is None and ps._State.process is None  # not started again
         assert ps.lookup(small, wait=True) == (ps.build_dir(small), "")
         assert ps._State.process is None and other.wait(timeout=300) == 0
-        assert not fast_path.building_marker(ps.build_dir(small)).exists()
+        assert not build_processes.building_marker(ps.build_dir(small)).exists()
     finally:
         other.kill()
         other.wait()

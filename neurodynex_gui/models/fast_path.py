@@ -35,17 +35,18 @@ import importlib.metadata
 import json
 import os
 import selectors
-import shutil
 import signal
+import shutil
 import subprocess
-import sys
-import sysconfig
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
+
+from .build_processes import (build_under_way, cache_dir, log_path, missing_compiler,
+                              spawn_builder, switched_off)
 
 FORMAT = 3
 """Version of the build layout: part of the key, so that a new layout never reads an old one
@@ -57,8 +58,6 @@ BUILT_DURATION_MS = 100.0
 DURATION_ARG = "neurodynex_duration"
 """The command-line name (``name=seconds``) of a run's length."""
 
-STALE_MARKER_S = 120.0
-"""Where a builder's liveness cannot be probed (Windows), its marker counts this long."""
 BUILD_S = 5.0
 """About how long a build takes (3.5-6 s measured): a first run that brian2's runtime would
 take longer for waits for the build instead (Hodgkin-Huxley: 8 s on the numpy target)."""
@@ -139,19 +138,6 @@ class Output:
 
 # -- where builds live ---------------------------------------------------------------------
 
-def cache_dir() -> Path:
-    """The user's cache folder of this app (``NEURODYNEX_GUI_CACHE`` overrides it)."""
-    if os.environ.get("NEURODYNEX_GUI_CACHE"):
-        return Path(os.environ["NEURODYNEX_GUI_CACHE"])
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "neurodynex-gui"
-
-
 def build_dir(model: Model, setup: Setup) -> Path:
     """The folder of the build for ``model`` and ``setup`` (already rounded up)."""
     return cache_dir() / _build_name(model, setup)
@@ -164,19 +150,6 @@ def _build_name(model: Model, setup: Setup) -> str:
                        dataclasses.asdict(setup)], sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     return os.path.join(f"standalone-brian{brian_version}", f"{model.name}-{digest}")
-
-
-# -- the compiler ----------------------------------------------------------------------------
-
-def missing_compiler() -> str:
-    """Why no C++ program can be built here ("" if a compiler is found)."""
-    compiler = os.environ.get("CXX") or sysconfig.get_config_var("CXX") or "c++"
-    program = compiler.split()[0]
-    if shutil.which(program) is None:
-        return (f"no C++ compiler ({program} not found): simulations run on brian2's numpy "
-                "target, about 10-100 times slower; install a C++ compiler (g++ or clang, "
-                "or Visual Studio's build tools on Windows) for the fast path")
-    return ""
 
 
 # -- looking up, building and running --------------------------------------------------------
@@ -214,14 +187,14 @@ def lookup(model: Model, setup: Setup, *, start: bool = True, should_stop=None,
             return found, ""
         process = _building["process"] if _building["dir"] == folder else None
         if process is None or process.poll() is not None:
-            process = _spawn([(model, built, folder)], _log_path(folder), quiet=False)
+            process = _spawn([(model, built, folder)], log_path(folder), quiet=False)
         while _poll(process, should_stop) is None:
             pass
         if process.returncode is not None:
             found = _load(folder)
             if found is not None:
                 return found, ""
-            _failed[folder] = _failure(_log_path(folder))
+            _failed[folder] = _failure(log_path(folder))
             return None, _failed[folder]
     elif start and not build_under_way(folder):
         _start_build(model, built, folder, quiet)
@@ -244,40 +217,6 @@ def being_built(model: Model, setup: Setup) -> bool:
     return build_under_way(build_dir(model, setup.built_as()))
 
 
-def building_marker(folder: Path) -> Path:
-    """The file that says which process builds ``folder`` (its process id) while it does."""
-    return folder.with_name(folder.name + ".building")
-
-
-def build_under_way(folder: Path) -> bool:
-    """Whether a live process (a child of this one, of the GUI, of another app instance) is
-    building ``folder``: its marker names it."""
-    marker = building_marker(folder)
-    try:
-        pid = int(marker.read_text(encoding="ascii"))
-        age = time.time() - marker.stat().st_mtime
-    except (OSError, ValueError):
-        return False
-    if (folder / "manifest.json").exists():
-        return False
-    if os.name != "posix":  # no harmless liveness probe: trust a marker for a build's time
-        return age < STALE_MARKER_S
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def switched_off() -> str:
-    """Why the fast path is not used ("" unless ``NEURODYNEX_GUI_FAST_PATH=off``)."""
-    if os.environ.get("NEURODYNEX_GUI_FAST_PATH", "on").lower() in ("0", "off", "no"):
-        return "the compiled fast path is switched off (NEURODYNEX_GUI_FAST_PATH=off)"
-    return ""
-
-
 def _load(folder: Path) -> "Build | None":
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -294,11 +233,11 @@ def _start_build(model: Model, setup: Setup, folder: Path, quiet: bool) -> None:
             return
         done = _building["dir"]
         if not (done / "manifest.json").exists():
-            _failed[done] = _failure(_log_path(done))
+            _failed[done] = _failure(log_path(done))
         _building["process"] = None
     if folder in _failed:
         return
-    _building["process"] = _spawn([(model, setup, folder)], _log_path(folder), quiet)
+    _building["process"] = _spawn([(model, setup, folder)], log_path(folder), quiet)
     threading.Thread(target=_building["process"].wait, name="build-reaper", daemon=True).start()
     _building["dir"] = folder
 
@@ -327,7 +266,7 @@ def start_builds(builds: list[tuple[Model, Setup]], log: Path | None = None
         if not (folder / "manifest.json").exists() and all(folder != f for *_, f in jobs):
             jobs.append((model, built, folder))
     folders = [folder for _, _, folder in jobs]
-    log = log or (_log_path(folders[0]) if folders else cache_dir() / "build.log")
+    log = log or (log_path(folders[0]) if folders else cache_dir() / "build.log")
     if not jobs:
         return None, folders, log
     reason = missing_compiler()
@@ -348,39 +287,9 @@ def finish_builds(process: subprocess.Popen | None, folders: list[Path], log: Pa
 
 def _spawn(jobs: list, log: Path, quiet: bool) -> subprocess.Popen:
     """A child process that builds ``jobs`` [(model, setup, folder)], writing to ``log``."""
-    return _spawn_builder([{"model": dataclasses.asdict(model),
-                            "setup": dataclasses.asdict(setup), "folder": str(folder)}
-                           for model, setup, folder in jobs], log, quiet)
-
-
-def spawn_program(spec, folder: Path, quiet: bool) -> subprocess.Popen:
-    """A child process that builds a compiled program of its own (``plasticity_standalone``'s
-    kind): ``spec``, a dataclass of the module that builds it (its ``Spec`` and
-    ``_build_here``), into ``folder``; the log beside it."""
-    return _spawn_builder([{"program": type(spec).__module__,
-                            "spec": dataclasses.asdict(spec), "folder": str(folder)}],
-                          _log_path(folder), quiet)
-
-
-def _spawn_builder(jobs: list[dict], log: Path, quiet: bool) -> subprocess.Popen:
-    """``fast_path_build``'s process for ``jobs`` (each with its "folder"), writing to
-    ``log``; a marker beside each folder names it while it builds (see ``build_under_way``)."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    root = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join([root] + ([os.environ["PYTHONPATH"]]
-                                     if os.environ.get("PYTHONPATH") else []))
-    with open(log, "w", encoding="utf-8") as out:
-        builder = f"{__package__}.fast_path_build"
-        process = subprocess.Popen([sys.executable, "-m", builder,
-                                    json.dumps({"nice": quiet, "jobs": jobs})], cwd=root,
-                                   env=dict(os.environ, PYTHONPATH=path),
-                                   stdin=subprocess.DEVNULL, stdout=out,
-                                   stderr=subprocess.STDOUT)
-    for job in jobs:  # the builder removes each when its job is over
-        folder = Path(job["folder"])
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        building_marker(folder).write_text(str(process.pid), encoding="ascii")
-    return process
+    return spawn_builder([{"model": dataclasses.asdict(model),
+                           "setup": dataclasses.asdict(setup), "folder": str(folder)}
+                          for model, setup, folder in jobs], log, quiet)
 
 
 def _poll(process: subprocess.Popen, should_stop) -> "int | bool | None":
@@ -389,10 +298,6 @@ def _poll(process: subprocess.Popen, should_stop) -> "int | bool | None":
         return process.wait(timeout=0.05)
     except subprocess.TimeoutExpired:
         return True if should_stop is not None and should_stop() else None
-
-
-def _log_path(folder: Path) -> Path:
-    return folder.with_name(folder.name + ".log")
 
 
 def _failure(log: Path) -> str:

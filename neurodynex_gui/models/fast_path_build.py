@@ -1,4 +1,4 @@
-"""The fast path's builds, in a child process of their own (``fast_path._spawn_builder``
+"""The fast path's builds, in a child process of their own (``build_processes.spawn_builder``
 starts ``python -m neurodynex_gui.models.fast_path_build``; the compiled programs of
 ``plasticity_standalone``'s kind build there too): brian2's C++ standalone device writes and
 compiles a model's project, with the command-line inputs and result files the fast path's runs
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .fast_path import COMPILE_ARGS, DURATION_ARG, Model, Setup, building_marker
+from .build_processes import building_marker
+from .fast_path import COMPILE_ARGS, DURATION_ARG, Model, Setup
 
 
 def build_into(folder: Path, make) -> None:

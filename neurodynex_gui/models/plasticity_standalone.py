@@ -13,7 +13,7 @@ steps, in the same slot of the step, so the synapses see the same spikes in the 
 (tests/test_plasticity_standalone.py compares both).
 
 As in ``fast_path`` (whose cache folder, compiler check, switch and builder process this reuses:
-``fast_path.spawn_program`` runs this module's ``_build_here`` there), a build lives in the
+``build_processes.spawn_program`` runs this module's ``_build_here`` there), a build lives in the
 user's cache folder under a key of brian2's version and a digest of the code and sizes, and is
 run directly (no brian2 import) with brian2's ``run_args`` syntax; results are read with numpy.
 A build fixes the rule, the pairing, the clock step and sizes rounded up (synapses and table
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import fast_path
+from . import build_processes, fast_path
 from .fast_path_build import build_into
 from . import plasticity_code as code
 from .plasticity_rules import STDPParams
@@ -190,7 +190,7 @@ def build(spec) -> Path:
         reason = fast_path.missing_compiler()
         if reason:
             raise RuntimeError(reason)
-        fast_path.spawn_program(spec, folder, quiet=False).wait()
+        build_processes.spawn_program(spec, folder, quiet=False).wait()
         if not (folder / "manifest.json").exists():
             raise RuntimeError(_failure(folder))
     return folder
@@ -228,7 +228,7 @@ def lookup(spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, 
     if process is None or (wait and _State.folder != folder):
         if folder in _State.failed:
             return None, _State.failed[folder]
-        process = fast_path.spawn_program(spec, folder, quiet=not wait)
+        process = build_processes.spawn_program(spec, folder, quiet=not wait)
         _State.process, _State.folder = process, folder
     if _State.folder == folder and wait:
         while process.poll() is None:

@@ -192,7 +192,7 @@ def kernel_weights(kernel: np.ndarray, tolerance: float = 1e-13) -> tuple[np.nda
     return w, max(1, modes)
 
 
-# -- the build, in a child process (``fast_path.spawn_program``) ------------------------------
+# -- the build, in a child process (``build_processes.spawn_program``) -------------------------
 
 def _build_here(spec: Spec, folder: Path) -> None:
     import brian2 as b2
