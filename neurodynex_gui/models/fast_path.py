@@ -35,8 +35,8 @@ import importlib.metadata
 import json
 import os
 import selectors
-import signal
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -198,8 +198,12 @@ def lookup(model: Model, setup: Setup, *, start: bool = True, should_stop=None,
             return None, _failed[folder]
     elif start and not build_under_way(folder):
         _start_build(model, built, folder, quiet)
-    return None, ("the compiled fast path is being built in the background (a few seconds): "
-                  "this run used brian2's runtime")
+    return None, BUILDING
+
+
+BUILDING = ("the compiled fast path is being built in the background (a few seconds): this "
+            "run used brian2's runtime")
+"""Why a run did not use the fast path when its build is (being) started."""
 
 
 def prepare(model: Model, setup: Setup) -> bool:
@@ -438,7 +442,8 @@ def run(model: Model, setup: Setup, values: dict, *, on_chunk=None, should_stop=
     STREAM_NEURON_STEPS) stays on the runtime, which streams; the environment variable
     ``NEURODYNEX_GUI_FAST_PATH=off`` keeps every run there. With ``stream_first``, a run
     shown while it runs does not wait for its build: the runtime streams it until the build
-    is ready (see ``until_built``), and the caller then runs the build."""
+    is ready (see ``until_built``; the note is then BUILDING), and the caller then runs the
+    build."""
     return run_all([(model, setup, values)], on_chunk=on_chunk, should_stop=should_stop,
                    stream_first=stream_first)[0]
 

@@ -413,12 +413,13 @@ def simulate(params: HHParams = HHParams(), stimulus=HHStimulus(), *, on_chunk=N
         fast_path.run(RUN_MODEL, setup, values, on_chunk=on_chunk, should_stop=should_stop,
                       stream_first=True)
     if fast is None:
+        take_over = note == fast_path.BUILDING  # the build finishes this run once it is ready
+        stop = fast_path.until_built(RUN_MODEL, setup, should_stop) if take_over else \
+            should_stop
         target = brian_target(target)
-        stop = should_stop if not fast_path.being_built(RUN_MODEL, setup) else \
-            fast_path.until_built(RUN_MODEL, setup, should_stop)
         trace, completed = _on_runtime(params, stimulus, target, on_chunk, stop)
-        if not completed and stop is not should_stop and not (should_stop and should_stop()):
-            fast, note = fast_path.run(RUN_MODEL, setup, values)  # built: it takes over
+        if take_over and not completed and not (should_stop and should_stop()):
+            fast, note = fast_path.run(RUN_MODEL, setup, values)
     if fast is not None:
         trace = _trace(fast.t_ms, *(fast.state[var][0] for var in ("vm",) + GATES), stimulus)
         target, completed = fast_path.PATH, fast.completed
