@@ -109,3 +109,12 @@ def spawn_builder(jobs: list[dict], log: Path, quiet: bool) -> subprocess.Popen:
 def log_path(folder: Path) -> Path:
     """The log of the build of ``folder``, beside it."""
     return folder.with_name(folder.name + ".log")
+
+
+def last_logged(log: Path) -> str:
+    """The last line a build wrote to ``log`` (at most 200 characters; "no output")."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    return next((line.strip() for line in reversed(lines) if line.strip()), "no output")[:200]

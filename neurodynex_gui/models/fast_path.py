@@ -45,8 +45,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .build_processes import (build_under_way, cache_dir, log_path, missing_compiler,
-                              spawn_builder, switched_off)
+from .build_processes import (build_under_way, cache_dir, last_logged, log_path,
+                              missing_compiler, spawn_builder, switched_off)
 
 FORMAT = 3
 """Version of the build layout: part of the key, so that a new layout never reads an old one
@@ -305,13 +305,8 @@ def _poll(process: subprocess.Popen, should_stop) -> "int | bool | None":
 
 
 def _failure(log: Path) -> str:
-    try:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        lines = []
-    last = next((line for line in reversed(lines) if line.strip()), "no output")
-    return (f"the compiled fast path could not be built ({last.strip()[:200]}; log: "
-            f"{log}): simulations run on brian2's runtime, slower")
+    return (f"the compiled fast path could not be built ({last_logged(log)}; log: {log}): "
+            "simulations run on brian2's runtime, slower")
 
 
 @dataclasses.dataclass

@@ -42,15 +42,38 @@ def build_into(folder: Path, make) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _build_here(model: Model, setup: Setup, folder: Path) -> None:
-    """Build and compile the standalone project, then move it into ``folder`` atomically."""
+def use_device(work: Path, compile_args: list[str] = COMPILE_ARGS):
+    """Make brian2 write its project into ``work`` with this module's standalone device
+    (``_device_class``), compiled with ``compile_args``; the device."""
     import brian2 as b2
     from brian2.devices.device import all_devices
 
+    all_devices["neurodynex_standalone"] = _device_class()()
+    b2.set_device("neurodynex_standalone", directory=str(work), build_on_run=False)
+    b2.prefs.codegen.cpp.extra_compile_args_gcc = compile_args
+    return b2.get_device()
+
+
+def result_file(var) -> dict:
+    """A manifest's output: the file the built program writes brian2 variable ``var`` to, and
+    its dtype."""
+    import brian2 as b2
+
+    return {"file": b2.get_device().get_array_filename(var), "dtype": np.dtype(var.dtype).str}
+
+
+def command_line_input(group, name: str) -> dict:
+    """A manifest's input: how a run sets variable ``name`` of ``group`` (brian2's run_args
+    name), and its dtype."""
+    return {"arg": f"{group.name}.{name}", "dtype": np.dtype(group.variables[name].dtype).str}
+
+
+def _build_here(model: Model, setup: Setup, folder: Path) -> None:
+    """Build and compile the standalone project, then move it into ``folder`` atomically."""
+    import brian2 as b2
+
     def make(work: Path) -> dict:
-        all_devices["neurodynex_standalone"] = _device_class()()
-        b2.set_device("neurodynex_standalone", directory=str(work), build_on_run=False)
-        b2.prefs.codegen.cpp.extra_compile_args_gcc = COMPILE_ARGS
+        use_device(work)
         tables = {name: b2.TimedArray(np.zeros(size) * (1 if unit == "1" else
                                                          getattr(b2, unit)),
                                       dt=1 * b2.ms, name=name)
@@ -233,8 +256,7 @@ def _edited(writer, edit):
 def _inputs(group) -> dict:
     from brian2.core.variables import ArrayVariable
 
-    return {name: {"arg": f"{group.name}.{name}", "dtype": np.dtype(var.dtype).str,
-                   "size": var.size}
+    return {name: {**command_line_input(group, name), "size": var.size}
             for name, var in group.variables.items()
             if isinstance(var, ArrayVariable) and var.owner.name == group.name
             and not var.read_only and not name.startswith("_")}
@@ -254,16 +276,15 @@ def _outputs(monitors) -> dict:
         names = ["t"] + (list(monitor.record_variables) if isinstance(monitor, b2.StateMonitor)
                          else ["i"])
         for name in names:
-            var = monitor.variables[name]
             outputs[f"{monitor.name}.{name}"] = {
-                "file": b2.device.get_array_filename(var), "dtype": np.dtype(var.dtype).str,
+                **result_file(monitor.variables[name]),
                 "columns": monitor.n_indices if isinstance(monitor, b2.StateMonitor)
                 and name != "t" else 0}
     return outputs
 
 
 def _main(spec: dict) -> int:
-    """Build every job of ``spec`` (see ``fast_path._spawn_builder``): a fast-path build
+    """Build every job of ``spec`` (see ``build_processes.spawn_builder``): a fast-path build
     (a model and setup) or a compiled program of its own (the module whose ``Spec`` and
     ``_build_here`` build it); 1 if any failed."""
     if spec["nice"] and hasattr(os, "nice"):

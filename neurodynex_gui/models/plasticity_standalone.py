@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from . import build_processes, fast_path
-from .fast_path_build import build_into
+from .fast_path_build import build_into, command_line_input, result_file
 from . import plasticity_code as code
 from .plasticity_rules import STDPParams
 
@@ -133,37 +133,25 @@ def _build_here(spec: Spec, folder: Path) -> None:
         monitor = b2.StateMonitor(syn, "w", record=[0], dt=dt, name="state")
         net = b2.Network(groups["pre"], groups["post"], syn, monitor, name="net")
         net.run(spec.duration_ms * b2.ms, namespace={})
-        device = b2.get_device()
-        device.build(directory=str(work), compile=True, run=False, with_output=False)
-
-        def output(var):
-            return {"file": device.get_array_filename(var), "dtype": np.dtype(var.dtype).str}
-
+        b2.get_device().build(directory=str(work), compile=True, run=False, with_output=False)
         inputs = {}
         for side in ("pre", "post"):
             for var in ("k", "k_end"):
-                v = groups[side].variables[var]
-                inputs[f"{side}.{var}"] = {"arg": f"{side}.{var}", "dtype": np.dtype(v.dtype).str}
+                inputs[f"{side}.{var}"] = command_line_input(groups[side], var)
             inputs[f"{side}_times"] = {"arg": f"{side}_times.values", "dtype": "<f8"}
         shared = {name: {"arg": f"syn.{name}", "dtype": "<f8"}
                   for name in code.shared_values(STDPParams(rule=spec.rule))}
         return {"inputs": {**inputs, **shared},
-                "outputs": {"w": output(syn.variables["w"]),
-                            "t": output(monitor.variables["t"]),
-                            "trace": output(monitor.variables["w"])}}
+                "outputs": {"w": result_file(syn.variables["w"]),
+                            "t": result_file(monitor.variables["t"]),
+                            "trace": result_file(monitor.variables["w"])}}
 
     build_into(folder, make)
 
 
 def _failure(folder: Path) -> str:
-    try:
-        lines = folder.with_name(folder.name + ".log").read_text(
-            encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        lines = []
-    last = next((line for line in reversed(lines) if line.strip()), "no output")
     return (f"the compiled program ({folder.name.rsplit('-', 1)[0]}) could not be built "
-            f"({last.strip()[:200]})")
+            f"({build_processes.last_logged(build_processes.log_path(folder))})")
 
 
 class _State:
@@ -211,10 +199,10 @@ def lookup(spec, *, wait: bool = False, should_stop=None) -> tuple[Path | None, 
         return None, reason
     building = (f"the compiled program ({spec.name()}) is being built in the background: "
                 "this run used brian2's runtime")
-    if _State.folder != folder and fast_path.build_under_way(folder):  # another process's
+    if _State.folder != folder and build_processes.build_under_way(folder):  # another process's
         if not wait:
             return None, building
-        while fast_path.build_under_way(folder):
+        while build_processes.build_under_way(folder):
             if should_stop is not None and should_stop():
                 return None, "stopped while the compiled program was being built"
             time.sleep(0.05)

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import fast_path
-from .fast_path_build import build_into
+from .fast_path_build import build_into, command_line_input, result_file
 from . import plasticity_code as code
 from . import plasticity_standalone as ps
 
@@ -81,13 +81,10 @@ def _build_here(spec: Spec, folder: Path) -> None:
         spikes = b2.SpikeMonitor(neuron, name="spikes")
         net = b2.Network(inputs, neuron, syn, spikes, name="net")
         net.run(CHUNK_MS * b2.ms, namespace={})
-        device = b2.get_device()
-        device.build(directory=str(work), compile=True, run=False, with_output=False)
+        b2.get_device().build(directory=str(work), compile=True, run=False, with_output=False)
 
-        def spec_of(group, var):
-            v = group.variables[var]
-            return {"arg": f"{group.name}.{var}", "dtype": np.dtype(v.dtype).str,
-                    "file": device.get_array_filename(v)}
+        def spec_of(group, var):  # an input that is also written at the end: the state
+            return {**command_line_input(group, var), **result_file(group.variables[var])}
 
         inputs_ = {f"inputs.{v}": spec_of(inputs, v) for v in ("k", "k_end")}
         inputs_["in_times"] = {"arg": "in_times.values", "dtype": "<f8"}
@@ -96,8 +93,7 @@ def _build_here(spec: Spec, folder: Path) -> None:
                         _STATE + ("w_max", "d_apre", "d_apost", "tau_a", "tau_b")})
         outputs = {name: {"file": value["file"], "dtype": value["dtype"]}
                    for name, value in inputs_.items() if "file" in value}
-        outputs["spikes.t"] = {"file": device.get_array_filename(spikes.variables["t"]),
-                               "dtype": np.dtype(spikes.variables["t"].dtype).str}
+        outputs["spikes.t"] = result_file(spikes.variables["t"])
         return {"inputs": inputs_, "outputs": outputs}
 
     build_into(folder, make)

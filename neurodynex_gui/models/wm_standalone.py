@@ -45,7 +45,7 @@ import numpy as np
 from . import fast_path
 from . import plasticity_standalone as ps
 from . import wm_network
-from .fast_path_build import build_into
+from .fast_path_build import build_into, command_line_input, result_file, use_device
 
 FORMAT = 1
 COMPILE_ARGS = [arg if arg != "-O1" else "-O3" for arg in fast_path.COMPILE_ARGS]
@@ -196,15 +196,9 @@ def kernel_weights(kernel: np.ndarray, tolerance: float = 1e-13) -> tuple[np.nda
 
 def _build_here(spec: Spec, folder: Path) -> None:
     import brian2 as b2
-    from brian2.devices.device import all_devices
-
-    from .fast_path_build import _device_class
 
     def make(work: Path) -> dict:
-        all_devices["neurodynex_standalone"] = _device_class()()
-        b2.set_device("neurodynex_standalone", directory=str(work), build_on_run=False)
-        b2.prefs.codegen.cpp.extra_compile_args_gcc = COMPILE_ARGS
-        device = b2.get_device()
+        device = use_device(work, COMPILE_ARGS)
         objects = wm_network.make(b2, spec.n_exc, spec.n_inh, spec.n_extern, spec.rate_Hz,
                                   spec.dt_ms)
         exc, inh = objects["exc"], objects["inh"]
@@ -226,31 +220,23 @@ def _build_here(spec: Spec, folder: Path) -> None:
         device.insert_code("before_network_run", SEED_CPP)
         net = b2.Network(*objects.values(), kernel, name="net")
         net.run(fast_path.BUILT_DURATION_MS * b2.ms, namespace={})
-        outputs = {}
-        for key, var in (("spikes", "i"), ("spikes", "t"), ("rate_e", "t"),
-                         ("rate_e", "rate"), ("rate_i", "rate")):
-            v = objects[key].variables[var]
-            outputs[f"{key}.{var}"] = {"file": device.get_array_filename(v),
-                                       "dtype": np.dtype(v.dtype).str}
-        for key, names in wm_network.STATE.items():  # the state a run ends with
-            for var in names:
-                v = objects[key].variables[var]
-                outputs[f"state.{key}.{var}"] = {"file": device.get_array_filename(v),
-                                                 "dtype": np.dtype(v.dtype).str}
+        outputs = {f"{key}.{var}": result_file(objects[key].variables[var])
+                   for key, var in (("spikes", "i"), ("spikes", "t"), ("rate_e", "t"),
+                                    ("rate_e", "rate"), ("rate_i", "rate"))}
+        outputs.update({f"state.{key}.{var}": result_file(objects[key].variables[var])
+                        for key, names in wm_network.STATE.items()  # the state a run ends with
+                        for var in names})
         device.kept_results = frozenset(output["file"] for output in outputs.values())
         device.build(directory=str(work), compile=True, run=False, with_output=False)
         inputs = {"duration": {"arg": fast_path.DURATION_ARG, "dtype": "<f8"},
                   "seed": {"arg": SEED_ARG, "dtype": "<u4"},
-                  "kernel.weight": {"arg": "wm_kernel.weight", "dtype": "<f8"},
-                  "kernel.modes": {"arg": "wm_kernel.modes",
-                                   "dtype": np.dtype(kernel.variables["modes"].dtype).str}}
+                  "kernel.weight": command_line_input(kernel, "weight"),
+                  "kernel.modes": command_line_input(kernel, "modes")}
         for key in ("exc", "inh"):
             group = objects[key]
             for var in group.variables:
                 if f"{key}.{var}" in _INPUT_NAMES or var in wm_network.STATE[key]:
-                    inputs[f"{key}.{var}"] = {
-                        "arg": f"{group.name}.{var}",
-                        "dtype": np.dtype(group.variables[var].dtype).str}
+                    inputs[f"{key}.{var}"] = command_line_input(group, var)
         return {"inputs": inputs, "outputs": outputs}
 
     build_into(folder, make)
