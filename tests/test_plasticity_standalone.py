@@ -22,7 +22,8 @@ N_PAIRS, FREQ = 8, 5.0  # 200 ms apart: neighbouring pairs overlap by e^-9 (tau 
 SONG = dict(n_inputs=40, t_end_s=3.0, rule="additive", seed=2, w_max=0.25, A_plus=0.02)
 
 
-def _reset():
+def reset_program_state():
+    """Forget this process's program builds (their process, failures, manifests read)."""
     ps._State.process = ps._State.folder = None
     ps._State.failed.clear()
     ps._State.manifests.clear()
@@ -37,7 +38,7 @@ def cache(tmp_path_factory):
         folder = tmp_path_factory.mktemp("stdp-cache")
         patch.setenv("NEURODYNEX_GUI_CACHE", str(folder))
         patch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
-        _reset()
+        reset_program_state()
         pre, post = pb.protocol_trains(DTS, N_PAIRS, FREQ, 21.0)
         duration = max(t.max() for t in post + pre) + 2.0
         specs = [ps.spec_for(rule, pairing, len(DTS), len(DTS) * N_PAIRS, 1.0, duration)
@@ -46,7 +47,7 @@ def cache(tmp_path_factory):
         with concurrent.futures.ThreadPoolExecutor(3) as pool:
             list(pool.map(ps.build, specs))
         yield folder
-        _reset()
+        reset_program_state()
 
 
 def _both(stdp, pre, post):
@@ -115,12 +116,12 @@ def test_runtime_without_compiler(monkeypatch, tmp_path):
     monkeypatch.setenv("NEURODYNEX_GUI_CACHE", str(tmp_path))
     monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
     monkeypatch.setenv("CXX", "no-such-compiler-for-neurodynex")
-    _reset()
+    reset_program_state()
     out = pb.run_trains(pl.STDPParams(), [np.array([1.0])], [np.array([11.0])])
     assert out["path"] == "runtime"
     assert out["dw"][0] == pytest.approx(0.01 * math.exp(-0.5), rel=1e-12)
     assert not any(tmp_path.iterdir())  # nothing built, nothing started
-    _reset()
+    reset_program_state()
 
 
 def test_a_build_another_process_started_is_waited_for(tmp_path, monkeypatch):
@@ -130,7 +131,7 @@ def test_a_build_another_process_started_is_waited_for(tmp_path, monkeypatch):
         pytest.skip(NO_COMPILER)
     monkeypatch.setenv("NEURODYNEX_GUI_CACHE", str(tmp_path))
     monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
-    _reset()
+    reset_program_state()
     small = ps.spec_for("pair", "all-to-all", 4, 8, 1.0, 100.0)
     other = build_processes.spawn_program(small, ps.build_dir(small), quiet=False)
     try:
@@ -141,4 +142,4 @@ def test_a_build_another_process_started_is_waited_for(tmp_path, monkeypatch):
     finally:
         other.kill()
         other.wait()
-        _reset()
+        reset_program_state()

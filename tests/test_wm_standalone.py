@@ -17,17 +17,12 @@ from neurodynex_gui.models import wm_network
 from neurodynex_gui.models import working_memory as wm
 from neurodynex_gui.models import wm_standalone as ws
 from test_decisions import check_bump_stays_at_the_cue
+from test_plasticity_standalone import reset_program_state
 
 NO_COMPILER = fast_path.missing_compiler()
 # the tab's working-memory defaults (decision_runs.MemoryInputs) as simulate_wm arguments
 CUED = dict(stimulus_center_deg=120.0, stimulus_strength=0.3, t_stimulus_start=100.0,
             t_stimulus_duration=200.0, weight_scaling_factor=2.0)
-
-
-def _reset():
-    ps._State.process = ps._State.folder = None
-    ps._State.failed.clear()
-    ps._State.manifests.clear()
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +34,10 @@ def built(tmp_path_factory):
         folder = tmp_path_factory.mktemp("wm-cache")
         patch.setenv("NEURODYNEX_GUI_CACHE", str(folder))
         patch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
-        _reset()
+        reset_program_state()
         ps.build(ws.default_spec())
         yield folder
-        _reset()
+        reset_program_state()
 
 
 # -- the NMDA sum ---------------------------------------------------------------------------
@@ -238,7 +233,7 @@ def test_first_run_uses_the_runtime_while_its_program_builds(monkeypatch, tmp_pa
         pytest.skip(NO_COMPILER)
     monkeypatch.setenv("NEURODYNEX_GUI_CACHE", str(tmp_path))
     monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
-    _reset()
+    reset_program_state()
     small = dict(N_excitatory=64, N_inhibitory=16, weight_scaling_factor=32.0, sim_time=100.0,
                  seed=4, stimulus_center_deg=90.0, stimulus_strength=1.0,
                  t_stimulus_start=10.0, t_stimulus_duration=50.0)
@@ -250,14 +245,14 @@ def test_first_run_uses_the_runtime_while_its_program_builds(monkeypatch, tmp_pa
     assert second.params["path"] == "standalone" and len(first.spike_i) > 20
     np.testing.assert_array_equal(second.spike_i, first.spike_i)
     np.testing.assert_allclose(second.spike_t_ms, first.spike_t_ms, atol=1e-6)
-    _reset()
+    reset_program_state()
 
 
 def test_runtime_without_compiler(monkeypatch, tmp_path):
     monkeypatch.setenv("NEURODYNEX_GUI_CACHE", str(tmp_path))
     monkeypatch.setenv("NEURODYNEX_GUI_FAST_PATH", "on")
     monkeypatch.setenv("CXX", "no-such-compiler-for-neurodynex")
-    _reset()
+    reset_program_state()
     # a small ring and a strong cue: 1 nA into 25 nS is 40 mV above rest, far above the
     # threshold: the 9 cued neurons (+-20 deg) fire many times more than the 55 others
     result = wm.simulate_wm(N_excitatory=64, N_inhibitory=16, sim_time=100.0, seed=1,
@@ -268,4 +263,4 @@ def test_runtime_without_compiler(monkeypatch, tmp_path):
     assert set(result.spike_i[cued]) == set(range(12, 21))
     assert cued.sum() / 9 > 5 * (~cued).sum() / 55 and cued.sum() / 9 > 5
     assert not any(tmp_path.iterdir())  # nothing built, nothing started
-    _reset()
+    reset_program_state()
