@@ -13,7 +13,6 @@ import threading
 import time
 
 from . import fast_path
-from . import plasticity_standalone as ps
 
 MODULES = {"lif": "neurodynex_gui.models.lif", "hh": "neurodynex_gui.models.hh",
            "neuron_type": "neurodynex_gui.models.neuron_type",
@@ -49,6 +48,8 @@ def precompile(models=None, *, parallel: int = 2, on_chunk=None, should_stop=Non
 
     Raises RuntimeError if there is no C++ compiler.
     """
+    from . import plasticity_standalone as ps  # not at import: the app's options list ours
+
     reason = fast_path.missing_compiler()
     if reason:
         raise RuntimeError(reason)
@@ -94,6 +95,8 @@ def program_specs(models=None) -> list:
 
 
 def _build_programs(specs: list, failed: list[str]) -> None:
+    from . import plasticity_standalone as ps
+
     for spec in specs:
         try:
             ps.build(spec)
